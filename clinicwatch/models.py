@@ -1,0 +1,104 @@
+"""The records that flow between stages: a collected Mention and where a brand term matched it."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(slots=True)
+class TermMatch:
+    """One place where a brand term matched: which term, its category, the field and character span."""
+
+    term: str
+    category: str  # name | alias | doctor | location | query
+    field: str  # title | text
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Mention:
+    """One item a collector found, normalised: plain text only, dates in UTC."""
+
+    source_kind: str
+    source_name: str
+    external_id: str
+    url: str
+    text: str
+    title: str = ""
+    author: str = ""
+    published_at: datetime | None = None
+    published_estimated: bool = False  # True when the source gave no date and fetch time stands in
+    fetched_at: datetime = field(default_factory=utcnow)
+    language: str | None = None  # declared by the source, a hint only
+    score: int | None = None
+    comment_count: int | None = None
+    thread_title: str = ""
+    thread_url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    matches: list[TermMatch] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.published_at is None:
+            self.published_at = self.fetched_at
+            self.published_estimated = True
+        self.published_at = as_utc(self.published_at)
+        self.fetched_at = as_utc(self.fetched_at)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the folded text, so the same post seen through two sources is stored once."""
+        return content_hash(self.title, self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; aware ones are converted."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold_text(text: str) -> str:
+    """Lower-case, strip diacritics and collapse white space (for hashing and matching)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Polish ł has no decomposition, so it is mapped explicitly.
+    stripped = stripped.replace("ł", "l")
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def content_hash(title: str, text: str) -> str:
+    body = fold_text(text) or fold_text(title)
+    return hashlib.sha1(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What analysis decided about one mention."""
+
+    language: str
+    sentiment: str  # negative | neutral | positive
+    sentiment_score: float  # -1 .. 1
+    kind: str  # complaint | question | praise | other
+    topics: list[str]
+    urgency: float  # 0 .. 1
+    urgency_reasons: list[str]
+    model_version: str = "rules"
+
+    @property
+    def needs_reply(self) -> bool:
+        return self.kind in ("complaint", "question")

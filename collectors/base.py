@@ -1,0 +1,57 @@
+"""What every collector shares: its result, its error, and the interface the pipeline calls."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from clinicwatch.models import Mention
+
+# Kinds of source error, shown on the Sources page.
+ERROR_KINDS = (
+    "network",  # connection refused, DNS, TLS
+    "timeout",
+    "http",  # an unexpected HTTP status
+    "rate_limited",  # 429 / 503 with or without Retry-After
+    "too_large",
+    "parse",  # not a feed, broken JSON, selector matched nothing
+    "auth",  # credentials rejected
+    "forbidden",  # 403, robots.txt disallow, private subreddit
+    "not_found",
+    "blocked_address",  # SSRF guard refused the URL
+    "config",
+)
+
+
+class SourceError(Exception):
+    """A source failed in a way a user can act on; the message says what to do."""
+
+    def __init__(self, kind: str, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+@dataclass(slots=True)
+class CollectResult:
+    """What one run of a collector found: candidate mentions (not yet matched) and the cursor to save."""
+
+    mentions: list[Mention]
+    cursor: dict[str, Any]
+    seen: int = 0
+    note: str | None = None  # shown on the Sources page, e.g. "no credentials: using public search RSS"
+    not_modified: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Collector(Protocol):
+    """A collector is built from its source's config and called with the cursor it returned last time."""
+
+    kind: ClassVar[str]
+
+    def collect(self, cursor: dict[str, Any]) -> CollectResult:
+        """Fetch what is new since `cursor`; raise SourceError on failure (never anything else on purpose)."""
+        ...

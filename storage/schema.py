@@ -1,0 +1,140 @@
+"""The database schema and its migrations: the one source of truth for every table."""
+from __future__ import annotations
+
+import sqlite_utils
+
+# Each entry migrates from version i to i + 1; append, never edit a released step.
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        cursor TEXT NOT NULL DEFAULT '{}',
+        last_attempt TEXT,
+        last_success TEXT,
+        last_error_kind TEXT,
+        last_error TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        next_attempt_after TEXT,
+        items_seen INTEGER NOT NULL DEFAULT 0,
+        items_new INTEGER NOT NULL DEFAULT 0,
+        items_total INTEGER NOT NULL DEFAULT 0,
+        note TEXT
+    );
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        source_name TEXT NOT NULL,
+        source_kind TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT '',
+        published_at TEXT NOT NULL,
+        published_estimated INTEGER NOT NULL DEFAULT 0,
+        fetched_at TEXT NOT NULL,
+        declared_language TEXT,
+        score INTEGER,
+        comment_count INTEGER,
+        thread_title TEXT NOT NULL DEFAULT '',
+        thread_url TEXT NOT NULL DEFAULT '',
+        extra TEXT NOT NULL DEFAULT '{}',
+        matches TEXT NOT NULL DEFAULT '[]',
+        content_hash TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'new',
+        assignee TEXT,
+        first_response_at TEXT,
+        UNIQUE (source_name, external_id)
+    );
+    CREATE UNIQUE INDEX mentions_content_hash ON mentions (content_hash);
+    CREATE INDEX mentions_published ON mentions (published_at);
+    CREATE INDEX mentions_status ON mentions (status, published_at);
+    CREATE INDEX mentions_author ON mentions (author);
+    CREATE TABLE analyses (
+        mention_id INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+        language TEXT,
+        sentiment TEXT,
+        sentiment_score REAL,
+        kind TEXT,
+        topics TEXT NOT NULL DEFAULT '[]',
+        urgency REAL NOT NULL DEFAULT 0,
+        urgency_reasons TEXT NOT NULL DEFAULT '[]',
+        needs_reply INTEGER NOT NULL DEFAULT 0,
+        model_version TEXT,
+        analysed_at TEXT NOT NULL
+    );
+    CREATE INDEX analyses_urgency ON analyses (urgency DESC);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        mention_id INTEGER REFERENCES mentions(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_mention ON events (mention_id, at);
+    CREATE TABLE replies (
+        id INTEGER PRIMARY KEY,
+        mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        language TEXT,
+        template_id TEXT,
+        text TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'suggested',
+        lint TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        posted_url TEXT
+    );
+    CREATE INDEX replies_mention ON replies (mention_id);
+    CREATE TABLE labels (
+        id INTEGER PRIMARY KEY,
+        mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX labels_mention ON labels (mention_id);
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        rule TEXT NOT NULL,
+        dedup_key TEXT NOT NULL UNIQUE,
+        channel TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        delivered_at TEXT
+    );
+    CREATE VIRTUAL TABLE mentions_fts USING fts5 (
+        title, text, content='mentions', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER mentions_ai AFTER INSERT ON mentions BEGIN
+        INSERT INTO mentions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER mentions_ad AFTER DELETE ON mentions BEGIN
+        INSERT INTO mentions_fts (mentions_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER mentions_au AFTER UPDATE OF title, text ON mentions BEGIN
+        INSERT INTO mentions_fts (mentions_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO mentions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the database up to SCHEMA_VERSION; returns the version it started from."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {current} is newer than this program knows ({SCHEMA_VERSION}); upgrade ClinicWatch"
+        )
+    for version in range(current, SCHEMA_VERSION):
+        with db.conn:
+            db.conn.executescript("BEGIN;" + MIGRATIONS[version] + f"; PRAGMA user_version = {version + 1}; COMMIT;")
+    return current

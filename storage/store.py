@@ -1,0 +1,289 @@
+"""The Store: one SQLite file in WAL mode; idempotent, transactional writes; reads for every page."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlite_utils
+
+from clinicwatch.models import Analysis, Mention, utcnow
+from storage.schema import migrate
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@dataclass(slots=True)
+class SaveResult:
+    seen: int
+    new: int
+    new_ids: list[int]
+
+
+def open_store(path: str | Path, *, readonly: bool = False) -> "Store":
+    return Store(path, readonly=readonly)
+
+
+class Store:
+    """All reads and writes of the database go through here."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
+        )
+        # Autocommit mode; transactions are explicit (see transaction()).
+        self.db = sqlite_utils.Database(conn)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.isolation_level = ""  # back to implicit transactions for migrate()
+            migrate(self.db)
+            conn.isolation_level = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def transaction(self) -> "_Transaction":
+        return _Transaction(self.conn)
+
+    # --- sources -------------------------------------------------------------------------------
+
+    def ensure_source(self, name: str, kind: str, enabled: bool = True) -> None:
+        self.conn.execute(
+            "INSERT INTO sources (name, kind, enabled) VALUES (?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, enabled = excluded.enabled",
+            (name, kind, int(enabled)),
+        )
+
+    def source(self, name: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        record = dict(zip([c[0] for c in self.conn.execute("SELECT * FROM sources LIMIT 0").description], row))
+        record["cursor"] = json.loads(record["cursor"] or "{}")
+        return record
+
+    def sources(self) -> list[dict[str, Any]]:
+        rows = list(self.db.query("SELECT * FROM sources ORDER BY name"))
+        for row in rows:
+            row["cursor"] = json.loads(row["cursor"] or "{}")
+        return rows
+
+    def cursor(self, name: str) -> dict[str, Any]:
+        record = self.source(name)
+        return record["cursor"] if record else {}
+
+    def set_source_enabled(self, name: str, enabled: bool) -> None:
+        self.conn.execute("UPDATE sources SET enabled = ? WHERE name = ?", (int(enabled), name))
+
+    def record_success(
+        self,
+        name: str,
+        items: Iterable[tuple[Mention, Analysis | None]],
+        cursor: dict[str, Any],
+        *,
+        seen: int,
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> SaveResult:
+        """Store a source's new mentions and advance its cursor in one transaction."""
+        at_iso = iso(at or utcnow())
+        new_ids: list[int] = []
+        with self.transaction():
+            for mention, analysis in items:
+                mention_id = self._insert_mention(mention)
+                if mention_id is None:
+                    continue
+                new_ids.append(mention_id)
+                if analysis is not None:
+                    self._upsert_analysis(mention_id, analysis, at_iso)
+            self.conn.execute(
+                """UPDATE sources SET cursor = ?, last_attempt = ?, last_success = ?, last_error_kind = NULL,
+                   last_error = NULL, consecutive_failures = 0, next_attempt_after = NULL, items_seen = ?,
+                   items_new = ?, items_total = items_total + ?, note = ? WHERE name = ?""",
+                (json.dumps(cursor), at_iso, at_iso, seen, len(new_ids), len(new_ids), note, name),
+            )
+        return SaveResult(seen=seen, new=len(new_ids), new_ids=new_ids)
+
+    def record_failure(
+        self,
+        name: str,
+        kind: str,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        base_backoff: float = 60.0,
+        at: datetime | None = None,
+    ) -> None:
+        """Record a failed attempt; repeated failures push the next attempt further out (capped at a day)."""
+        now = at or utcnow()
+        record = self.source(name) or {"consecutive_failures": 0}
+        failures = record["consecutive_failures"] + 1
+        delay = min(base_backoff * 2 ** (failures - 1), 86_400.0)
+        if retry_after:
+            delay = max(delay, retry_after)
+        self.conn.execute(
+            """UPDATE sources SET last_attempt = ?, last_error_kind = ?, last_error = ?,
+               consecutive_failures = ?, next_attempt_after = ? WHERE name = ?""",
+            (iso(now), kind, message[:2000], failures, iso(now + timedelta(seconds=delay)), name),
+        )
+
+    def _insert_mention(self, mention: Mention) -> int | None:
+        """Insert unless the same source item or the same text is already stored; returns the new id."""
+        cursor = self.conn.execute(
+            """INSERT OR IGNORE INTO mentions (source_name, source_kind, external_id, url, author, title, text,
+               published_at, published_estimated, fetched_at, declared_language, score, comment_count,
+               thread_title, thread_url, extra, matches, content_hash)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                mention.source_name,
+                mention.source_kind,
+                mention.external_id,
+                mention.url,
+                mention.author,
+                mention.title,
+                mention.text,
+                iso(mention.published_at),
+                int(mention.published_estimated),
+                iso(mention.fetched_at),
+                mention.language,
+                mention.score,
+                mention.comment_count,
+                mention.thread_title,
+                mention.thread_url,
+                json.dumps(mention.extra, default=str),
+                json.dumps([_match_dict(m) for m in mention.matches]),
+                mention.content_hash,
+            ),
+        )
+        return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    def _upsert_analysis(self, mention_id: int, analysis: Analysis, at_iso: str | None = None) -> None:
+        self.conn.execute(
+            """INSERT OR REPLACE INTO analyses (mention_id, language, sentiment, sentiment_score, kind, topics,
+               urgency, urgency_reasons, needs_reply, model_version, analysed_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                mention_id,
+                analysis.language,
+                analysis.sentiment,
+                analysis.sentiment_score,
+                analysis.kind,
+                json.dumps(analysis.topics),
+                analysis.urgency,
+                json.dumps(analysis.urgency_reasons),
+                int(analysis.needs_reply),
+                analysis.model_version,
+                at_iso or iso(utcnow()),
+            ),
+        )
+
+    def save_analysis(self, mention_id: int, analysis: Analysis) -> None:
+        with self.transaction():
+            self._upsert_analysis(mention_id, analysis)
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def count_mentions(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+
+    def mention(self, mention_id: int) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                "SELECT m.*, a.language, a.sentiment, a.sentiment_score, a.kind, a.topics, a.urgency, "
+                "a.urgency_reasons, a.needs_reply FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
+                "WHERE m.id = ?",
+                [mention_id],
+            )
+        )
+        return _decode(rows[0]) if rows else None
+
+    def recent_mentions(self, limit: int = 100, *, search: str | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """Newest first, with simple equality filters on mention or analysis columns and FTS search."""
+        where, params = [], []
+        for column, value in filters.items():
+            if value in (None, "", []):
+                continue
+            table = "a" if column in ("language", "sentiment", "kind") else "m"
+            where.append(f"{table}.{column} = ?")
+            params.append(value)
+        if search:
+            where.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+            params.append(fts_query(search))
+        sql = (
+            "SELECT m.*, a.language, a.sentiment, a.kind, a.topics, a.urgency, a.urgency_reasons "
+            "FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
+            + (("WHERE " + " AND ".join(where)) if where else "")
+            + " ORDER BY m.published_at DESC LIMIT ?"
+        )
+        return [_decode(row) for row in self.db.query(sql, params + [limit])]
+
+    def iter_mentions(self) -> Iterator[dict[str, Any]]:
+        for row in self.db.query("SELECT * FROM mentions ORDER BY id"):
+            yield _decode(row)
+
+    # --- workflow ------------------------------------------------------------------------------
+
+    def add_event(self, mention_id: int | None, actor: str, action: str, detail: dict[str, Any] | None = None) -> None:
+        self.conn.execute(
+            "INSERT INTO events (mention_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+            (mention_id, iso(utcnow()), actor, action, json.dumps(detail or {})),
+        )
+
+    def events(self, mention_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM events WHERE mention_id = ? ORDER BY id", [mention_id]))
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (the connection is in autocommit mode)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def fts_query(text: str) -> str:
+    """Quote each word so user input is never parsed as FTS5 syntax."""
+    words = [w.replace('"', "") for w in text.split()]
+    return " ".join(f'"{w}"' for w in words if w)
+
+
+def _match_dict(match: Any) -> dict[str, Any]:
+    return {"term": match.term, "category": match.category, "field": match.field, "start": match.start, "end": match.end}
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("extra", "matches", "topics", "urgency_reasons"):
+        if isinstance(row.get(key), str):
+            row[key] = json.loads(row[key])
+    return row

@@ -1,0 +1,29 @@
+"""Fixtures shared by the whole suite."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the project: real fixtures and eval data, never committed here."""
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared is absent ({SHARED}); these tests read real fixtures from it")
+    return SHARED
+
+
+@pytest.fixture
+def loopback():
+    from tests.loopback import LoopbackServer
+
+    with LoopbackServer() as server:
+        yield server

@@ -1,0 +1,90 @@
+"""A tiny real HTTP server on 127.0.0.1 for tests: routes map a path to a handler, every request is recorded."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # path plus query string
+    headers: dict[str, str]
+    body: bytes = b""
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (slow host / timeout tests)
+
+
+Handler = Callable[[Request], Response]
+
+
+class LoopbackServer:
+    """Use as a context manager; `routes[path] = handler`; `url(path)` gives the full URL."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Handler] = {}
+        self.requests: list[Request] = []
+        self.fallback: Handler | None = None
+        outer = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                outer.requests.append(request)
+                handler = outer.routes.get(self.path) or outer.routes.get(urlsplit(self.path).path) or outer.fallback
+                response = handler(request) if handler else Response(404, b"not found")
+                if response.delay:
+                    threading.Event().wait(response.delay)
+                try:
+                    self.send_response(response.status)
+                    headers = {k.lower(): v for k, v in response.headers.items()}
+                    for name, value in response.headers.items():
+                        self.send_header(name, value)
+                    if "content-length" not in headers:
+                        self.send_header("Content-Length", str(len(response.body)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(response.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            do_GET = do_POST = do_HEAD = do_PUT = do_PATCH = do_DELETE = _serve
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    def requests_to(self, path: str) -> list[Request]:
+        return [r for r in self.requests if urlsplit(r.path).path == path or r.path == path]
+
+    def __enter__(self) -> "LoopbackServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
