@@ -56,6 +56,9 @@ class RedditSource(SourceBase):
     limit: int = Field(default=100, ge=1, le=1000)
     user_agent: str = "ClinicWatch/0.1 (brand monitoring)"
     allow_posting: bool = False
+    praw_site: str | None = Field(default=None, description="A praw.ini site to read credentials from.")
+    oauth_url: AnyHttpUrl | None = Field(default=None, description="Override of https://oauth.reddit.com.")
+    reddit_url: AnyHttpUrl | None = Field(default=None, description="Override of https://www.reddit.com.")
 
 
 class DiscourseSource(SourceBase):
@@ -132,6 +135,21 @@ class AlertsConfig(Strict):
     quiet_hours: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
     digest: bool = False
     language: Literal["pl", "it", "en"] = "en"
+    recipient_languages: dict[str, Literal["pl", "it", "en"]] = Field(
+        default={}, description="Per-recipient language by e-mail address; others get `language`."
+    )
+    webhook_formats: dict[str, Literal["slack", "teams"]] = Field(
+        default={}, description="Per-URL webhook format; unlisted URLs are detected from the host name."
+    )
+    spike_window_hours: float = Field(default=24, gt=0)
+    spike_baseline_windows: int = Field(default=28, ge=3, le=200)
+    spike_min_count: int = Field(default=10, ge=1)
+    spike_threshold: float = Field(default=4.0, gt=0, description="Robust z-score (median/MAD) to call a spike.")
+    timeout_seconds: float = Field(default=15, gt=0)
+    quick_retries: int = Field(default=2, ge=0, le=10)
+    retry_delay_seconds: float = Field(default=2.0, ge=0)
+    max_attempts: int = Field(default=10, ge=1)
+    report_folder: Path = Path("data/reports")
 
 
 class HttpConfig(Strict):

@@ -111,15 +111,22 @@ MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE mentions_fts USING fts5 (
         title, text, content='mentions', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
     );
+    -- unicode61 folds most diacritics but not the Polish ł, so the triggers fold it (see fts_query()).
     CREATE TRIGGER mentions_ai AFTER INSERT ON mentions BEGIN
-        INSERT INTO mentions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        INSERT INTO mentions_fts (rowid, title, text)
+        VALUES (new.id, replace(replace(new.title, 'ł', 'l'), 'Ł', 'L'), replace(replace(new.text, 'ł', 'l'), 'Ł', 'L'));
     END;
     CREATE TRIGGER mentions_ad AFTER DELETE ON mentions BEGIN
-        INSERT INTO mentions_fts (mentions_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO mentions_fts (mentions_fts, rowid, title, text)
+        VALUES ('delete', old.id, replace(replace(old.title, 'ł', 'l'), 'Ł', 'L'),
+                replace(replace(old.text, 'ł', 'l'), 'Ł', 'L'));
     END;
     CREATE TRIGGER mentions_au AFTER UPDATE OF title, text ON mentions BEGIN
-        INSERT INTO mentions_fts (mentions_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
-        INSERT INTO mentions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        INSERT INTO mentions_fts (mentions_fts, rowid, title, text)
+        VALUES ('delete', old.id, replace(replace(old.title, 'ł', 'l'), 'Ł', 'L'),
+                replace(replace(old.text, 'ł', 'l'), 'Ł', 'L'));
+        INSERT INTO mentions_fts (rowid, title, text)
+        VALUES (new.id, replace(replace(new.title, 'ł', 'l'), 'Ł', 'L'), replace(replace(new.text, 'ł', 'l'), 'Ł', 'L'));
     END;
     """,
 ]

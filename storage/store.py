@@ -258,6 +258,20 @@ class Store:
         return list(self.db.query("SELECT * FROM events WHERE mention_id = ? ORDER BY id", [mention_id]))
 
 
+    # --- privacy -------------------------------------------------------------------------------
+
+    def purge_older_than(self, days: int, *, now: datetime | None = None) -> int:
+        """Retention: delete mentions published more than `days` ago, with their analyses, events, replies."""
+        cutoff = iso((now or utcnow()) - timedelta(days=days))
+        with self.transaction():
+            return self.conn.execute("DELETE FROM mentions WHERE published_at < ?", (cutoff,)).rowcount
+
+    def erase_author(self, author: str) -> int:
+        """Erase every mention by one author, and what hangs off them (cascading deletes)."""
+        with self.transaction():
+            return self.conn.execute("DELETE FROM mentions WHERE author = ?", (author,)).rowcount
+
+
 class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (the connection is in autocommit mode)."""
 
@@ -274,7 +288,8 @@ class _Transaction:
 
 def fts_query(text: str) -> str:
     """Quote each word so user input is never parsed as FTS5 syntax."""
-    words = [w.replace('"', "") for w in text.split()]
+    folded = text.replace("ł", "l").replace("Ł", "L")  # as the FTS triggers fold it
+    words = [w.replace('"', "") for w in folded.split()]
     return " ".join(f'"{w}"' for w in words if w)
 
 

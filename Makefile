@@ -1,0 +1,47 @@
+# Two commands do all the set-up: `make run` (demo collection + dashboard) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+ADDRESS ?= localhost
+
+.PHONY: run test demo dashboard install install-dev browser bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: build the demo database through the real collectors, then serve the dashboard on :8501
+run: install demo dashboard
+
+demo: install
+	$(PY) -m clinicwatch demo
+
+dashboard: install
+	$(PY) -m streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+## make test: the whole suite (installs test tools and Debian's chromium for the browser tests)
+test: install-dev browser
+	$(PY) -m pytest
+
+# Debian's chromium drives the end-to-end tests (Playwright cannot download browsers here).
+browser:
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
+bench: install-dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-output data/demo.db data/demo.db-*

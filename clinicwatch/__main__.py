@@ -1,0 +1,3 @@
+from clinicwatch.cli import main
+
+main()

@@ -1,0 +1,199 @@
+"""The command line: a thin layer over config, pipeline and store (`python -m clinicwatch --help`)."""
+from __future__ import annotations
+
+import logging
+import shutil
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from clinicwatch.config import Config, ConfigError, find_config, load_config
+from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
+from storage import Store, open_store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="ClinicWatch: brand monitoring for clinics.")
+console = Console(stderr=True)
+ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: $CLINICWATCH_CONFIG, config.toml).")
+EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a one-line reason and exit non-zero."""
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _load(config_path: Optional[Path]) -> Config:
+    try:
+        return load_config(find_config(config_path))
+    except ConfigError as exc:
+        fail(str(exc), 2)
+        raise  # unreachable, for type checkers
+
+
+def _open(config: Config) -> Store:
+    try:
+        return open_store(config.database)
+    except Exception as exc:  # sqlite3.DatabaseError, permission errors …
+        fail(f"cannot open database {config.database}: {exc}")
+        raise
+
+
+@app.command()
+def init(config: Optional[Path] = ConfigOption) -> None:
+    """Create config.toml from the example (if missing) and the database."""
+    path = config or Path("config.toml")
+    if not path.exists():
+        shutil.copyfile(EXAMPLE_CONFIG, path)
+        console.print(f"wrote {path}: fill in brand terms, sources and channels")
+    cfg = _load(path)
+    _open(cfg).close()
+    console.print(f"database ready at {cfg.database}")
+
+
+@app.command()
+def collect(
+    once: bool = typer.Option(False, "--once", help="Collect every enabled source once and exit."),
+    source: list[str] = typer.Option([], "--source", "-s", help="Only this source (repeatable)."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Collect mentions: with --once a single cycle, otherwise the same as `run`."""
+    if not once:
+        run(config=config)
+        return
+    cfg = _load(config)
+    store = _open(cfg)
+    runs = _collect_with_progress(Pipeline(cfg, store), only=source or None)
+    _exit_for(runs)
+
+
+@app.command()
+def run(config: Optional[Path] = ConfigOption) -> None:
+    """Collect each source at its own interval until Ctrl-C or SIGTERM; alerts are checked after each cycle."""
+    cfg = _load(config)
+    store = _open(cfg)
+    pipeline = Pipeline(cfg, store)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    console.print(f"collecting from {len(cfg.sources)} sources; Ctrl-C to stop")
+    while not stop.is_set():
+        due = pipeline.due_sources()
+        if due:
+            runs = pipeline.collect(due)
+            _print_summary(runs)
+            _after_cycle(cfg, store)
+        stop.wait(max(1.0, seconds_until_next_due(cfg, store)))
+    store.close()
+    console.print("stopped cleanly")
+
+
+@app.command()
+def demo(
+    database: Optional[Path] = typer.Option(None, help="Where to build the demo database (default from demo.toml)."),
+) -> None:
+    """Build the demo database from the bundled offline sources, through the real collectors."""
+    from clinicwatch.demo import demo_config, serve_demo_files
+
+    with serve_demo_files() as base_url:
+        cfg = demo_config(base_url, database=database)
+        store = _open(cfg)
+        runs = _collect_with_progress(Pipeline(cfg, store))
+        total = store.count_mentions()
+        store.close()
+    console.print(f"demo database {cfg.database}: {total} mentions")
+    _exit_for(runs)
+
+
+@app.command()
+def status(config: Optional[Path] = ConfigOption) -> None:
+    """Show every source and its health."""
+    cfg = _load(config)
+    store = _open(cfg)
+    table = Table("source", "kind", "enabled", "last success", "failures", "last error", "items (new/total)")
+    for row in store.sources():
+        error = f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else ""
+        table.add_row(row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
+                      str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}")
+    Console().print(table)
+    Console().print(f"{store.count_mentions()} mentions stored in {cfg.database}")
+
+
+@app.command()
+def purge(config: Optional[Path] = ConfigOption) -> None:
+    """Delete mentions older than retention_days (and everything attached to them)."""
+    cfg = _load(config)
+    removed = _open(cfg).purge_older_than(cfg.retention_days)
+    console.print(f"purged {removed} mentions older than {cfg.retention_days} days")
+
+
+@app.command("erase-author")
+def erase_author(author: str, config: Optional[Path] = ConfigOption) -> None:
+    """Erase every mention (and its history) by one author, e.g. on a GDPR request."""
+    cfg = _load(config)
+    removed = _open(cfg).erase_author(author)
+    console.print(f"erased {removed} mentions by {author!r}")
+
+
+def _collect_with_progress(pipeline: Pipeline, only: list[str] | None = None) -> list[SourceRun]:
+    try:
+        sources = pipeline.due_sources(only=only, force=True)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("collecting", total=len(sources))
+
+        def advance(run: SourceRun) -> None:
+            progress.update(task, advance=1, description=f"collecting ({run.name}: {run.status})")
+
+        runs = pipeline.collect(sources, advance)
+    _print_summary(runs)
+    _after_cycle(pipeline.config, pipeline.store)
+    return runs
+
+
+def _print_summary(runs: list[SourceRun]) -> None:
+    table = Table("source", "kind", "status", "seen", "matched", "new", "seconds", "error / note")
+    for r in sorted(runs, key=lambda r: r.name):
+        style = "red" if r.status == "error" else None
+        detail = f"{r.error_kind}: {r.error}" if r.error else (r.note or "")
+        table.add_row(r.name, r.kind, r.status, str(r.seen), str(r.matched), str(r.new), f"{r.seconds:.1f}",
+                      detail, style=style)
+    Console().print(table)
+
+
+def _after_cycle(cfg: Config, store: Store) -> None:
+    """Hooks that run after each collection cycle; each is optional so one failing never loses a cycle."""
+    for hook in _cycle_hooks():
+        try:
+            hook(cfg, store)
+        except Exception as exc:  # reported, never fatal for collection
+            logging.getLogger(__name__).exception("after-cycle hook failed")
+            console.print(f"[yellow]warning:[/yellow] {hook.__name__} failed: {exc}")
+
+
+def _cycle_hooks() -> list:
+    return []
+
+
+def _exit_for(runs: list[SourceRun]) -> None:
+    failed = [r for r in runs if r.status == "error"]
+    if failed:
+        fail(f"{len(failed)} of {len(runs)} sources failed: {', '.join(r.name for r in failed)} (see `status`)", 3)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,121 @@
+"""The store: schema, WAL, idempotent inserts, cursor in the same transaction, FTS, privacy commands."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from clinicwatch.models import Analysis, Mention
+from storage import open_store
+from storage.schema import SCHEMA_VERSION
+
+
+def mention(external_id: str, text: str, source: str = "feed-a", **kw) -> Mention:
+    return Mention("feed", source, external_id, f"https://example.org/{external_id}", text, **kw)
+
+
+def analysis(kind: str = "complaint", urgency: float = 0.5) -> Analysis:
+    return Analysis("pl", "negative", -0.6, kind, ["waiting_time"], urgency, ["strong_negative"])
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = open_store(tmp_path / "data" / "test.db")
+    s.ensure_source("feed-a", "feed")
+    s.ensure_source("feed-b", "feed")
+    yield s
+    s.close()
+
+
+def test_schema_version_wal_and_tables(store):
+    conn = store.conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
+    assert {"sources", "mentions", "analyses", "events", "replies", "labels", "alerts", "mentions_fts"} <= tables
+
+
+def test_reopening_does_not_migrate_again(tmp_path):
+    path = tmp_path / "x.db"
+    open_store(path).close()
+    again = open_store(path)
+    assert again.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    again.close()
+
+
+def test_same_item_twice_is_stored_once(store):
+    first = store.record_success("feed-a", [(mention("1", "Kolejka w Salusie"), analysis())], {"etag": "a"}, seen=1)
+    second = store.record_success("feed-a", [(mention("1", "Kolejka w Salusie"), analysis())], {"etag": "b"}, seen=1)
+    assert (first.new, second.new) == (1, 0)
+    assert store.count_mentions() == 1
+    assert store.cursor("feed-a") == {"etag": "b"}
+
+
+def test_same_text_through_two_sources_is_stored_once(store):
+    store.record_success("feed-a", [(mention("1", "Rejestracja  w SALUSIE  nie odbiera"), None)], {}, seen=1)
+    result = store.record_success("feed-b", [(mention("x9", "rejestracja w salusie nie odbiera", "feed-b"), None)],
+                                  {}, seen=1)
+    assert result.new == 0
+    assert store.count_mentions() == 1
+
+
+def test_cursor_and_mentions_roll_back_together(store, monkeypatch):
+    store.record_success("feed-a", [(mention("1", "one"), None)], {"n": 1}, seen=1)
+
+    class Boom(Exception):
+        pass
+
+    def explode(*args, **kwargs):
+        raise Boom()
+
+    monkeypatch.setattr(store, "_upsert_analysis", explode)
+    with pytest.raises(Boom):
+        store.record_success("feed-a", [(mention("2", "two"), analysis())], {"n": 2}, seen=1)
+    assert store.count_mentions() == 1
+    assert store.cursor("feed-a") == {"n": 1}
+
+
+def test_failure_backs_off_and_success_resets(store):
+    now = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+    store.record_failure("feed-a", "http", "server answered 500", at=now)
+    store.record_failure("feed-a", "http", "server answered 500", at=now)
+    state = store.source("feed-a")
+    assert state["consecutive_failures"] == 2
+    assert state["last_error_kind"] == "http"
+    assert state["next_attempt_after"] > "2026-11-20T12:01:59"
+    store.record_failure("feed-a", "rate_limited", "slow down", retry_after=3600, at=now)
+    assert store.source("feed-a")["next_attempt_after"].startswith("2026-11-20T13:00")
+    store.record_success("feed-a", [], {}, seen=0)
+    state = store.source("feed-a")
+    assert state["consecutive_failures"] == 0 and state["last_error"] is None
+
+
+def test_full_text_search_is_diacritic_insensitive_and_safe(store):
+    store.record_success("feed-a", [(mention("1", "Długie czekanie na wizytę"), analysis()),
+                                    (mention("2", "Miła obsługa"), analysis("praise"))], {}, seen=2)
+    assert [m["external_id"] for m in store.recent_mentions(search="dlugie")] == ["1"]
+    assert store.recent_mentions(search='" OR * NEAR(') == []  # FTS syntax in user input is just words
+
+
+def test_purge_and_erase_author(store):
+    old = datetime.now(timezone.utc) - timedelta(days=800)
+    store.record_success("feed-a", [(mention("old", "stary wpis", published_at=old), analysis()),
+                                    (mention("new", "nowy wpis", author="jan"), analysis()),
+                                    (mention("new2", "drugi wpis", author="jan"), analysis())], {}, seen=3)
+    store.add_event(1, "staff", "note", {"text": "x"})
+    assert store.purge_older_than(730) == 1
+    assert store.erase_author("jan") == 2
+    assert store.count_mentions() == 0
+    assert store.conn.execute("SELECT count(*) FROM analyses").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'wpis'").fetchone()[0] == 0
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer than this program"):
+        open_store(path)
