@@ -18,15 +18,19 @@ from clinicwatch.config import Config, ConfigError, find_config, load_config
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from storage import Store, open_store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="ClinicWatch: brand monitoring for clinics.")
+# Plain tracebacks: rich ones print local variables, which could include secrets.
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="ClinicWatch: brand monitoring and social response for medical clinics.")
 console = Console(stderr=True)
+# Piped output (cron logs, tests) gets wide tables rather than truncated names.
+stdout = Console(width=None if sys.stdout.isatty() else 200)
 ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: $CLINICWATCH_CONFIG, config.toml).")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 
 
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line reason and exit non-zero."""
-    console.print(f"[red]error:[/red] {message}", highlight=False)
+    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -122,8 +126,8 @@ def status(config: Optional[Path] = ConfigOption) -> None:
         error = f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else ""
         table.add_row(row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
                       str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}")
-    Console().print(table)
-    Console().print(f"{store.count_mentions()} mentions stored in {cfg.database}")
+    stdout.print(table)
+    stdout.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
 
 
 @app.command()
@@ -167,7 +171,7 @@ def _print_summary(runs: list[SourceRun]) -> None:
         detail = f"{r.error_kind}: {r.error}" if r.error else (r.note or "")
         table.add_row(r.name, r.kind, r.status, str(r.seen), str(r.matched), str(r.new), f"{r.seconds:.1f}",
                       detail, style=style)
-    Console().print(table)
+    stdout.print(table)
 
 
 def _after_cycle(cfg: Config, store: Store) -> None:

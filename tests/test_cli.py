@@ -1,0 +1,156 @@
+"""The CLI end to end, as a user runs it: real subprocesses, real loopback HTTP, a real SQLite file."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from clinicwatch.demo import DEMO_CONFIG, PLACEHOLDER_BASE, serve_demo_files
+from tests.loopback import Response
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "clinicwatch", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, **kwargs)
+
+
+def count(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+
+
+def test_collect_once_twice_on_the_demo_stores_the_same_mentions(tmp_path):
+    with serve_demo_files() as base:
+        config = tmp_path / "demo.toml"
+        text = DEMO_CONFIG.read_text(encoding="utf-8").replace(PLACEHOLDER_BASE, base)
+        text = text.replace('database = "data/demo.db"', f'database = "{tmp_path / "demo.db"}"')
+        config.write_text(text + "\n[http]\nallow_private_addresses = true\n", encoding="utf-8")
+        first = cli("collect", "--once", "--config", str(config))
+        assert first.returncode == 0, first.stderr
+        stored = count(tmp_path / "demo.db")
+        second = cli("collect", "--once", "--config", str(config))
+        assert second.returncode == 0, second.stderr
+    assert stored >= 25
+    assert count(tmp_path / "demo.db") == stored
+    status = cli("status", "--config", str(config))
+    assert status.returncode == 0
+    assert "google-alerts-pl" in status.stdout and f"{stored} mentions" in status.stdout
+
+
+def test_demo_command_builds_a_database(tmp_path):
+    result = cli("demo", "--database", str(tmp_path / "d.db"))
+    assert result.returncode == 0, result.stderr
+    assert count(tmp_path / "d.db") >= 25
+    with sqlite3.connect(tmp_path / "d.db") as conn:
+        langs = {r[0] for r in conn.execute("SELECT DISTINCT declared_language FROM mentions")}
+    assert {"pl", "it", "en"} <= langs
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("clinic_name = 'x'\n[brand]\nnames = ['x']\ncolour = 1\n", "brand.colour: unknown key"),
+        ("[brand]\nnames = ['x']\n", "clinic_name: required key is missing"),
+        ("clinic_name = 'x'\nretention_days = 'never'\n[brand]\nnames = ['x']\n", "retention_days:"),
+    ],
+)
+def test_bad_config_exits_non_zero_with_one_line(tmp_path, body, expected):
+    path = tmp_path / "bad.toml"
+    path.write_text(body, encoding="utf-8")
+    result = cli("status", "--config", str(path))
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_failing_source_exits_non_zero_while_others_are_stored(tmp_path, loopback):
+    loopback.routes["/ok.xml"] = lambda r: Response(200, _rss(0, 5), {"Content-Type": "application/rss+xml"})
+    loopback.routes["/broken.xml"] = lambda r: Response(500, b"oops")
+    config = _config(tmp_path, {"ok": loopback.url("/ok.xml"), "broken": loopback.url("/broken.xml")})
+    result = cli("collect", "--once", "--config", str(config))
+    assert result.returncode == 3
+    assert "1 of 2 sources failed: broken" in result.stderr
+    assert count(tmp_path / "cw.db") == 5
+
+
+def test_run_loop_stops_cleanly_on_sigterm(tmp_path, loopback):
+    loopback.routes["/f.xml"] = lambda r: Response(200, _rss(0, 3), {"Content-Type": "application/rss+xml"})
+    config = _config(tmp_path, {"f": loopback.url("/f.xml")})
+    proc = subprocess.Popen([sys.executable, "-m", "clinicwatch", "run", "--config", str(config)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _has_mentions(tmp_path / "cw.db", 3):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopped cleanly" in err
+    assert count(tmp_path / "cw.db") == 3
+
+
+def test_sigkill_mid_collection_loses_and_duplicates_nothing(tmp_path, loopback):
+    feeds, per_feed = 40, 60
+
+    def serve(request):
+        number = int(request.path.split("/")[-1].split(".")[0])
+        return Response(200, _rss(number * per_feed, per_feed), {"Content-Type": "application/rss+xml"}, delay=0.05)
+
+    loopback.fallback = serve
+    config = _config(tmp_path, {f"feed{n}": loopback.url(f"/feeds/{n}.xml") for n in range(feeds)}, concurrency=4)
+    rng = random.Random(20261122)
+    kills = 0
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "clinicwatch", "collect", "--once", "--config", str(config)],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.0, 3.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=30)
+    assert kills >= 1, "the collection finished before it could be killed: make it larger"
+    final = cli("collect", "--once", "--config", str(config), timeout=300)
+    assert final.returncode == 0, final.stderr
+    with sqlite3.connect(tmp_path / "cw.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        total, distinct = conn.execute("SELECT count(*), count(DISTINCT external_id) FROM mentions").fetchone()
+    assert total == distinct == feeds * per_feed
+
+
+def _has_mentions(db: Path, n: int) -> bool:
+    try:
+        return db.exists() and count(db) >= n
+    except sqlite3.OperationalError:
+        return False
+
+
+def _config(tmp_path: Path, feeds: dict[str, str], concurrency: int = 8) -> Path:
+    raw = {
+        "clinic_name": "Salus Medica",
+        "database": str(tmp_path / "cw.db"),
+        "brand": {"names": ["Salus"]},
+        "sources": [{"name": n, "kind": "feed", "url": u, "interval_minutes": 60} for n, u in feeds.items()],
+        "http": {"allow_private_addresses": True, "concurrency": concurrency, "retries": 0, "timeout_seconds": 10},
+    }
+    path = tmp_path / "config.toml"
+    path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    return path
+
+
+def _rss(start: int, n: int) -> bytes:
+    items = "".join(
+        f"<item><guid>item-{i}</guid><title>Wpis {i}</title><link>https://forum.example/{i}</link>"
+        f"<description>Opinia numer {i} o przychodni Salus na Mokotowie.</description>"
+        f"<pubDate>Fri, 20 Nov 2026 10:{i % 60:02d}:00 +0000</pubDate></item>"
+        for i in range(start, start + n)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
