@@ -104,6 +104,10 @@ class Pipeline:
             message = f"internal error: {type(exc).__name__}: {exc}"
             self.store.record_failure(source.name, "internal", message)
             return SourceRun(source.name, source.kind, "error", error_kind="internal", error=message)
+        return self.store_result(source, result)
+
+    def store_result(self, source: Source, result: CollectResult) -> SourceRun:
+        """Match and analyse a collector's items, then store them with its cursor in one transaction."""
         items = []
         for mention in result.mentions:
             if self.matcher.match(mention):

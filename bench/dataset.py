@@ -1,0 +1,101 @@
+"""Build a large, realistic mentions database for the query benchmarks (bulk SQL into the real schema)."""
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from analysis.labels import KINDS, TOPICS
+from clinicwatch.models import content_hash
+from storage import open_store
+from storage.store import iso
+
+SOURCES = [("google-news", "feed"), ("google-alerts", "feed"), ("reddit", "reddit"), ("forum-zdrowie", "forum"),
+           ("znanylekarz-forum", "forum"), ("discourse-it", "discourse"), ("milano-salute", "feed"),
+           ("clinic-reviews", "feed"), ("wykop", "feed"), ("facebook-alerts", "feed")]
+LANGUAGES = [("pl", 0.5), ("it", 0.3), ("en", 0.2)]
+KIND_WEIGHTS = {"complaint": 0.25, "question": 0.2, "praise": 0.2, "other": 0.35}
+WORDS = {
+    "pl": "wizyta rejestracja kolejka lekarz termin infolinia telefon faktura cena wyniki portal szczepienie "
+          "przychodnia recepcja czekanie opłata badanie pediatra dermatolog parking godziny".split(),
+    "it": "visita prenotazione attesa medico centralino telefono fattura prezzo referto portale vaccino "
+          "ambulatorio reception costo esame pediatra dermatologo parcheggio orari".split(),
+    "en": "appointment booking waiting doctor phone invoice price results portal vaccination clinic "
+          "reception cost test paediatrician dermatologist parking hours".split(),
+}
+TERMS = [("Salus", "name"), ("Salus Medica", "name"), ("dr Anna Kowalska", "doctor"), ("Salus Mokotów", "location"),
+         ("Salus Milano", "location")]
+
+
+def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None:
+    """Write `count` mentions with analyses spread over two years ending now."""
+    rng = random.Random(seed)
+    store = open_store(path)
+    for name, kind in SOURCES:
+        store.ensure_source(name, kind)
+    now = datetime.now(timezone.utc)
+    started = time.perf_counter()
+    for offset in range(0, count, chunk):
+        rows = [_row(rng, offset + i, now) for i in range(min(chunk, count - offset))]
+        with store.transaction():
+            store.conn.executemany(
+                """INSERT INTO mentions (id, source_name, source_kind, external_id, url, author, title, text,
+                   published_at, fetched_at, declared_language, score, comment_count, extra, matches, content_hash,
+                   status, first_response_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [r[0] for r in rows],
+            )
+            store.conn.executemany(
+                """INSERT INTO analyses (mention_id, language, sentiment, sentiment_score, kind, topics, urgency,
+                   urgency_reasons, needs_reply, model_version, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                [r[1] for r in rows],
+            )
+        done = offset + len(rows)
+        print(f"\r  built {done:,}/{count:,} mentions ({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    store.conn.execute("ANALYZE")
+    store.close()
+
+
+def _row(rng: random.Random, n: int, now: datetime) -> tuple[tuple, tuple]:
+    mention_id = n + 1
+    source, source_kind = rng.choice(SOURCES)
+    language = rng.choices([l for l, _ in LANGUAGES], [w for _, w in LANGUAGES])[0]
+    kind = rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
+    # Volume grows over the two years, so recent weeks are busier than old ones.
+    age_days = 730 * (rng.random() ** 1.3)
+    published = now - timedelta(days=age_days, seconds=rng.randrange(86_400))
+    term, category = rng.choice(TERMS)
+    words = rng.sample(WORDS[language], 6)
+    text = f"{term} {' '.join(words)} #{n}"
+    sentiment = {"complaint": "negative", "praise": "positive"}.get(kind) or rng.choice(["neutral", "negative", "positive"])
+    topics = rng.sample(TOPICS[:-1], rng.choice([1, 1, 2]))
+    urgency = round(rng.betavariate(1.5, 5), 3)
+    status, responded = _status(rng, kind, age_days, published)
+    mention = (mention_id, source, source_kind, f"ext-{n}", f"https://example.org/{n}", f"user{rng.randrange(50_000)}",
+               f"{term} – {words[0]}", text, iso(published), iso(published + timedelta(minutes=5)), language,
+               rng.randrange(200), rng.randrange(40), "{}",
+               json.dumps([{"term": term, "category": category, "field": "text", "start": 0, "end": len(term)}]),
+               content_hash("", text), status, iso(responded) if responded else None)
+    analysis = (mention_id, language, sentiment, {"negative": -0.6, "positive": 0.6}.get(sentiment, 0.0), kind,
+                json.dumps(topics), urgency, json.dumps(["strong_negative"] if urgency > 0.7 else []),
+                int(kind in ("complaint", "question")), "rules", iso(published))
+    return mention, analysis
+
+
+def _status(rng: random.Random, kind: str, age_days: float, published: datetime) -> tuple[str, datetime | None]:
+    if kind not in ("complaint", "question"):
+        return rng.choice(["new", "dismissed"]) if age_days < 30 else "dismissed", None
+    if age_days < 3 or rng.random() < 0.03:
+        return "new", None
+    return rng.choice(["replied", "replied", "escalated"]), published + timedelta(hours=rng.expovariate(1 / 5))
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/output/mentions-1m.db")
+    size = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build(target, size)
+    print(f"{target}: {size:,} mentions, {target.stat().st_size / 1e6:.0f} MB")

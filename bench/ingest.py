@@ -1,0 +1,98 @@
+"""Ingestion benchmark: parse → match → analyse → store for 100,000 mentions, beside bare VADER on the same texts.
+
+    .venv/bin/python -m bench.ingest [--mentions 100000] [--per-feed 100]
+
+The texts come from ../shared/eval/dev.jsonl (cycled, each made unique and prefixed with the brand name so
+every item is a mention). Feed documents are parsed by the real FeedCollector from memory (no network),
+then go through the real Pipeline into a fresh SQLite file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from html import escape
+from pathlib import Path
+
+from bench.common import eval_texts
+from clinicwatch.config import parse_config
+from clinicwatch.pipeline import Pipeline
+from collectors.feeds import FeedCollector
+from collectors.http import FetchResponse
+from storage import open_store
+
+
+class MemoryFetcher:
+    """Answers every GET with a prepared document, so the benchmark measures parsing, not HTTP."""
+
+    def __init__(self, documents: dict[str, bytes]) -> None:
+        self.documents = documents
+
+    def get(self, url: str, **_: object) -> FetchResponse:
+        return FetchResponse(url=url, status=200, headers={"content-type": "application/rss+xml"},
+                             body=self.documents[url])
+
+
+def build_documents(texts: list[str], per_feed: int) -> dict[str, bytes]:
+    documents = {}
+    for start in range(0, len(texts), per_feed):
+        items = "".join(
+            f"<item><guid>m{start + i}</guid><title>Opinia {start + i}</title>"
+            f"<link>https://example.org/m{start + i}</link><description>{escape(text)}</description>"
+            f"<pubDate>Fri, 20 Nov 2026 10:00:00 +0000</pubDate></item>"
+            for i, text in enumerate(texts[start:start + per_feed])
+        )
+        body = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>f</title>{items}</channel></rss>'
+        documents[f"https://feeds.example.org/{start // per_feed}.xml"] = body.encode("utf-8")
+    return documents
+
+
+def run(total: int, per_feed: int) -> dict:
+    rows = eval_texts()
+    texts = [f"Salus: {rows[i % len(rows)]['text']} #{i}" for i in range(total)]
+    documents = build_documents(texts, per_feed)
+    with tempfile.TemporaryDirectory() as tmp:
+        config = parse_config({
+            "clinic_name": "Salus",
+            "database": str(Path(tmp) / "ingest.db"),
+            "brand": {"names": ["Salus"]},
+            "sources": [{"name": f"feed{n}", "kind": "feed", "url": url} for n, url in enumerate(documents)],
+        })
+        store = open_store(config.database)
+        pipeline = Pipeline(config, store)
+        fetcher = MemoryFetcher(documents)
+        started = time.perf_counter()
+        stored = 0
+        for source in config.sources:
+            result = FeedCollector(source, config, fetcher=fetcher).collect({})
+            stored += pipeline.store_result(source, result).new
+        ingest_seconds = time.perf_counter() - started
+        store.close()
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    started = time.perf_counter()
+    for text in texts:
+        vader.polarity_scores(text)
+    vader_seconds = time.perf_counter() - started
+    ingest_rate, vader_rate = total / ingest_seconds, total / vader_seconds
+    return {"mentions": total, "stored": stored, "ingest_per_second": round(ingest_rate),
+            "vader_per_second": round(vader_rate), "ratio": round(ingest_rate / vader_rate, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mentions", type=int, default=100_000)
+    parser.add_argument("--per-feed", type=int, default=100)
+    args = parser.parse_args()
+    figures = run(args.mentions, args.per_feed)
+    print(f"end-to-end ingestion: {figures['ingest_per_second']:,} mentions/s ({figures['stored']:,} stored)")
+    print(f"bare VADER scoring:   {figures['vader_per_second']:,} texts/s")
+    print(f"ratio ingest/VADER:   {figures['ratio']} (target >= 0.3)")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
