@@ -35,6 +35,15 @@ class BrandConfig(Strict):
     exclusions: list[str] = Field(default=[], description="Phrases that look like a term but are not the clinic.")
     query: str = Field(default="", description="Optional boolean query (AND, OR, NOT, quotes, parentheses).")
 
+    @field_validator("query")
+    @classmethod
+    def _query_parses(cls, value: str) -> str:
+        if value.strip():
+            from matching.query import parse_query  # imported late: matching imports this module
+
+            parse_query(value)
+        return value
+
 
 class SourceBase(Strict):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
@@ -80,6 +89,9 @@ class ForumSource(SourceBase):
     date_language: str | None = None
     max_pages: int = Field(default=5, ge=1, le=100)
     delay_seconds: float = Field(default=1.0, ge=0)
+    preset: Literal["phpbb", "xenforo", "vbulletin"] | None = Field(
+        default=None, description="Default selectors of a stock forum theme; `selectors` override them."
+    )
     selectors: dict[str, str] = Field(
         default={},
         description="post, author, date, text, permalink, next_page, thread_title (CSS selectors).",
