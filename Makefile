@@ -34,11 +34,16 @@ dashboard: install
 test: install-dev browser
 	$(PY) -m pytest
 
-# Debian's chromium drives the end-to-end tests (Playwright cannot download browsers here).
+# Debian packages the tests need: chromium drives the end-to-end tests (Playwright cannot download
+# browsers here); DejaVu gives the PDF report its Unicode font.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
 browser:
-	@test -x /usr/bin/chromium || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
 
 bench: install-dev
 	$(PY) -m bench

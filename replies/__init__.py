@@ -1,0 +1,21 @@
+"""Suggested public replies: multilingual templates, channel routing, and a guardrail linter.
+
+    replies.suggest(mention, analysis, config, now=..., variant=...) -> list[Suggestion]
+    replies.lint(text, language, mention_text=..., config=...) -> list[Finding]
+    replies.load_templates(path_or_dir=None, config=None) -> Templates   (raises TemplateError)
+"""
+from replies.lint import RULES, Finding, lint, reason
+from replies.suggest import Suggestion, suggest
+from replies.templates_loader import TemplateError, Templates, load_templates
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "Suggestion",
+    "TemplateError",
+    "Templates",
+    "lint",
+    "load_templates",
+    "reason",
+    "suggest",
+]

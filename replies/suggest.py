@@ -1,0 +1,127 @@
+"""Suggested public replies: pick the kind × topic templates, route channels, fill them in, lint them."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from analysis.labels import TOPICS
+from clinicwatch.config import Channels, Config
+from clinicwatch.models import Analysis, Mention
+from replies.lint import Finding, lint
+from replies.render import channel_values, closed_sentence, compose, handle_for
+from replies.routing import Route, available, channels_for, route
+from replies.templates_loader import (
+    CHANNEL_FIELDS,
+    SILENT_KINDS,
+    TOPIC_KINDS,
+    Templates,
+    default_templates,
+    placeholders,
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One ready-to-post reply; `findings` is what the linter says about it (empty when safe)."""
+
+    template_id: str  # e.g. "pl.complaint.waiting_time[1]"
+    language: str
+    text: str
+    channels: list[str] = field(default_factory=list)  # Channels field names the reply points to
+    findings: list[Finding] = field(default_factory=list)
+
+
+def suggest(
+    mention: Mention | dict,
+    analysis: Analysis | dict,
+    config: Config,
+    *,
+    now: datetime | None = None,
+    variant: int | None = None,
+    templates: Templates | None = None,
+) -> list[Suggestion]:
+    """All variants for the mention's case, the default first; [] for mentions that need no reply."""
+    kind = str(_get(analysis, "kind", None) or "other")  # not analysed yet: nothing to suggest
+    if kind in SILENT_KINDS:
+        return []
+    templates = templates or default_templates()
+    pack = templates.pack(_get(analysis, "language", None) or _get(mention, "language", None))
+    topic = primary_topic(_list(_get(analysis, "topics", [])))
+    channels = channels_for(config, pack.language)
+    reply_route: Route | None = None
+    if kind in TOPIC_KINDS:
+        reply_route = route(kind, topic, _list(_get(analysis, "urgency_reasons", [])), channels)
+    case, bodies = _usable_variants(pack.variants(kind, topic), pack.variants(kind, "default"), channels)
+    values = channel_values(config, channels)
+    handle = handle_for(str(_get(mention, "source_kind", "")), str(_get(mention, "author", "") or ""))
+    closed = closed_sentence(pack, config, now) if reply_route else ""
+    mention_text = f"{_get(mention, 'title', '') or ''}\n{_get(mention, 'text', '') or ''}"
+    suggestions = []
+    for index, body in _order(bodies, mention, variant):
+        text = compose(pack, body, values=values, route=reply_route, handle=handle, closed=closed)
+        suggestions.append(
+            Suggestion(
+                template_id=f"{pack.language}.{kind}.{case}[{index}]",
+                language=pack.language,
+                text=text,
+                channels=list(reply_route.channels) if reply_route else [],
+                findings=lint(text, pack.language, mention_text=mention_text, config=config),
+            )
+        )
+    return suggestions
+
+
+def primary_topic(topics: list[str]) -> str:
+    """The first topic the analysis gave that the label list knows, else "other"."""
+    return next((topic for topic in topics if topic in TOPICS), "other")
+
+
+def _usable_variants(
+    case: tuple[str, list[str]], default: tuple[str, list[str]], channels: Channels
+) -> tuple[str, list[tuple[int, str]]]:
+    """(index, body) of variants whose channel placeholders are all configured; else the kind default.
+
+    Indices are kept so template ids stay stable when a variant is left out.
+    """
+    name, bodies = case
+    usable = [(i, body) for i, body in enumerate(bodies) if _channels_present(body, channels)]
+    if usable:
+        return name, usable
+    return default[0], list(enumerate(default[1]))
+
+
+def _channels_present(body: str, channels: Channels) -> bool:
+    return all(available(channels, p) for p in placeholders(body) if p in CHANNEL_FIELDS)
+
+
+def _order(bodies: list[tuple[int, str]], mention: Any, variant: int | None) -> list[tuple[int, str]]:
+    """Variants starting from the chosen one: given, or derived from the mention so it is stable."""
+    count = len(bodies)
+    if count == 0:
+        return []
+    if variant is None:
+        key = str(_get(mention, "id", None) or f"{_get(mention, 'source_name', '')}:{_get(mention, 'external_id', '')}")
+        variant = int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16)
+    start = variant % count
+    return [bodies[(start + offset) % count] for offset in range(count)]
+
+
+def _get(obj: Any, name: str, default: Any) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _list(value: Any) -> list[str]:
+    """Lists from a dataclass, a dict, or a JSON column read back from the store."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value] if value else []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
+    return []
