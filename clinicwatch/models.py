@@ -56,7 +56,7 @@ class Mention:
     @property
     def content_hash(self) -> str:
         """Hash of the folded text, so the same post seen through two sources is stored once."""
-        return content_hash(self.title, self.text)
+        return content_hash(self.title, self.text, unique_key=f"{self.source_name}\x1f{self.external_id}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,8 +81,14 @@ def fold_text(text: str) -> str:
     return _SPACES.sub(" ", stripped).strip()
 
 
-def content_hash(title: str, text: str) -> str:
+# Shorter texts ("Thanks!", "[deleted]") are too common to mean "the same post": they are never folded.
+MIN_FOLDED_LENGTH = 40
+
+
+def content_hash(title: str, text: str, unique_key: str = "") -> str:
     body = fold_text(text) or fold_text(title)
+    if len(body) < MIN_FOLDED_LENGTH:
+        body = f"{unique_key}\x1f{body}"
     return hashlib.sha1(body.encode("utf-8")).hexdigest()
 
 

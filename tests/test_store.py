@@ -53,8 +53,8 @@ def test_same_item_twice_is_stored_once(store):
 
 
 def test_same_text_through_two_sources_is_stored_once(store):
-    store.record_success("feed-a", [(mention("1", "Rejestracja  w SALUSIE  nie odbiera"), None)], {}, seen=1)
-    result = store.record_success("feed-b", [(mention("x9", "rejestracja w salusie nie odbiera", "feed-b"), None)],
+    store.record_success("feed-a", [(mention("1", "Rejestracja  w SALUSIE  nie odbiera telefonu od rana"), None)], {}, seen=1)
+    result = store.record_success("feed-b", [(mention("x9", "rejestracja w salusie nie odbiera telefonu od rana", "feed-b"), None)],
                                   {}, seen=1)
     assert result.new == 0
     assert store.count_mentions() == 1
@@ -119,3 +119,8 @@ def test_newer_schema_is_refused(tmp_path):
     conn.close()
     with pytest.raises(RuntimeError, match="newer than this program"):
         open_store(path)
+
+
+def test_short_common_texts_from_different_posts_are_all_kept(store):
+    items = [(mention(f"c{i}", "Thanks!", "feed-a"), None) for i in range(3)]
+    assert store.record_success("feed-a", items, {}, seen=3).new == 3

@@ -1,0 +1,127 @@
+"""Reddit collector: PRAW search plus new submissions/comments of chosen subreddits; public RSS without credentials."""
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar, ContextManager, Iterable
+
+import praw
+
+from clinicwatch.config import Config, RedditSource
+from clinicwatch.models import Mention
+from collectors.base import CollectResult
+from collectors.reddit_client import build_reddit, find_credentials, request_timeout
+from collectors.reddit_errors import reddit_errors
+from collectors.reddit_items import created_utc, fullname, to_mention
+
+# Reddit's search index lags behind new posts by minutes, so each search looks back this far past its cursor
+# (the store drops what it already has).
+SEARCH_OVERLAP_SECONDS = 15 * 60
+
+Listing = Callable[..., Iterable[Any]]
+
+
+def configured_subreddit(configured: str) -> str:
+    """Accept "warszawa", "r/warszawa" and "/r/warszawa/"."""
+    name = configured.strip().strip("/")
+    return name[2:] if name.lower().startswith("r/") else name
+
+
+def search_queries(source: RedditSource, config: Config) -> list[str]:
+    """The configured queries, else the brand names (quoted when they hold a space, so Reddit matches the phrase)."""
+    if source.search:
+        return list(source.search)
+    return [f'"{name}"' if " " in name.strip() else name.strip() for name in config.brand.names]
+
+
+class RedditCollector:
+    kind: ClassVar[str] = "reddit"
+
+    def __init__(self, source: RedditSource, config: Config) -> None:
+        self.source = source
+        self.config = config
+
+    def collect(self, cursor: dict[str, Any]) -> CollectResult:
+        credentials = find_credentials(self.source)
+        if credentials is None:
+            from collectors.reddit_feeds import collect_public_feeds  # the feed collector is only needed here
+
+            return collect_public_feeds(self.source, self.config, cursor)
+        with build_reddit(self.source, self.config, credentials) as reddit:
+            return _Run(reddit, self.source, self.config, cursor).collect()
+
+
+class _Run:
+    """One collection: every search and every subreddit listing, each from its own cursor entry."""
+
+    def __init__(self, reddit: praw.Reddit, source: RedditSource, config: Config, cursor: dict[str, Any]) -> None:
+        self.reddit = reddit
+        self.source = source
+        self.config = config
+        self.old_cursor = cursor or {}
+        self.cursor: dict[str, Any] = dict(self.old_cursor)
+        self.found: dict[str, Mention] = {}
+        self.seen = 0
+
+    def collect(self) -> CollectResult:
+        for query in search_queries(self.source, self.config):
+            self.search(query)
+        for configured in self.source.stream_subreddits:
+            name = configured_subreddit(configured)
+            subreddit = self.reddit.subreddit(name)
+            self.listing(f"submissions:{name}", f"r/{name}", subreddit.new)
+            self.listing(f"comments:{name}", f"r/{name}", subreddit.comments)
+        mentions = sorted(self.found.values(), key=lambda m: m.published_at)
+        return CollectResult(mentions=mentions, cursor=self.cursor, seen=self.seen)
+
+    def search(self, query: str) -> None:
+        """Newest-first search; stops at the first result older than the cursor (minus the index-lag overlap)."""
+        scope = "+".join(configured_subreddit(s) for s in self.source.search_subreddits) or "all"
+        key = f"search:{query}" if scope == "all" else f"search:{query}@r/{scope}"
+        target = "Reddit search" if scope == "all" else f"r/{scope}"
+        since = self.old_cursor.get(key)
+        newest = since
+        with self._errors(target, "search_subreddits"):
+            results = self.reddit.subreddit(scope).search(query, sort="new", time_filter="all", limit=self.source.limit)
+            for thing in results:
+                self.seen += 1
+                stamp = created_utc(thing)
+                if since is not None and stamp <= since - SEARCH_OVERLAP_SECONDS:
+                    break
+                self._keep(thing)
+                newest = stamp if newest is None else max(newest, stamp)
+        if newest is not None:
+            self.cursor[key] = newest
+
+    def listing(self, key: str, target: str, fetch: Listing) -> None:
+        """Items newer than the last one seen, asked for with `before`; the cursor keeps its fullname and time."""
+        anchor = self.old_cursor.get(key)
+        with self._errors(target, "stream_subreddits"):
+            things = self._since_anchor(fetch, anchor)
+        for thing in things:
+            self._keep(thing)
+        if things:
+            newest = max(things, key=created_utc)
+            self.cursor[key] = {"fullname": fullname(newest), "created_utc": created_utc(newest)}
+
+    def _since_anchor(self, fetch: Listing, anchor: dict[str, Any] | None) -> list[Any]:
+        limit = self.source.limit
+        if not anchor:
+            return self._fetched(fetch(limit=limit))
+        things = self._fetched(fetch(limit=limit, params={"before": anchor["fullname"]}))
+        if not things:
+            # An empty answer is also what Reddit gives when the anchor was deleted or removed, so check the
+            # newest items by time as well (PRAW's own streams do the same).
+            things = self._fetched(fetch(limit=limit))
+        since = float(anchor.get("created_utc") or 0)
+        return [t for t in things if created_utc(t) > since and fullname(t) != anchor["fullname"]]
+
+    def _fetched(self, listing: Iterable[Any]) -> list[Any]:
+        things = list(listing)
+        self.seen += len(things)
+        return things
+
+    def _keep(self, thing: Any) -> None:
+        mention = to_mention(thing, self.source.name, self.source.language)
+        self.found.setdefault(mention.external_id, mention)
+
+    def _errors(self, target: str, setting: str) -> ContextManager[None]:
+        return reddit_errors(target, setting=setting, timeout=request_timeout(self.config))

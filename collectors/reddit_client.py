@@ -1,0 +1,118 @@
+"""Build a praw.Reddit for a RedditSource: credentials from the environment or praw.ini, never from the config file."""
+from __future__ import annotations
+
+import configparser
+from dataclasses import dataclass
+from typing import Any
+
+import praw
+import praw.config
+import requests
+
+from clinicwatch.config import Config, RedditSource, secret
+from collectors.base import SourceError
+from collectors.http import check_url_allowed
+
+# Posting is the only thing that meets Reddit's "try again in N seconds" answers; PRAW sleeps through waits up to
+# this long and raises beyond it, so a staff member clicking "post" never waits minutes.
+RATELIMIT_SECONDS = 10
+REDDIT_WEB = "https://www.reddit.com"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What PRAW needs to sign in; repr hides the secrets so they never reach a log."""
+
+    client_id: str
+    client_secret: str
+    refresh_token: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Credentials(client_id={self.client_id[:4]}…, secret hidden)"
+
+
+def find_credentials(source: RedditSource, *, with_refresh_token: bool = False) -> Credentials | None:
+    """REDDIT_CLIENT_ID / REDDIT_CLIENT_SECRET (and REDDIT_REFRESH_TOKEN), else the praw.ini site; None if absent."""
+    ini = _praw_ini(source.praw_site)
+    client_id = secret("REDDIT_CLIENT_ID") or _ini_value(ini, "client_id")
+    client_secret = secret("REDDIT_CLIENT_SECRET") or _ini_value(ini, "client_secret")
+    if not (client_id and client_secret):
+        return None
+    refresh_token = None
+    if with_refresh_token:
+        refresh_token = secret("REDDIT_REFRESH_TOKEN") or _ini_value(ini, "refresh_token")
+    return Credentials(client_id, client_secret, refresh_token)
+
+
+def build_reddit(source: RedditSource, config: Config, credentials: Credentials) -> praw.Reddit:
+    """A praw.Reddit with our timeout and user agent; read-only unless the credentials carry a refresh token."""
+    settings: dict[str, Any] = {
+        "client_id": credentials.client_id,
+        "client_secret": credentials.client_secret,
+        "user_agent": source.user_agent,
+        "timeout": request_timeout(config),
+        "ratelimit_seconds": RATELIMIT_SECONDS,
+        "check_for_updates": False,  # never phone PyPI from a collector
+        "requestor_kwargs": {"session": BoundedSession(request_timeout(config), config.http.max_bytes)},
+    }
+    if credentials.refresh_token:
+        settings["refresh_token"] = credentials.refresh_token
+    for key in ("oauth_url", "reddit_url"):
+        override = getattr(source, key)
+        if override is not None:
+            url = str(override).rstrip("/")
+            check_url_allowed(url, allow_private=config.http.allow_private_addresses)
+            settings[key] = url
+    return praw.Reddit(site_name=source.praw_site, **settings)
+
+
+class BoundedSession(requests.Session):
+    """Caps each request's time and size. prawcore passes its own 16 s default on every call and PRAW 8 does not
+    hand on its `timeout` setting, so this is where config.http.timeout_seconds and max_bytes take effect."""
+
+    def __init__(self, timeout: float, max_bytes: int) -> None:
+        super().__init__()
+        self.timeout_cap = timeout
+        self.max_bytes = max_bytes
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        asked = kwargs.get("timeout")
+        kwargs["timeout"] = min(asked, self.timeout_cap) if isinstance(asked, (int, float)) else self.timeout_cap
+        kwargs["stream"] = True
+        response = super().request(method, url, *args, **kwargs)
+        body = bytearray()
+        for chunk in response.iter_content(64 * 1024):
+            body += chunk
+            if len(body) > self.max_bytes:
+                response.close()
+                raise SourceError("too_large", f"an answer from Reddit was larger than {self.max_bytes:,} bytes "
+                                               "(raise http.max_bytes)")
+        response._content = bytes(body)  # what requests itself does when it reads a streamed body
+        return response
+
+
+def request_timeout(config: Config) -> int:
+    """PRAW takes whole seconds."""
+    return max(1, round(config.http.timeout_seconds))
+
+
+def web_url(source: RedditSource) -> str:
+    """Where Reddit's public pages and feeds live for this source (www.reddit.com unless overridden)."""
+    return str(source.reddit_url).rstrip("/") if source.reddit_url else REDDIT_WEB
+
+
+def _praw_ini(site: str | None) -> praw.config.Config | None:
+    """The praw.ini section PRAW would use (also honours praw_* environment variables)."""
+    try:
+        return praw.config.Config(site or "DEFAULT")
+    except configparser.NoSectionError:
+        if site:
+            raise SourceError("config", f"praw.ini has no [{site}] section: fix praw_site or add the section") from None
+        return None
+
+
+def _ini_value(ini: praw.config.Config | None, key: str) -> str | None:
+    if ini is None:
+        return None
+    value = getattr(ini, key, None)
+    return value if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,85 @@
+"""Post a staff-approved reply to a Reddit submission or comment (off unless the source allows it), with an audit."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clinicwatch.config import Config, RedditSource
+from collectors.base import SourceError
+from collectors.reddit_client import build_reddit, find_credentials, request_timeout
+from collectors.reddit_errors import reddit_errors
+from collectors.reddit_items import absolute
+from storage.store import Store
+
+FULLNAME = re.compile(r"^(t1|t3)_([a-z0-9]+)$")
+MAX_REPLY_CHARS = 10_000  # Reddit's limit for a comment
+
+
+def post_reply(
+    config: Config,
+    source_name: str,
+    thing_fullname: str,
+    text: str,
+    *,
+    store: Store,
+    actor: str,
+    mention_id: int | None = None,
+) -> str:
+    """Reply as the account of REDDIT_REFRESH_TOKEN; returns the reply's permalink and records the audit event."""
+    source = _posting_source(config, source_name)
+    match = FULLNAME.match(thing_fullname.strip())
+    if not match:
+        raise SourceError("config", f"{thing_fullname!r} is not a Reddit post or comment id (t3_… or t1_…)")
+    body = text.strip()
+    if not body or len(body) > MAX_REPLY_CHARS:
+        raise SourceError("config", f"a reply must have 1 to {MAX_REPLY_CHARS:,} characters")
+    credentials = find_credentials(source, with_refresh_token=True)
+    if credentials is None or not credentials.refresh_token:
+        raise SourceError("auth", "posting needs a Reddit app and a user's refresh token: set REDDIT_CLIENT_ID, "
+                                  "REDDIT_CLIENT_SECRET and REDDIT_REFRESH_TOKEN")
+    if mention_id is None:
+        mention_id = _mention_id(store, source_name, thing_fullname)
+    detail: dict[str, Any] = {"source": source_name, "parent": thing_fullname, "chars": len(body)}
+    try:
+        permalink = _submit(source, config, credentials, match.group(1), match.group(2), body)
+    except SourceError as exc:
+        store.add_event(mention_id, actor, "reddit_reply_failed", detail | {"error": exc.message})
+        raise
+    store.add_event(mention_id, actor, "reddit_reply_posted", detail | {"permalink": permalink})
+    return permalink
+
+
+def _posting_source(config: Config, source_name: str) -> RedditSource:
+    try:
+        source = config.source(source_name)
+    except KeyError:
+        raise SourceError("config", f"no source named {source_name!r} in the config") from None
+    if not isinstance(source, RedditSource):
+        raise SourceError("config", f"source {source_name!r} is not a Reddit source")
+    if not source.allow_posting:
+        raise SourceError("config", f"reply posting is off for {source_name!r}: set allow_posting = true "
+                                    "on that source to post from ClinicWatch")
+    return source
+
+
+def _submit(source: RedditSource, config: Config, credentials: Any, kind: str, thing_id: str, body: str) -> str:
+    target = f"{'comment' if kind == 't1' else 'post'} {kind}_{thing_id}"
+    with build_reddit(source, config, credentials) as reddit:
+        parent = reddit.comment(thing_id) if kind == "t1" else reddit.submission(thing_id)
+        with reddit_errors(target, timeout=request_timeout(config)):
+            reply = parent.reply(body)
+    if reply is None:
+        raise SourceError("http", f"Reddit accepted the reply to {target} but did not return it: check the account's "
+                                  "comments before posting again")
+    permalink = vars(reply).get("permalink")
+    if permalink:
+        return absolute(permalink)
+    post_id = str(vars(reply).get("link_id", f"t3_{thing_id}")).removeprefix("t3_")
+    return absolute(f"/comments/{post_id}/_/{reply.id}/")
+
+
+def _mention_id(store: Store, source_name: str, external_id: str) -> int | None:
+    row = store.conn.execute(
+        "SELECT id FROM mentions WHERE source_name = ? AND external_id = ?", (source_name, external_id)
+    ).fetchone()
+    return row[0] if row else None
