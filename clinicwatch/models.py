@@ -19,7 +19,7 @@ class TermMatch:
 
     term: str
     category: str  # name | alias | doctor | location | query
-    field: str  # title | text
+    field: str  # title | text | thread (the title of the thread a reply belongs to)
     start: int
     end: int
 
