@@ -146,6 +146,17 @@ def erase_author(author: str, config: Optional[Path] = ConfigOption) -> None:
     console.print(f"erased {removed} mentions by {author!r}")
 
 
+def _register_commands_of_other_stages() -> None:
+    """Commands whose logic lives with its stage (alerts, analysis, ui); the CLI only names them."""
+    from alerts.cli import alerts_check, report
+
+    app.command("report", help="Build the weekly report (HTML, optional PDF); save it or e-mail it.")(report)
+    app.command("alerts-check", help="Evaluate alert rules now and deliver what is due.")(alerts_check)
+
+
+_register_commands_of_other_stages()
+
+
 def _collect_with_progress(pipeline: Pipeline, only: list[str] | None = None) -> list[SourceRun]:
     try:
         sources = pipeline.due_sources(only=only, force=True)
@@ -185,7 +196,9 @@ def _after_cycle(cfg: Config, store: Store) -> None:
 
 
 def _cycle_hooks() -> list:
-    return []
+    from alerts import evaluate_and_send
+
+    return [evaluate_and_send]
 
 
 def _exit_for(runs: list[SourceRun]) -> None:

@@ -49,8 +49,11 @@ def test_forums_store_once_and_a_second_run_adds_nothing(tmp_path, loopback) -> 
     runs = {run.name: run for run in collect_once(config, store)}
     assert runs["zdrowie-mazowsze"].status == "ok" and runs["community-it"].status == "ok", runs
     forum = stored(store, "zdrowie-mazowsze")
-    # Posts naming the clinic are kept; "U mnie to samo" (it only quotes the name) is not.
-    assert {"1201", "1244"} <= set(forum) and "1207" not in forum
+    # Posts naming the clinic are kept; "U mnie to samo" is kept for its thread's title, not for the quote
+    # it carries (quotes are left out of the text).
+    assert {"1201", "1207", "1244"} <= set(forum)
+    assert {m["field"] for m in forum["1207"]["matches"]} == {"thread"}
+    assert "Nikt nie odbiera" not in forum["1207"]["text"]
     assert forum["1201"]["thread_title"] == "Salus Medica - rejestracja telefoniczna to dramat"
     assert forum["1201"]["thread_url"] == loopback.url("/viewtopic.php?t=42")
     assert {"9087", "9105"} <= set(stored(store, "community-it"))

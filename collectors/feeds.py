@@ -1,0 +1,132 @@
+"""RSS, Atom and JSON Feed sources (blogs, news, Google Alerts, Google News) to plain-text Mentions."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from clinicwatch.config import Config, FeedSource
+from clinicwatch.models import Mention, utcnow
+from collectors.base import CollectResult
+from collectors.feed_items import FeedItem, ParsedFeed
+from collectors.feed_parse import parse_feed
+from collectors.google import strip_bold_markers, unwrap_google_url
+from collectors.html_text import html_to_text, plain_to_text
+from collectors.http import Fetcher, shared_fetcher
+
+# Ids remembered between polls; a feed shows far fewer entries than this at a time.
+SEEN_IDS_KEPT = 500
+# WordPress comment feeds, in the languages the project serves: "Comments on: <post title>".
+COMMENT_FEED_PREFIXES = ("Comments on:", "Komentarze do:", "Commenti a:", "Commenti su:")
+
+
+class FeedCollector:
+    """Polls one feed: conditional GET, parse, and every entry not seen last time becomes a Mention.
+
+    Cursor: etag and last_modified (sent back as If-None-Match / If-Modified-Since), body_sha1 (an identical
+    body is not parsed again) and seen_ids (entry ids of the last document and before, newest first).
+    """
+
+    kind: ClassVar[str] = "feed"
+
+    def __init__(self, source: FeedSource, config: Config, *, fetcher: Fetcher | None = None) -> None:
+        self.source = source
+        self.config = config
+        self.url = str(source.url)
+        self.fetcher = fetcher or shared_fetcher(config.http)
+
+    def collect(self, cursor: dict[str, Any]) -> CollectResult:
+        cursor = dict(cursor or {})
+        response = self.fetcher.get(self.url, etag=cursor.get("etag"), last_modified=cursor.get("last_modified"))
+        if response.not_modified:
+            return CollectResult(mentions=[], cursor=cursor, seen=0, not_modified=True)
+        body_hash = hashlib.sha1(response.body).hexdigest()
+        if body_hash == cursor.get("body_sha1"):
+            # A server without validators sent the same bytes again: unchanged, like a 304, and not parsed.
+            unchanged = {**cursor, **validators(response.headers)}
+            return CollectResult(mentions=[], cursor=unchanged, seen=0, not_modified=True)
+        feed = parse_feed(
+            response.body, url=self.url, content_type=response.headers.get("content-type", ""), final_url=response.url
+        )
+        fetched_at = utcnow()
+        already_seen = set(cursor.get("seen_ids") or [])
+        ids: list[str] = []
+        mentions: list[Mention] = []
+        for item in feed.items:
+            external_id = item_id(item)
+            ids.append(external_id)
+            if external_id not in already_seen:
+                mentions.append(self._mention(item, external_id, feed, fetched_at))
+        new_cursor = {
+            **validators(response.headers),
+            "body_sha1": body_hash,
+            "seen_ids": remember_ids(ids, cursor.get("seen_ids") or []),
+        }
+        return CollectResult(mentions=mentions, cursor=new_cursor, seen=len(feed.items))
+
+    def _mention(self, item: FeedItem, external_id: str, feed: ParsedFeed, fetched_at: datetime) -> Mention:
+        title = to_text(strip_bold_markers(item.title), item.title_is_html)
+        text = to_text(item.body, item.body_is_html)
+        thread_title, thread_url = comment_thread(feed)
+        return Mention(
+            source_kind=self.kind,
+            source_name=self.source.name,
+            external_id=external_id,
+            url=safe_link(unwrap_google_url(item.link)) or safe_link(feed.link) or self.url,
+            title=title,
+            text=text,
+            author=html_to_text(item.author),
+            published_at=item.published,
+            fetched_at=fetched_at,
+            language=primary_language(item.language or feed.language) or self.source.language,
+            comment_count=item.comment_count,
+            thread_title=thread_title,
+            thread_url=thread_url,
+        )
+
+
+def validators(headers: dict[str, str]) -> dict[str, str | None]:
+    """What the next poll sends back for a conditional GET."""
+    return {"etag": headers.get("etag"), "last_modified": headers.get("last-modified")}
+
+
+def to_text(value: str, is_html: bool) -> str:
+    return html_to_text(value) if is_html else plain_to_text(value)
+
+
+def item_id(item: FeedItem) -> str:
+    """The entry's id, else its link, else a hash of what it says."""
+    if item.id.strip():
+        return item.id.strip()
+    if item.link.strip():
+        return item.link.strip()
+    digest = hashlib.sha1(f"{item.title}\n{item.body}".encode("utf-8", "replace")).hexdigest()
+    return f"sha1:{digest}"
+
+
+def remember_ids(current: list[str], previous: list[str]) -> list[str]:
+    """Ids in the document first, then older ones, without repeats; older ones only up to SEEN_IDS_KEPT."""
+    kept = list(dict.fromkeys([*current, *previous]))
+    return kept[: max(SEEN_IDS_KEPT, len(current))]
+
+
+def safe_link(url: str) -> str:
+    """Only http(s) links are kept: a javascript: or data: link must never reach the dashboard."""
+    url = (url or "").strip()
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else ""
+
+
+def primary_language(tag: str) -> str | None:
+    """'pl-PL' -> 'pl'; None when the feed declared nothing usable."""
+    primary = (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+def comment_thread(feed: ParsedFeed) -> tuple[str, str]:
+    """A comments feed's post title and link, so each comment is shown in its thread."""
+    title = html_to_text(feed.title)
+    for prefix in COMMENT_FEED_PREFIXES:
+        if title.startswith(prefix):
+            return title[len(prefix):].strip(), safe_link(feed.link)
+    return "", ""

@@ -1,0 +1,359 @@
+"""The one HTTP fetch layer every collector uses: conditional GET, caps, retries, and an SSRF guard."""
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import json
+import random
+import socket
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterator
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+import clinicwatch
+from clinicwatch.config import HttpConfig
+from collectors.base import SourceError
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A Retry-After longer than this is not slept through: the source is backed off by the store instead.
+MAX_RETRY_AFTER_SLEEP = 30.0
+# The whole body must arrive within this many read timeouts, so a server dripping bytes cannot hold a worker.
+TOTAL_TIME_FACTOR = 3
+
+
+@dataclass
+class FetchResponse:
+    """One answered GET: final URL, status, lower-case headers, decompressed body."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    not_modified: bool = False
+
+    @property
+    def charset(self) -> str | None:
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+    @property
+    def text(self) -> str:
+        """The body decoded with the declared charset, else UTF-8 (undecodable bytes replaced)."""
+        try:
+            return self.body.decode(self.charset or "utf-8", errors="replace")
+        except LookupError:  # an unknown charset name
+            return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.text)
+        except ValueError as exc:
+            raise SourceError("parse", f"{self.url} did not answer valid JSON ({exc})") from None
+
+
+class Fetcher:
+    """GET with the project's rules; one shared httpx.Client, safe to call from many threads."""
+
+    def __init__(
+        self,
+        http: HttpConfig,
+        *,
+        user_agent: str = clinicwatch.USER_AGENT,
+        backoff_seconds: float = 0.5,
+        max_retry_after: float = MAX_RETRY_AFTER_SLEEP,
+    ) -> None:
+        self.config = http
+        self.user_agent = user_agent
+        self.backoff_seconds = backoff_seconds
+        self.max_retry_after = max_retry_after
+        # Waiting for a free pooled connection is queueing, not a slow server, so it gets a longer allowance.
+        timeout = httpx.Timeout(http.timeout_seconds, pool=max(60.0, http.timeout_seconds * 3))
+        limits = httpx.Limits(max_connections=max(http.concurrency * 2, 10), max_keepalive_connections=http.concurrency)
+        # Redirects are followed by hand so that every hop passes the address guard; proxy variables are
+        # ignored because the guard must see the real destination.
+        self._client = httpx.Client(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False)
+
+    def __enter__(self) -> "Fetcher":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        headers: dict[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResponse:
+        """Fetch `url`; raise SourceError (network, timeout, http, rate_limited, too_large, ...) on failure."""
+        request_headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate", **(headers or {})}
+        if etag:
+            request_headers["If-None-Match"] = etag
+        if last_modified:
+            request_headers["If-Modified-Since"] = last_modified
+        limit = max_bytes or self.config.max_bytes
+        attempt = 0
+        while True:
+            try:
+                return self._follow_redirects(url, request_headers, limit)
+            except _Retryable as retry:
+                if attempt >= self.config.retries:
+                    raise retry.error from None
+                delay = retry.error.retry_after
+                if delay is None:
+                    delay = self.backoff_seconds * (2**attempt) * random.uniform(0.5, 1.5)
+                attempt += 1
+                time.sleep(delay)
+
+    def _follow_redirects(self, start_url: str, headers: dict[str, str], limit: int) -> FetchResponse:
+        url = start_url
+        for _hop in range(self.config.max_redirects + 1):
+            check_url_allowed(url, allow_private=self.config.allow_private_addresses)
+            result = self._get_once(url, headers, limit)
+            if isinstance(result, FetchResponse):
+                return result
+            url = result
+        raise SourceError(
+            "http",
+            f"more than {self.config.max_redirects} redirects starting from {start_url} "
+            "(point the source at the final address, or raise http.max_redirects)",
+        )
+
+    def _get_once(self, url: str, headers: dict[str, str], limit: int) -> FetchResponse | str:
+        """One request: a FetchResponse, or the next URL when the server redirects."""
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                self._check_peer(response, url)
+                status = response.status_code
+                if status in REDIRECT_STATUSES and response.headers.get("location"):
+                    return urljoin(str(response.url), response.headers["location"])
+                lower_headers = {name.lower(): value for name, value in response.headers.items()}
+                if status == 304:
+                    return FetchResponse(str(response.url), status, lower_headers, b"", not_modified=True)
+                self._raise_for_status(response, url)
+                body = self._read_body(response, url, limit)
+                return FetchResponse(str(response.url), status, lower_headers, body)
+        except httpx.TimeoutException:
+            raise _Retryable(SourceError("timeout", f"no answer from {url} within {self.config.timeout_seconds:g} s "
+                                         "(the server is slow or down; raise http.timeout_seconds if it is just slow)"))
+        except (httpx.TransportError, httpx.StreamError) as exc:
+            raise _Retryable(SourceError("network", f"could not reach {url}: {describe_transport_error(exc)}"))
+        except httpx.InvalidURL as exc:
+            raise SourceError("config", f"not a usable URL {url!r}: {exc}") from None
+
+    def _check_peer(self, response: httpx.Response, url: str) -> None:
+        """Check the address actually connected to, so DNS that changes after the check cannot slip through."""
+        if self.config.allow_private_addresses:
+            return
+        stream = response.extensions.get("network_stream")
+        try:
+            peer = stream.get_extra_info("server_addr") if stream is not None else None
+        except Exception:  # a transport that cannot tell; the pre-check already ran
+            peer = None
+        if peer and is_blocked_ip(peer[0]):
+            raise SourceError("blocked_address", blocked_message(url, peer[0]))
+
+    def _raise_for_status(self, response: httpx.Response, url: str) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        reason = f"{status} {response.reason_phrase}".strip()
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if status == 429 or (status == 503 and retry_after is not None):
+            error = SourceError(
+                "rate_limited",
+                f"server answered {reason} for {url}"
+                + (f" (asks to wait {retry_after:g} s)" if retry_after is not None else "")
+                + "; the source will be retried later",
+                retry_after=retry_after,
+            )
+            if retry_after is not None and retry_after > self.max_retry_after:
+                raise error  # too long to sleep in a worker: let the store back the source off
+            raise _Retryable(error)
+        if status in (404, 410):
+            raise SourceError("not_found", f"server answered {reason} for {url} (check the source's URL)")
+        if status in (401, 403):
+            raise SourceError("forbidden", f"server answered {reason} for {url} (the site refuses this client)")
+        error = SourceError("http", f"server answered {reason} for {url}")
+        if status in RETRYABLE_STATUSES:
+            raise _Retryable(error)
+        raise error
+
+    def _read_body(self, response: httpx.Response, url: str, limit: int) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise too_large(url, limit)
+        deadline = time.monotonic() + self.config.timeout_seconds * TOTAL_TIME_FACTOR
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in decoded_chunks(response.iter_raw(), response.headers.get("content-encoding", ""), limit, url):
+            size += len(chunk)
+            if size > limit:
+                raise too_large(url, limit)
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                allowed = self.config.timeout_seconds * TOTAL_TIME_FACTOR
+                raise _Retryable(SourceError("timeout", f"{url} sent its answer too slowly (not complete after {allowed:g} s)"))
+        return b"".join(chunks)
+
+
+class _Retryable(Exception):
+    """Internal: a failure worth another attempt; carries the SourceError to raise when attempts run out."""
+
+    def __init__(self, error: SourceError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def decoded_chunks(raw: Iterator[bytes], encoding: str, limit: int, url: str) -> Iterator[bytes]:
+    """Decompress gzip/deflate chunk by chunk, never producing more than `limit + 1` bytes (gzip-bomb cap)."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        yield from raw
+        return
+    if encoding in ("gzip", "x-gzip"):
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        decoder = None  # zlib-wrapped or raw deflate: decided on the first bytes
+    else:
+        raise SourceError("http", f"{url} used content encoding {encoding!r}, which is not supported")
+    produced = 0
+    try:
+        for chunk in raw:
+            if decoder is None:
+                decoder = zlib.decompressobj(zlib.MAX_WBITS if chunk[:1] == b"\x78" else -zlib.MAX_WBITS)
+            data = chunk
+            while data:
+                out = decoder.decompress(data, limit + 1 - produced)
+                produced += len(out)
+                yield out
+                if produced > limit:
+                    return
+                data = decoder.unconsumed_tail
+        if decoder is not None:
+            yield decoder.flush()
+    except zlib.error as exc:
+        raise SourceError("parse", f"{url} sent a corrupt {encoding} body ({exc})") from None
+
+
+def too_large(url: str, limit: int) -> SourceError:
+    return SourceError("too_large", f"response from {url} larger than {limit:,} bytes (raise http.max_bytes)")
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now: a number of seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+
+
+def describe_transport_error(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        return f"connection failed ({text}); check the host name and that the site is up"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return f"the connection broke mid-answer ({text})"
+    return text
+
+
+# --- SSRF guard -------------------------------------------------------------------------------------------
+
+
+def check_url_allowed(url: str, *, allow_private: bool) -> None:
+    """Refuse non-HTTP schemes and hosts on loopback/private/link-local/multicast/reserved addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise SourceError("blocked_address", f"refusing {url!r}: only http and https URLs are fetched")
+    host = parts.hostname
+    if not host:
+        raise SourceError("config", f"{url!r} has no host name")
+    if allow_private:
+        return
+    for address in resolve(host, parts.port or (443 if parts.scheme == "https" else 80), url):
+        if is_blocked_ip(address):
+            raise SourceError("blocked_address", blocked_message(url, address))
+
+
+def resolve(host: str, port: int, url: str) -> list[str]:
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise SourceError("network", f"could not resolve the host of {url} ({exc}); check the URL") from None
+    return [str(info[4][0]) for info in infos]
+
+
+def is_blocked_ip(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def blocked_message(url: str, address: str) -> str:
+    return (
+        f"refusing {url}: its host is on a loopback, private, link-local or reserved address ({address}); "
+        "set http.allow_private_addresses = true only if you trust every configured source"
+    )
+
+
+# --- one Fetcher per process and HTTP config --------------------------------------------------------------
+
+_shared: dict[tuple[str, str], Fetcher] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_fetcher(http: HttpConfig, user_agent: str = clinicwatch.USER_AGENT) -> Fetcher:
+    """The process-wide Fetcher for this HTTP config, so concurrent collectors share one connection pool."""
+    key = (http.model_dump_json(), user_agent)
+    with _shared_lock:
+        fetcher = _shared.get(key)
+        if fetcher is None:
+            fetcher = _shared[key] = Fetcher(http, user_agent=user_agent)
+        return fetcher
+
+
+def close_shared_fetchers() -> None:
+    with _shared_lock:
+        for fetcher in _shared.values():
+            fetcher.close()
+        _shared.clear()

@@ -1,0 +1,66 @@
+"""Feeds through the real pipeline and SQLite store: broken sources are recorded, the others complete."""
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from clinicwatch.config import parse_config
+from clinicwatch.pipeline import collect_once
+from collectors.http import close_shared_fetchers
+from storage.store import open_store
+from tests.loopback import Response
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fetchers():
+    yield
+    close_shared_fetchers()
+
+
+def rss(*titles: str) -> bytes:
+    items = "".join(
+        f'<item><title>{t}</title><link>https://blog.example.pl/{i}</link><guid isPermaLink="false">g{i}</guid>'
+        f"<description>&lt;p&gt;{t}: opinia o przychodni Medicover.&lt;/p&gt;</description></item>"
+        for i, t in enumerate(titles)
+    )
+    return f'<rss version="2.0"><channel><title>Blog</title>{items}</channel></rss>'.encode()
+
+
+BROKEN = {
+    "error500": (Response(500, b"boom"), "http"),
+    "slow": (Response(200, rss("late"), delay=2.5), "timeout"),
+    "limited": (Response(429, b"", {"Retry-After": "900"}), "rate_limited"),
+    "truncated": (Response(200, rss("Medicover a", "Medicover b")[:70]), "parse"),
+    "homepage": (Response(200, b"<!doctype html><html><body>Hi</body></html>", {"Content-Type": "text/html"}), "parse"),
+    "huge": (Response(200, gzip.compress(b"<rss>" + b" " * 50_000_000), {"Content-Encoding": "gzip"}), "too_large"),
+}
+
+
+def test_broken_feeds_are_recorded_while_the_others_complete(tmp_path, loopback) -> None:
+    loopback.routes["/good"] = lambda r: Response(200, rss("Medicover Wola", "Medicover Mokotów"), {"ETag": '"v1"'})
+    loopback.routes["/good2"] = lambda r: Response(200, rss("Opinia o Medicoverze"))
+    for name, (response, _kind) in BROKEN.items():
+        loopback.routes[f"/{name}"] = lambda r, response=response: response
+    names = ["good", "good2", *BROKEN]
+    config = parse_config({
+        "clinic_name": "Medicover", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Medicover"]},
+        "http": {"allow_private_addresses": True, "retries": 0, "timeout_seconds": 1, "concurrency": 4},
+        "sources": [{"kind": "feed", "name": n, "url": loopback.url(f"/{n}")} for n in names],
+    })
+    store = open_store(config.database)
+
+    runs = {run.name: run for run in collect_once(config, store)}
+    assert runs["good"].status == "ok" and runs["good"].new == 2
+    assert runs["good2"].status == "ok" and runs["good2"].new == 1
+    for name, (_response, kind) in BROKEN.items():
+        assert (runs[name].status, runs[name].error_kind) == ("error", kind), runs[name]
+        state = store.source(name)
+        assert state["last_error_kind"] == kind and state["consecutive_failures"] == 1
+    assert store.source("limited")["next_attempt_after"] is not None
+    assert store.count_mentions() == 3
+    assert all("<" not in row["text"] for row in store.recent_mentions(10))
+
+    runs = {run.name: run for run in collect_once(config, store, only=["good"])}
+    assert runs["good"].new == 0
+    assert loopback.requests_to("/good")[-1].headers.get("if-none-match") == '"v1"'

@@ -1,0 +1,238 @@
+"""The fetch layer against a real HTTP server on 127.0.0.1: caching, caps, retries, redirects, SSRF guard."""
+from __future__ import annotations
+
+import gzip
+import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from email.utils import format_datetime
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import clinicwatch
+from clinicwatch.config import HttpConfig
+from collectors import http as http_module
+from collectors.base import SourceError
+from collectors.http import Fetcher, is_blocked_ip, parse_retry_after
+from tests.loopback import Response
+
+
+def make_fetcher(**overrides) -> Fetcher:
+    settings = {"allow_private_addresses": True, "retries": 0, "timeout_seconds": 5, **overrides}
+    return Fetcher(HttpConfig(**settings), backoff_seconds=0.01)
+
+
+@pytest.fixture
+def fetcher():
+    with make_fetcher() as fetcher:
+        yield fetcher
+
+
+def fails_with(kind: str, call) -> SourceError:
+    with pytest.raises(SourceError) as caught:
+        call()
+    assert caught.value.kind == kind, str(caught.value)
+    return caught.value
+
+
+def test_get_sends_user_agent_and_decodes_charset(loopback, fetcher) -> None:
+    loopback.routes["/feed"] = lambda r: Response(
+        200, "zażółć".encode("iso-8859-2"), {"Content-Type": "text/plain; charset=ISO-8859-2", "ETag": '"v1"'}
+    )
+    response = fetcher.get(loopback.url("/feed"))
+    assert response.status == 200 and not response.not_modified
+    assert response.text == "zażółć"
+    assert response.headers["etag"] == '"v1"'  # names are lower-case
+    assert loopback.requests[0].headers["user-agent"] == clinicwatch.USER_AGENT
+    assert clinicwatch.PROJECT_URL in clinicwatch.USER_AGENT
+
+
+def test_json_body_and_broken_json(loopback, fetcher) -> None:
+    loopback.routes["/ok"] = lambda r: Response(200, b'{"a": [1, 2]}', {"Content-Type": "application/json"})
+    loopback.routes["/bad"] = lambda r: Response(200, b"{nope", {"Content-Type": "application/json"})
+    assert fetcher.get(loopback.url("/ok")).json() == {"a": [1, 2]}
+    fails_with("parse", lambda: fetcher.get(loopback.url("/bad")).json())
+
+
+def test_conditional_get_returns_not_modified_without_body(loopback, fetcher) -> None:
+    def handler(request):
+        if request.headers.get("if-none-match") == '"v1"':
+            return Response(304, b"")
+        return Response(200, b"body", {"ETag": '"v1"', "Last-Modified": "Mon, 03 Apr 2023 01:02:03 GMT"})
+
+    loopback.routes["/feed"] = handler
+    first = fetcher.get(loopback.url("/feed"))
+    second = fetcher.get(loopback.url("/feed"), etag=first.headers["etag"], last_modified=first.headers["last-modified"])
+    assert second.not_modified and second.status == 304 and second.body == b""
+    sent = loopback.requests[1].headers
+    assert sent["if-none-match"] == '"v1"' and sent["if-modified-since"] == "Mon, 03 Apr 2023 01:02:03 GMT"
+
+
+@pytest.mark.parametrize("encoding,compress", [
+    ("gzip", gzip.compress),
+    ("deflate", zlib.compress),
+    ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send it
+])
+def test_compressed_bodies_are_decoded(loopback, fetcher, encoding, compress) -> None:
+    payload = b"<rss>" + b"x" * 100_000 + b"</rss>"
+    loopback.routes["/z"] = lambda r: Response(200, compress(payload), {"Content-Encoding": encoding})
+    assert fetcher.get(loopback.url("/z")).body == payload
+    assert "gzip" in loopback.requests[0].headers["accept-encoding"]
+
+
+def test_gzip_bomb_is_capped_on_decompressed_bytes(loopback) -> None:
+    bomb = gzip.compress(b"\0" * 50_000_000, compresslevel=9)
+    assert len(bomb) < 100_000
+    loopback.routes["/bomb"] = lambda r: Response(200, bomb, {"Content-Encoding": "gzip"})
+    with make_fetcher(max_bytes=1_000_000) as fetcher:
+        error = fails_with("too_large", lambda: fetcher.get(loopback.url("/bomb")))
+    assert "larger than 1,000,000 bytes (raise http.max_bytes)" in error.message
+
+
+def test_a_50_mb_body_is_refused(loopback, fetcher) -> None:
+    body = b"a" * 50_000_000
+    loopback.routes["/big"] = lambda r: Response(200, body)
+    error = fails_with("too_large", lambda: fetcher.get(loopback.url("/big")))
+    assert "10,000,000 bytes" in error.message
+    # The per-call cap overrides the configured one.
+    loopback.routes["/small"] = lambda r: Response(200, b"b" * 2_000)
+    fails_with("too_large", lambda: fetcher.get(loopback.url("/small"), max_bytes=1_000))
+
+
+def test_timeout_is_reported(loopback) -> None:
+    loopback.routes["/slow"] = lambda r: Response(200, b"late", delay=1.5)
+    with make_fetcher(timeout_seconds=0.3) as fetcher:
+        started = time.monotonic()
+        error = fails_with("timeout", lambda: fetcher.get(loopback.url("/slow")))
+    assert time.monotonic() - started < 1.4
+    assert "within 0.3 s" in error.message
+
+
+def test_server_error_is_retried_then_reported(loopback) -> None:
+    loopback.routes["/500"] = lambda r: Response(500, b"oops")
+    with make_fetcher(retries=2) as fetcher:
+        error = fails_with("http", lambda: fetcher.get(loopback.url("/500")))
+    assert error.message == f"server answered 500 Internal Server Error for {loopback.url('/500')}"
+    assert len(loopback.requests_to("/500")) == 3
+
+
+def test_transient_error_recovers_on_retry(loopback) -> None:
+    answers = iter([Response(502, b""), Response(200, b"fine")])
+    loopback.routes["/flaky"] = lambda r: next(answers)
+    with make_fetcher(retries=2) as fetcher:
+        assert fetcher.get(loopback.url("/flaky")).body == b"fine"
+
+
+def test_short_retry_after_is_honoured(loopback) -> None:
+    answers = iter([Response(429, b"", {"Retry-After": "1"}), Response(200, b"ok")])
+    loopback.routes["/rl"] = lambda r: next(answers)
+    with make_fetcher(retries=1) as fetcher:
+        started = time.monotonic()
+        assert fetcher.get(loopback.url("/rl")).body == b"ok"
+    assert time.monotonic() - started >= 0.9
+
+
+def test_long_retry_after_is_not_slept_but_raised(loopback) -> None:
+    loopback.routes["/rl"] = lambda r: Response(429, b"", {"Retry-After": "120"})
+    loopback.routes["/busy"] = lambda r: Response(
+        503, b"", {"Retry-After": format_datetime(datetime.now(timezone.utc) + timedelta(hours=1), usegmt=True)}
+    )
+    with make_fetcher(retries=3) as fetcher:
+        started = time.monotonic()
+        error = fails_with("rate_limited", lambda: fetcher.get(loopback.url("/rl")))
+        assert error.retry_after == 120 and "429" in error.message
+        busy = fails_with("rate_limited", lambda: fetcher.get(loopback.url("/busy")))
+        assert 3500 < busy.retry_after <= 3600
+    assert time.monotonic() - started < 2
+    assert len(loopback.requests) == 2  # one request each: no retry storm against a server asking for rest
+
+
+@pytest.mark.parametrize("status,kind", [(404, "not_found"), (410, "not_found"), (403, "forbidden"),
+                                         (401, "forbidden"), (400, "http")])
+def test_client_errors_map_to_kinds_without_retry(loopback, status, kind) -> None:
+    loopback.routes["/x"] = lambda r: Response(status, b"")
+    with make_fetcher(retries=2) as fetcher:
+        fails_with(kind, lambda: fetcher.get(loopback.url("/x")))
+    assert len(loopback.requests) == 1
+
+
+def test_connection_refused_is_a_network_error() -> None:
+    with make_fetcher() as fetcher:
+        error = fails_with("network", lambda: fetcher.get("http://127.0.0.1:9/feed"))
+    assert "could not reach http://127.0.0.1:9/feed" in error.message
+
+
+def test_redirects_are_followed_up_to_the_limit(loopback) -> None:
+    loopback.routes["/a"] = lambda r: Response(301, b"", {"Location": "/b"})
+    loopback.routes["/b"] = lambda r: Response(302, b"", {"Location": loopback.url("/c")})
+    loopback.routes["/c"] = lambda r: Response(200, b"final")
+    loopback.routes["/loop"] = lambda r: Response(302, b"", {"Location": "/loop"})
+    with make_fetcher(max_redirects=2) as fetcher:
+        response = fetcher.get(loopback.url("/a"))
+        assert response.body == b"final" and response.url == loopback.url("/c")
+        error = fails_with("http", lambda: fetcher.get(loopback.url("/loop")))
+    assert "more than 2 redirects" in error.message
+    assert len(loopback.requests_to("/loop")) == 3
+
+
+def test_private_addresses_are_refused_by_default(loopback) -> None:
+    loopback.routes["/feed"] = lambda r: Response(200, b"secret")
+    with Fetcher(HttpConfig(retries=0)) as fetcher:
+        error = fails_with("blocked_address", lambda: fetcher.get(loopback.url("/feed")))
+        fails_with("blocked_address", lambda: fetcher.get(f"http://localhost:{loopback.httpd.server_address[1]}/"))
+        fails_with("blocked_address", lambda: fetcher.get("file:///etc/passwd"))
+        fails_with("blocked_address", lambda: fetcher.get("http://[::1]/"))
+        fails_with("blocked_address", lambda: fetcher.get("http://169.254.169.254/latest/meta-data/"))
+    assert "http.allow_private_addresses" in error.message
+    assert loopback.requests == []  # refused before any connection
+
+
+def test_file_urls_are_refused_even_when_private_addresses_are_allowed(fetcher) -> None:
+    fails_with("blocked_address", lambda: fetcher.get("file:///etc/passwd"))
+
+
+def test_every_redirect_hop_is_checked(loopback, monkeypatch) -> None:
+    # Here 127.0.0.1 stands for a public host and 127.0.0.2 for an internal one: DNS to the outside is unavailable.
+    monkeypatch.setattr(http_module, "is_blocked_ip", lambda address: address != "127.0.0.1")
+    port = loopback.httpd.server_address[1]
+    loopback.routes["/go"] = lambda r: Response(302, b"", {"Location": f"http://127.0.0.2:{port}/admin"})
+    with Fetcher(HttpConfig(retries=0)) as fetcher:
+        error = fails_with("blocked_address", lambda: fetcher.get(loopback.url("/go")))
+    assert "127.0.0.2" in error.message
+    assert [r.path for r in loopback.requests] == ["/go"]
+
+
+def test_connected_address_is_checked_again(loopback, monkeypatch) -> None:
+    # DNS that answers a public address to the check and a private one to the connection (rebinding).
+    monkeypatch.setattr(http_module, "resolve", lambda host, port, url: ["93.184.216.34"])
+    loopback.routes["/feed"] = lambda r: Response(200, b"internal data")
+    with Fetcher(HttpConfig(retries=0)) as fetcher:
+        error = fails_with("blocked_address", lambda: fetcher.get(loopback.url("/feed")))
+    assert "(127.0.0.1)" in error.message  # the address connected to, found after the pre-check passed
+
+
+@pytest.mark.parametrize("address,blocked", [
+    ("127.0.0.1", True), ("10.1.2.3", True), ("192.168.0.10", True), ("172.16.5.4", True),
+    ("169.254.169.254", True), ("224.0.0.1", True), ("0.0.0.0", True), ("240.0.0.1", True),
+    ("::1", True), ("fe80::1", True), ("fc00::1", True), ("::ffff:127.0.0.1", True), ("100.64.0.1", True),
+    ("8.8.8.8", False), ("151.101.1.69", False), ("2a00:1450:4001:82b::200e", False),
+])
+def test_address_classification(address, blocked) -> None:
+    assert is_blocked_ip(address) is blocked
+
+
+def test_retry_after_forms() -> None:
+    assert parse_retry_after("30") == 30
+    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=90), usegmt=True)
+    assert 85 <= parse_retry_after(later) <= 90
+    assert parse_retry_after("Mon, 03 Apr 2000 01:02:03 GMT") == 0
+
+
+def test_one_fetcher_serves_many_threads(loopback, fetcher) -> None:
+    loopback.routes["/n"] = lambda r: Response(200, r.path.encode(), delay=0.05)
+    urls = [loopback.url(f"/n?i={i}") for i in range(64)]
+    with ThreadPoolExecutor(16) as pool:
+        bodies = list(pool.map(lambda url: fetcher.get(url).body, urls))
+    assert bodies == [f"/n?i={i}".encode() for i in range(64)]
