@@ -19,6 +19,10 @@ from storage.store import Store, parse_iso
 
 log = logging.getLogger(__name__)
 
+# A post longer than this is cut before matching and analysis: no reply needs more, and a 10 MB "post"
+# must not stall the cycle or bloat the database.
+MAX_TEXT_CHARS = 20_000
+
 
 @dataclass(slots=True)
 class SourceRun:
@@ -110,6 +114,7 @@ class Pipeline:
         """Match and analyse a collector's items, then store them with its cursor in one transaction."""
         items = []
         for mention in result.mentions:
+            _cap_text(mention)
             if self.matcher.match(mention):
                 items.append((mention, self.analyzer.analyse(mention)))
         saved = self.store.record_success(source.name, items, result.cursor, seen=result.seen, note=result.note)
@@ -123,6 +128,14 @@ def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = N
     """Collect every enabled source once (or only the named ones)."""
     pipeline = pipeline or Pipeline(config, store)
     return pipeline.collect(pipeline.due_sources(only=only, force=force), progress)
+
+
+def _cap_text(mention) -> None:
+    if len(mention.text) > MAX_TEXT_CHARS:
+        mention.extra["truncated_from_chars"] = len(mention.text)
+        mention.text = mention.text[:MAX_TEXT_CHARS]
+    if len(mention.title) > 1000:
+        mention.title = mention.title[:1000]
 
 
 def _run_collector(source: Source, config: Config, cursor: dict) -> CollectResult:

@@ -1,0 +1,56 @@
+"""SSRF guard: sources on loopback/private/link-local addresses or file:// are refused unless allowed in config."""
+from __future__ import annotations
+
+import pytest
+
+from clinicwatch.config import ConfigError, parse_config
+from clinicwatch.pipeline import collect_once
+from collectors.http import close_shared_fetchers
+from storage import open_store
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fetchers():
+    yield
+    close_shared_fetchers()
+
+
+def _sources(base: str) -> list[dict]:
+    return [
+        {"kind": "feed", "name": "feed", "url": f"{base}/feed.xml"},
+        {"kind": "discourse", "name": "discourse", "base_url": base, "search": ["Salus"]},
+        {"kind": "forum", "name": "forum", "url": f"{base}/viewtopic.php?t=1", "preset": "phpbb"},
+        {"kind": "forum", "name": "forum-feed", "engine": "feed", "url": f"{base}/app.php/feed"},
+    ]
+
+
+def _config(tmp_path, base: str, allow: bool):
+    return parse_config({
+        "clinic_name": "Salus", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Salus"]},
+        "http": {"allow_private_addresses": allow, "retries": 0, "timeout_seconds": 5},
+        "sources": _sources(base),
+    })
+
+
+def test_every_collector_refuses_a_loopback_source_by_default(tmp_path, loopback):
+    store = open_store(tmp_path / "cw.db")
+    runs = collect_once(_config(tmp_path, loopback.base_url, allow=False), store)
+    assert {r.name: (r.status, r.error_kind) for r in runs} == {
+        name: ("error", "blocked_address") for name in ("feed", "discourse", "forum", "forum-feed")
+    }
+    assert loopback.requests == [], "a refused source must not be contacted at all"
+    assert "allow_private_addresses" in store.source("feed")["last_error"]
+
+
+def test_the_admin_can_allow_it_explicitly(tmp_path, loopback):
+    store = open_store(tmp_path / "cw.db")
+    runs = collect_once(_config(tmp_path, loopback.base_url, allow=True), store)
+    assert all(r.error_kind != "blocked_address" for r in runs)
+    assert loopback.requests, "with the allowance the sources are fetched"
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/feed", "gopher://127.0.0.1:70/"])
+def test_non_http_urls_are_refused_at_config_load(tmp_path, url):
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.url: not a valid URL"):
+        parse_config({"clinic_name": "x", "brand": {"names": ["x"]},
+                      "sources": [{"kind": "feed", "name": "f", "url": url}]})
