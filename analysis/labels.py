@@ -22,3 +22,15 @@ TOPICS: tuple[str, ...] = (
 
 WORKFLOW_STATUSES: tuple[str, ...] = ("new", "in_review", "replied", "escalated", "dismissed")
 OPEN_STATUSES: tuple[str, ...] = ("new", "in_review")
+
+# Machine-readable reasons an urgency score gives (analysis.urgency computes them; the UI translates them).
+URGENCY_REASONS: tuple[str, ...] = (
+    "legal_threat",  # lawyer, lawsuit, complaint to an authority
+    "press",  # journalists, TV, newspapers
+    "health_risk",  # emergency or harm words
+    "strong_negative",  # very negative sentiment
+    "high_reach",  # many votes or comments
+)
+
+# Fields staff can correct; the labels table stores one row per correction (topics as a JSON list).
+LABEL_FIELDS: tuple[str, ...] = ("sentiment", "kind", "topics")

@@ -52,7 +52,7 @@ class Pipeline:
         self.matcher = Matcher(config.brand)
         self.analyzer = analyzer or Analyzer(config)
         for source in config.sources:
-            store.ensure_source(source.name, source.kind, source.enabled)
+            store.ensure_source(source.name, source.kind)
 
     def due_sources(self, *, only: Iterable[str] | None = None, force: bool = False,
                     now: datetime | None = None) -> list[Source]:

@@ -129,6 +129,11 @@ MIGRATIONS: list[str] = [
         VALUES (new.id, replace(replace(new.title, 'ł', 'l'), 'Ł', 'L'), replace(replace(new.text, 'ł', 'l'), 'Ł', 'L'));
     END;
     """,
+    # 2: a covering index for the Trends aggregates (volume by source, response times) over a date range
+    """
+    CREATE INDEX mentions_published_cover ON mentions (published_at, source_name, first_response_at);
+    DROP INDEX mentions_published;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -72,11 +72,11 @@ class Store:
 
     # --- sources -------------------------------------------------------------------------------
 
-    def ensure_source(self, name: str, kind: str, enabled: bool = True) -> None:
+    def ensure_source(self, name: str, kind: str) -> None:
+        """Register a configured source; its enabled flag (the Sources page toggle) is left as staff set it."""
         self.conn.execute(
-            "INSERT INTO sources (name, kind, enabled) VALUES (?, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, enabled = excluded.enabled",
-            (name, kind, int(enabled)),
+            "INSERT INTO sources (name, kind) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind",
+            (name, kind),
         )
 
     def source(self, name: str) -> dict[str, Any] | None:

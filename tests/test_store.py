@@ -124,3 +124,9 @@ def test_newer_schema_is_refused(tmp_path):
 def test_short_common_texts_from_different_posts_are_all_kept(store):
     items = [(mention(f"c{i}", "Thanks!", "feed-a"), None) for i in range(3)]
     assert store.record_success("feed-a", items, {}, seen=3).new == 3
+
+
+def test_a_source_disabled_by_staff_stays_disabled(store):
+    store.set_source_enabled("feed-a", False)
+    store.ensure_source("feed-a", "feed")  # every pipeline start registers configured sources again
+    assert store.source("feed-a")["enabled"] == 0

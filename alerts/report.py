@@ -1,0 +1,148 @@
+"""The weekly report: figures for one ISO week (clinic time zone), rendered to HTML by report_html."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from statistics import median
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from alerts.messages import text
+from alerts.report_html import render_html, render_text
+from clinicwatch.config import Config
+from clinicwatch.models import utcnow
+from storage.alerts_repo import AlertsRepo
+from storage.store import Store, parse_iso
+
+WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+TOP_COMPLAINTS = 10
+
+
+@dataclass(slots=True)
+class ResponseTimes:
+    needing: int  # mentions that needed a reply (complaints and questions)
+    answered: int
+    median_hours: float | None
+    p90_hours: float | None
+    late: int  # answered after the SLA, or still unanswered past it
+
+
+@dataclass(slots=True)
+class Report:
+    week: str
+    language: str
+    start: datetime  # local Monday 00:00
+    end: datetime  # the next Monday 00:00
+    total: int
+    previous_total: int
+    by_day: list[tuple[date, int]]
+    sentiment: dict[str, int]
+    kinds: dict[str, int]
+    topics: dict[str, int]
+    by_source: dict[str, int]
+    response: ResponseTimes
+    top_complaints: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    html: str = ""
+    text: str = ""
+
+    def save(self, folder_or_file: Path) -> Path:
+        """Write the HTML to a file, or to clinicwatch-report-<week>.html inside a folder."""
+        target = folder_or_file
+        if target.suffix.lower() not in (".html", ".htm"):
+            target = target / f"clinicwatch-report-{self.week}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.html, encoding="utf-8")
+        return target
+
+
+def week_bounds(week: str, timezone: str) -> tuple[datetime, datetime]:
+    """'2026-W47' -> (Monday 00:00, next Monday 00:00) in the clinic's time zone."""
+    found = WEEK_PATTERN.match(week.strip())
+    if not found:
+        raise ValueError(f"week {week!r}: expected an ISO week like 2026-W47")
+    try:
+        monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+    except ValueError:
+        raise ValueError(f"week {week!r}: year {found[1]} has no week {int(found[2])}") from None
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(monday, time(0), tzinfo=zone)
+    return start, datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)
+
+
+def current_week(moment: datetime | None = None) -> str:
+    year, number, _ = (moment or utcnow()).isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile (no interpolation: it is a value someone actually waited)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def response_times(repo: AlertsRepo, start: datetime, end: datetime, sla_hours: float, now: datetime) -> ResponseTimes:
+    pairs = repo.response_pairs(start, end)
+    delays, late = [], 0
+    for published_text, responded_text in pairs:
+        published = parse_iso(published_text)
+        if responded_text:
+            delay = (parse_iso(responded_text) - published).total_seconds() / 3600
+            delays.append(max(delay, 0.0))
+            late += delay > sla_hours
+        else:
+            late += (now - published).total_seconds() / 3600 > sla_hours
+    return ResponseTimes(
+        needing=len(pairs),
+        answered=len(delays),
+        median_hours=median(delays) if delays else None,
+        p90_hours=percentile(delays, 0.9),
+        late=late,
+    )
+
+
+def _by_day(repo: AlertsRepo, start: datetime) -> list[tuple[date, int]]:
+    # Day boundaries are local midnights (23- or 25-hour days at DST changes stay right).
+    days = []
+    for offset in range(7):
+        day = start.date() + timedelta(days=offset)
+        day_start = datetime.combine(day, time(0), tzinfo=start.tzinfo)
+        day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=start.tzinfo)
+        days.append((day, repo.count_between(day_start, day_end)))
+    return days
+
+
+def build_weekly_report(store: Store, config: Config, week: str, *, language: str | None = None,
+                        now: datetime | None = None) -> Report:
+    """Gather the week's figures and render the report (HTML and a plain-text summary)."""
+    language = language or config.alerts.language
+    start, end = week_bounds(week, config.office_hours.timezone)
+    repo = AlertsRepo(store)
+    report = Report(
+        week=week,
+        language=language,
+        start=start,
+        end=end,
+        total=repo.count_between(start, end),
+        previous_total=repo.count_between(start - timedelta(days=7), start),
+        by_day=_by_day(repo, start),
+        sentiment=repo.counts_by("sentiment", start, end),
+        kinds=repo.counts_by("kind", start, end),
+        topics=repo.topic_counts(start, end),
+        by_source=repo.counts_by_source(start, end),
+        response=response_times(repo, start, end, config.alerts.response_sla_hours, now or utcnow()),
+        top_complaints=repo.top_complaints(start, end, TOP_COMPLAINTS),
+        sources=repo.sources_health(),
+    )
+    report.html = render_html(report, config)
+    report.text = render_text(report, config)
+    return report
+
+
+def report_subject(report: Report) -> str:
+    return text(report.language, "report.subject", week=report.week)

@@ -1,0 +1,61 @@
+"""ClinicWatch dashboard: `streamlit run dashboard.py` (config from CLINICWATCH_CONFIG or config.toml)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from clinicwatch.config import ConfigError  # noqa: E402
+from ui import auth  # noqa: E402
+from ui.components import Context, load_app_config, shared_store  # noqa: E402
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, t  # noqa: E402
+from ui.pages import inbox, settings, sources, trends  # noqa: E402
+
+PAGES = {"inbox": inbox.render, "trends": trends.render, "sources": sources.render, "settings": settings.render}
+
+
+def _language_picker(user: auth.User, users_file: Path) -> str:
+    """Per-user UI language: remembered in the users file (in the session only for the demo user)."""
+    if st.session_state.get("ui_lang_owner") != user.username:
+        st.session_state["ui_lang"] = user.language if user.language in LANGUAGES else "en"
+        st.session_state["ui_lang_owner"] = user.username
+    lang = st.sidebar.selectbox(
+        t("ui_language", st.session_state["ui_lang"]), LANGUAGES, format_func=LANGUAGE_NAMES.get, key="ui_lang"
+    )
+    if not user.demo:
+        auth.set_user_language(users_file, user.username, lang)
+    return lang
+
+
+def main() -> None:
+    st.set_page_config(page_title="ClinicWatch", page_icon="🩺", layout="wide")
+    lang = st.session_state.get("ui_lang", "en")
+    try:
+        config = load_app_config()
+    except ConfigError as exc:
+        st.error(t("config_error", lang, error=exc))
+        return
+    users_file = auth.users_path(config.database)
+    user = auth.login(users_file, lang)
+    if user is None:
+        return
+    user.language = _language_picker(user, users_file)
+    lang = user.language
+    st.sidebar.caption(t("signed_in_as", lang, name=user.name, role=t(f"role_{user.role}", lang)))
+    if user.demo:
+        st.sidebar.warning(t("demo_mode", lang))
+    else:
+        auth.logout_button(t("logout", lang))
+    allowed = [name for name in PAGES if user.can_open(name)]
+    page = st.sidebar.radio(t("navigation", lang), allowed, format_func=lambda p: t(f"page_{p}", lang), key="nav")
+    st.title(t(f"page_{page}", lang))
+    ctx = Context(config=config, store=shared_store(str(config.database)), user=user, users_file=users_file)
+    PAGES[page](ctx)
+
+
+main()

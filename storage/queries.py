@@ -1,0 +1,344 @@
+"""Every read the dashboard makes: filtering, pagination and aggregation happen in SQL, never in pandas."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Iterator
+
+from analysis.labels import OPEN_STATUSES
+from storage.store import Store, fts_query
+
+UNASSIGNED = "__unassigned__"
+DEEP_PAGE = 2_000  # rows skipped beyond which the urgency-index walk stops paying off
+BUCKETS = ("day", "week")
+GROUPINGS = ("source", "language", "topic", "sentiment", "kind", "term")
+
+_INBOX_COLUMNS = (
+    "m.id, m.source_name, m.source_kind, m.url, m.author, m.title, m.text, m.published_at, m.status, "
+    "m.assignee, m.score, m.comment_count, m.thread_title, m.thread_url, m.matches, m.first_response_at, "
+    "a.language, a.sentiment, a.sentiment_score, a.kind, a.topics, a.urgency, a.urgency_reasons"
+)
+
+
+@dataclass(slots=True)
+class MentionFilter:
+    """What the user narrowed the list to; empty lists mean 'any'."""
+
+    sources: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    sentiments: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=lambda: list(OPEN_STATUSES))
+    assignee: str | None = None  # a username, UNASSIGNED, or None for anyone
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+    search: str = ""
+
+
+def _in(column: str, values: list[str], where: list[str], params: list[Any]) -> None:
+    if values:
+        where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+        params.extend(values)
+
+
+def _needs_analysis(flt: MentionFilter) -> bool:
+    return bool(flt.languages or flt.kinds or flt.sentiments or flt.topics)
+
+
+def _walk_urgency_index(flt: MentionFilter, offset: int) -> bool:
+    """Walking analyses by urgency finds a first page in milliseconds when the filter keeps many rows;
+    a selective filter (search, assignee, dates, topics) or a deep page is faster from the status index."""
+    selective = flt.search.strip() or flt.assignee or flt.date_from or flt.date_to or flt.topics
+    return not selective and offset < DEEP_PAGE
+
+
+def _where(flt: MentionFilter) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    _in("m.status", flt.statuses, where, params)
+    _in("m.source_name", flt.sources, where, params)
+    _in("a.language", flt.languages, where, params)
+    _in("a.kind", flt.kinds, where, params)
+    _in("a.sentiment", flt.sentiments, where, params)
+    if flt.topics:
+        marks = ", ".join("?" for _ in flt.topics)
+        where.append(f"EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value IN ({marks}))")
+        params.extend(flt.topics)
+    if flt.assignee == UNASSIGNED:
+        where.append("m.assignee IS NULL")
+    elif flt.assignee:
+        where.append("m.assignee = ?")
+        params.append(flt.assignee)
+    if flt.date_from:
+        where.append("m.published_at >= ?")
+        params.append(flt.date_from.isoformat())
+    if flt.date_to:
+        where.append("m.published_at < ?")
+        params.append((flt.date_to + timedelta(days=1)).isoformat())
+    query = fts_query(flt.search or "")
+    if query:
+        where.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+        params.append(query)
+    return ("WHERE " + " AND ".join(where)) if where else "", params
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("matches", "topics", "urgency_reasons"):
+        value = row.get(key)
+        row[key] = json.loads(value) if isinstance(value, str) else (value or [])
+    return row
+
+
+def inbox_ids(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 25) -> list[int]:
+    """Ids of one page of the queue: most urgent first, then oldest first (it has waited longest)."""
+    where, params = _where(flt)
+    offset = max(page, 0) * page_size
+    if _walk_urgency_index(flt, offset):
+        # CROSS JOIN keeps analyses as the outer loop, so SQLite reads analyses_urgency in order and stops early.
+        # Mentions without an analysis cannot be in this plan; they come after every analysed one (urgency 0).
+        sql = (
+            f"SELECT m.id FROM analyses a CROSS JOIN mentions m ON m.id = a.mention_id {where} "
+            "ORDER BY a.urgency DESC, m.published_at ASC, m.id ASC LIMIT ? OFFSET ?"
+        )
+        ids = [row[0] for row in store.conn.execute(sql, params + [page_size, offset])]
+        if len(ids) == page_size or _needs_analysis(flt):
+            return ids
+    sql = (
+        f"SELECT m.id FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id {where} "
+        "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at ASC, m.id ASC LIMIT ? OFFSET ?"
+    )
+    return [row[0] for row in store.conn.execute(sql, params + [page_size, offset])]
+
+
+def inbox_page(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 25) -> list[dict[str, Any]]:
+    """One page of the queue with everything the Inbox shows; the wide rows are read only for this page."""
+    ids = inbox_ids(store, flt, page, page_size)
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    sql = f"SELECT {_INBOX_COLUMNS} FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id WHERE m.id IN ({marks})"
+    rows = {row["id"]: _decode(row) for row in store.db.query(sql, ids)}
+    return [rows[i] for i in ids if i in rows]
+
+
+def inbox_count(store: Store, flt: MentionFilter) -> int:
+    where, params = _where(flt)
+    join = "LEFT JOIN analyses a ON a.mention_id = m.id" if _needs_analysis(flt) else ""
+    return store.conn.execute(f"SELECT count(*) FROM mentions m {join} {where}", params).fetchone()[0]
+
+
+def iter_filtered(store: Store, flt: MentionFilter, limit: int = 100_000) -> Iterator[dict[str, Any]]:
+    """Every mention matching the filter, in queue order (for exports), capped at `limit`."""
+    where, params = _where(flt)
+    sql = (
+        f"SELECT {_INBOX_COLUMNS} FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id {where} "
+        "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at ASC, m.id ASC LIMIT ?"
+    )
+    for row in store.db.query(sql, params + [limit]):
+        yield _decode(row)
+
+
+def status_counts(store: Store) -> dict[str, int]:
+    return {row[0]: row[1] for row in store.conn.execute("SELECT status, count(*) FROM mentions GROUP BY status")}
+
+
+def source_names(store: Store) -> list[str]:
+    """Values for the source picker (from the small sources table, not from a million mentions)."""
+    return [row[0] for row in store.conn.execute("SELECT name FROM sources ORDER BY name")]
+
+
+def thread_context(store: Store, mention: dict[str, Any], limit: int = 10) -> list[dict[str, Any]]:
+    """Other stored mentions of the same thread, oldest first."""
+    if not mention.get("thread_url"):
+        return []
+    sql = (
+        "SELECT id, author, title, text, published_at FROM mentions WHERE thread_url = ? AND id != ? "
+        "ORDER BY published_at LIMIT ?"
+    )
+    return list(store.db.query(sql, [mention["thread_url"], mention["id"], limit]))
+
+
+def mention_labels(store: Store, mention_id: int) -> list[dict[str, Any]]:
+    return list(store.db.query("SELECT * FROM labels WHERE mention_id = ? ORDER BY id", [mention_id]))
+
+
+# --- trends ----------------------------------------------------------------------------------------
+
+def _period(bucket: str) -> str:
+    if bucket not in BUCKETS:
+        raise ValueError(f"bucket must be one of {BUCKETS}")
+    # The Monday of the week: 'weekday 0' moves to the next Sunday (or stays), -6 days is its Monday.
+    return "substr(m.published_at, 1, 10)" if bucket == "day" else "date(m.published_at, 'weekday 0', '-6 days')"
+
+
+def _range(date_from: date, date_to: date) -> tuple[str, list[Any]]:
+    return "m.published_at >= ? AND m.published_at < ?", [
+        date_from.isoformat(),
+        (date_to + timedelta(days=1)).isoformat(),
+    ]
+
+
+CUBE_DIMENSIONS = ("source", "language", "sentiment", "kind")
+
+
+def daily_cube(store: Store, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """Counts per day × source × language × sentiment × kind, in one pass over the period.
+
+    Every Trends chart except topics and terms is a roll-up of this small table, so the page reads the
+    period's rows once instead of once per chart.
+    """
+    rng, params = _range(date_from, date_to)
+    sql = (
+        "SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(a.language, '?'), coalesce(a.sentiment, '?'), "
+        "coalesce(a.kind, '?'), count(*) FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
+        f"WHERE {rng} GROUP BY 1, 2, 3, 4, 5"
+    )
+    keys = ("day", "source", "language", "sentiment", "kind", "count")
+    return [dict(zip(keys, row)) for row in store.conn.execute(sql, params)]
+
+
+def period_of(day: str, bucket: str) -> str:
+    """A day's period: the day itself, or the Monday of its week (the same as SQL's 'weekday 0', '-6 days')."""
+    if bucket == "day":
+        return day
+    moment = date.fromisoformat(day)
+    return (moment - timedelta(days=moment.weekday())).isoformat()
+
+
+def volume_from_cube(cube: list[dict[str, Any]], bucket: str, by: str) -> list[dict[str, Any]]:
+    if by not in CUBE_DIMENSIONS:
+        raise ValueError(f"the daily cube has no {by!r}; expected one of {CUBE_DIMENSIONS}")
+    counts: dict[tuple[str, str], int] = {}
+    for row in cube:
+        key = (period_of(row["day"], bucket), row[by])
+        counts[key] = counts.get(key, 0) + row["count"]
+    return [{"period": p, "group": g, "count": c} for (p, g), c in sorted(counts.items())]
+
+
+def health_from_cube(cube: list[dict[str, Any]], bucket: str) -> list[dict[str, Any]]:
+    """Per period: total, complaints, positive, negative, complaint share and Brand Health Index."""
+    periods: dict[str, dict[str, Any]] = {}
+    for row in cube:
+        period = period_of(row["day"], bucket)
+        agg = periods.setdefault(period, {"period": period, "total": 0, "complaints": 0, "positive": 0, "negative": 0})
+        agg["total"] += row["count"]
+        agg["complaints"] += row["count"] if row["kind"] == "complaint" else 0
+        agg["positive"] += row["count"] if row["sentiment"] == "positive" else 0
+        agg["negative"] += row["count"] if row["sentiment"] == "negative" else 0
+    result = []
+    for period in sorted(periods):
+        agg = periods[period]
+        rated = agg["positive"] + agg["negative"]
+        agg["complaint_share"] = agg["complaints"] / agg["total"] if agg["total"] else None
+        agg["brand_health"] = agg["positive"] / rated if rated else None
+        result.append(agg)
+    return result
+
+
+def totals_from_cube(cube: list[dict[str, Any]]) -> dict[str, Any]:
+    """Headline numbers for the whole period (one 'period' spanning every day)."""
+    whole = health_from_cube([{**row, "day": "all"} for row in cube], "day")
+    if not whole:
+        return {"total": 0, "complaint_share": None, "brand_health": None}
+    return {key: whole[0][key] for key in ("total", "complaint_share", "brand_health")}
+
+
+def daily_from_cube(cube: list[dict[str, Any]], date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """Per-day totals with every day present (zeros filled), for spike detection."""
+    counts: dict[str, int] = {}
+    for row in cube:
+        counts[row["day"]] = counts.get(row["day"], 0) + row["count"]
+    days = [(date_from + timedelta(days=i)).isoformat() for i in range((date_to - date_from).days + 1)]
+    return [{"period": day, "count": counts.get(day, 0)} for day in days]
+
+
+def volume(store: Store, date_from: date, date_to: date, bucket: str = "day", by: str = "source") -> list[dict[str, Any]]:
+    """Mention counts per period and group: rows of {period, group, count}."""
+    if by in CUBE_DIMENSIONS:
+        _period(bucket)
+        return volume_from_cube(daily_cube(store, date_from, date_to), bucket, by)
+    period = _period(bucket)
+    rng, params = _range(date_from, date_to)
+    if by == "topic":
+        sql = (
+            f"SELECT {period} AS period, t.value AS grp, count(*) AS count FROM mentions m "
+            f"JOIN analyses a ON a.mention_id = m.id, json_each(a.topics) t WHERE {rng} GROUP BY period, grp"
+        )
+    elif by == "term":
+        sql = (
+            f"SELECT {period} AS period, json_extract(t.value, '$.term') AS grp, count(DISTINCT m.id) AS count "
+            f"FROM mentions m, json_each(m.matches) t WHERE {rng} "
+            "AND json_extract(t.value, '$.category') IN ('doctor', 'location') GROUP BY period, grp"
+        )
+    else:
+        raise ValueError(f"by must be one of {GROUPINGS}")
+    return [{"period": r[0], "group": r[1], "count": r[2]} for r in store.conn.execute(sql + " ORDER BY period", params)]
+
+
+def health_series(store: Store, date_from: date, date_to: date, bucket: str = "day") -> list[dict[str, Any]]:
+    _period(bucket)
+    return health_from_cube(daily_cube(store, date_from, date_to), bucket)
+
+
+def totals(store: Store, date_from: date, date_to: date) -> dict[str, Any]:
+    return totals_from_cube(daily_cube(store, date_from, date_to))
+
+
+def daily_totals(store: Store, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    return daily_from_cube(daily_cube(store, date_from, date_to), date_from, date_to)
+
+
+def response_times(store: Store, date_from: date, date_to: date) -> dict[str, float | int | None]:
+    """Median and 90th percentile of hours to first response, from a per-minute histogram built in SQL."""
+    rng, params = _range(date_from, date_to)
+    sql = (
+        "SELECT CAST((julianday(m.first_response_at) - julianday(m.published_at)) * 1440 AS INTEGER) AS minute, "
+        f"count(*) FROM mentions m WHERE m.first_response_at IS NOT NULL AND {rng} GROUP BY minute ORDER BY minute"
+    )
+    histogram = store.conn.execute(sql, params).fetchall()
+    count = sum(n for _, n in histogram)
+    if not count:
+        return {"count": 0, "median_hours": None, "p90_hours": None}
+    return {
+        "count": count,
+        "median_hours": _quantile(histogram, count, 0.5) / 60,
+        "p90_hours": _quantile(histogram, count, 0.9) / 60,
+    }
+
+
+def _quantile(histogram: list[tuple[int, int]], count: int, q: float) -> float:
+    """The value at rank round(q·(n−1)) of the sorted data the histogram describes."""
+    rank = round(q * (count - 1))
+    seen = 0
+    for value, n in histogram:
+        seen += n
+        if seen > rank:
+            return float(value)
+    return float(histogram[-1][0])
+
+
+def spikes(series: list[dict[str, Any]], key: str = "count", min_count: int = 5, k: float = 3.0) -> list[str]:
+    """Periods whose value exceeds median + k·MAD of the series (and at least min_count)."""
+    values = sorted(row[key] for row in series)
+    if len(values) < 3:
+        return []
+    median = _median(values)
+    mad = _median(sorted(abs(v - median) for v in values))
+    threshold = max(median + k * max(mad, 1.0), min_count)
+    return [row["period"] for row in series if row[key] > threshold]
+
+
+def _median(values: list[float]) -> float:
+    n = len(values)
+    mid = n // 2
+    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def as_date(value: str | datetime | date) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])

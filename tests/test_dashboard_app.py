@@ -1,0 +1,255 @@
+"""Every dashboard page through Streamlit's AppTest: filters change results, actions change the store."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit.config as st_config
+from streamlit.testing.v1 import AppTest
+
+from storage.store import open_store
+from tests.dashboard_fixtures import build_demo, mention_id_by_title
+from ui.auth import add_user
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+@pytest.fixture
+def local_server():
+    """The no-login demo needs the server bound to localhost."""
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    yield
+    st_config.set_option("server.address", before)
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch, local_server):
+    config_path, database = build_demo(tmp_path)
+    monkeypatch.setenv("CLINICWATCH_CONFIG", str(config_path))
+    monkeypatch.setenv("CLINICWATCH_USERS", str(tmp_path / "users.yaml"))
+    store = open_store(database)
+    yield {"config": config_path, "database": database, "store": store, "users": tmp_path / "users.yaml"}
+    store.close()
+
+
+def run_app(page: str = "inbox") -> AppTest:
+    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not app.exception, [e.value for e in app.exception]
+    if page != "inbox":
+        app.sidebar.radio(key="nav").set_value(page).run()
+        assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def queue_texts(app: AppTest) -> list[str]:
+    return [element.value for element in app.text]
+
+
+def open_buttons(app: AppTest) -> list:
+    return [b for b in app.button if (b.key or "").startswith("open_")]
+
+
+# --- inbox ----------------------------------------------------------------------------------------
+
+def test_inbox_lists_open_mentions_most_urgent_first(demo):
+    app = run_app()
+    assert len(open_buttons(app)) == 7
+    assert queue_texts(app)[0] == "Salus Medica – skandal"
+    assert "7" in app.caption[0].value
+
+
+def test_inbox_filters_change_the_result(demo):
+    app = run_app()
+    app.sidebar.multiselect(key="f_kind").set_value(["complaint"]).run()
+    assert len(open_buttons(app)) == 3
+    app.sidebar.multiselect(key="f_language").set_value(["en"]).run()
+    assert len(open_buttons(app)) == 1
+    app.sidebar.multiselect(key="f_kind").set_value([]).run()
+    app.sidebar.multiselect(key="f_language").set_value([]).run()
+    app.sidebar.text_input(key="f_search").set_value("wonderful").run()
+    assert len(open_buttons(app)) == 1 and "Great visit" in queue_texts(app)
+
+
+def test_mark_replied_changes_the_store_and_leaves_the_queue(demo):
+    app = run_app()
+    top = mention_id_by_title(demo["store"], "Salus Medica – skandal")
+    app.text_input(key=f"posted_{top}").set_value("https://forum.example/reply/1").run()
+    app.button(key="act_replied").click().run()
+    assert not app.exception
+    status = demo["store"].conn.execute("SELECT status, first_response_at FROM mentions WHERE id = ?", (top,)).fetchone()
+    assert status[0] == "replied" and status[1]
+    events = demo["store"].events(top)
+    assert events[-1]["actor"] == "demo" and json.loads(events[-1]["detail"])["to"] == "replied"
+    assert "Salus Medica – skandal" not in queue_texts(app)[:7]
+    assert len(open_buttons(app)) == 6
+
+
+def test_start_review_keeps_the_mention_in_the_queue(demo):
+    app = run_app()
+    top = mention_id_by_title(demo["store"], "Salus Medica – skandal")
+    app.button(key="act_review").click().run()
+    assert demo["store"].mention(top)["status"] == "in_review"
+    assert queue_texts(app)[0] == "Salus Medica – skandal" and "act_review" not in [b.key for b in app.button]
+
+
+def test_dismiss_without_reason_shows_error_and_changes_nothing(demo):
+    app = run_app()
+    top = mention_id_by_title(demo["store"], "Salus Medica – skandal")
+    app.button(key="act_dismiss").click().run()
+    assert app.error and "reason" in app.error[0].value
+    assert demo["store"].events(top) == []
+    app.text_input(key=f"reason_{top}").set_value("duplicate").run()
+    app.button(key="act_dismiss").click().run()
+    assert demo["store"].mention(top)["status"] == "dismissed"
+
+
+def test_open_assign_note_and_correct_labels(demo):
+    app = run_app()
+    phone = mention_id_by_title(demo["store"], "Phone")
+    next(b for b in open_buttons(app) if b.key == f"open_{phone}").click().run()
+    app.text_area(key=f"note_{phone}").set_value("called the patient back").run()
+    app.button(key="act_note").click().run()
+    app.selectbox(key=f"fix_kind_{phone}").set_value("question").run()
+    app.button(key="act_labels").click().run()
+    assert not app.exception
+    actions = [e["action"] for e in demo["store"].events(phone)]
+    assert actions == ["note", "label"]
+    label = demo["store"].conn.execute("SELECT field, value, actor FROM labels WHERE mention_id = ?", (phone,)).fetchone()
+    assert label == ("kind", "question", "demo")
+
+
+def test_source_text_is_escaped_never_markup(demo):
+    app = run_app()
+    for title in ("Salus XSS image", "Salus XSS link"):
+        mid = mention_id_by_title(demo["store"], title)
+        next(b for b in open_buttons(app) if b.key == f"open_{mid}").click().run()
+        bodies = " ".join(h.proto.body for h in app.get("html"))
+        assert "<img" not in bodies and "](javascript" not in bodies and "javascript:" not in bodies
+        assert "&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in bodies or "&#91;click&#93;" in bodies
+        assert "<mark>Salus Medica</mark>" in bodies  # the matched term is highlighted
+
+
+def test_ui_language_switches_labels(demo):
+    app = run_app()
+    app.sidebar.selectbox(key="ui_lang").set_value("pl").run()
+    assert app.button(key="act_replied").label == "Odpowiedziano"
+    app.sidebar.selectbox(key="ui_lang").set_value("it").run()
+    assert app.button(key="act_replied").label == "Segna come risposto"
+
+
+# --- trends, sources, settings --------------------------------------------------------------------
+
+def test_trends_metrics_follow_the_chosen_period(demo):
+    app = run_app("trends")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Mentions"] == "7" and metrics["Brand Health Index"] == "25%"
+    assert len(app.get("vega_lite_chart")) == 4
+    app.selectbox(key="tr_by").set_value("term").run()
+    assert not app.exception
+    from datetime import date, timedelta
+
+    long_ago = date.today() - timedelta(days=400)
+    app.date_input(key="tr_dates").set_value((long_ago, long_ago + timedelta(days=30))).run()
+    assert {m.label: m.value for m in app.metric}["Mentions"] == "0"
+    assert app.info and "No mentions" in app.info[0].value
+
+
+def test_sources_toggle_and_run_now(demo, loopback):
+    from tests.loopback import Response
+
+    loopback.routes["/feed.xml"] = lambda request: Response(503, b"down")
+    text = demo["config"].read_text().replace("https://forum.example/feed.xml", loopback.url("/feed.xml"))
+    demo["config"].write_text(text + "\n[http]\nallow_private_addresses = true\nretries = 0\n")
+    app = run_app("sources")
+    app.toggle(key="enabled_clinic-reviews").set_value(False).run()
+    assert demo["store"].source("clinic-reviews")["enabled"] == 0
+    app.button(key="run_forum-zdrowie").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    health = demo["store"].source("forum-zdrowie")
+    assert health["last_attempt"] is not None and health["consecutive_failures"] >= 1
+    assert any("forum-zdrowie" in t.value for t in app.text)
+
+
+def test_settings_invalid_value_shows_error_and_changes_nothing(demo):
+    before = demo["config"].read_bytes()
+    app = run_app("settings")
+    app.text_area(key="set_names").set_value("")
+    app.button(key="FormSubmitter:settings_form-Validate and save").click().run()
+    assert app.error and "brand.names" in app.error[0].value
+    assert demo["config"].read_bytes() == before
+    assert not list(demo["config"].parent.glob("*.bak"))
+    app.text_area(key="set_channels").set_value('[pl]\nemail = "not-an-email"\n')
+    app.text_area(key="set_names").set_value("Salus Medica")
+    app.button(key="FormSubmitter:settings_form-Validate and save").click().run()
+    assert app.error and "channels.pl.email" in app.error[0].value
+    assert demo["config"].read_bytes() == before
+
+
+def test_settings_valid_change_is_written_with_backup(demo):
+    before = demo["config"].read_bytes()
+    app = run_app("settings")
+    app.text_area(key="set_exclusions").set_value("salus populi\nsalus per aquam")
+    app.button(key="FormSubmitter:settings_form-Validate and save").click().run()
+    assert not app.error
+    from clinicwatch.config import load_config
+
+    assert load_config(demo["config"]).brand.exclusions == ["salus populi", "salus per aquam"]
+    backups = list(demo["config"].parent.glob("config.toml.*.bak"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
+
+
+# --- login ----------------------------------------------------------------------------------------
+
+def test_no_login_is_refused_when_not_bound_to_localhost(demo):
+    st_config.set_option("server.address", "0.0.0.0")
+    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert app.error and "users" in app.error[0].value.lower()
+    assert not app.button
+
+
+def test_login_with_role_limits_pages(demo):
+    add_user(demo["users"], "anna", "Anna K", "s3cret-pass", "staff", language="pl")
+    assert "s3cret-pass" not in demo["users"].read_text()
+    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not app.sidebar.radio  # nothing but the login form
+    app.text_input[0].set_value("anna")
+    app.text_input[1].set_value("wrong-password")
+    app.button[0].click().run()
+    assert app.error
+    app.text_input[0].set_value("anna")
+    app.text_input[1].set_value("s3cret-pass")
+    app.button[0].click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.sidebar.radio(key="nav").options == ["Skrzynka"]  # staff: Inbox only, in the user's language
+
+
+def test_suggested_reply_and_live_lint_when_replies_package_is_present(demo):
+    pytest.importorskip("replies.suggest", reason="the replies package is written in parallel")
+    app = run_app()
+    top = mention_id_by_title(demo["store"], "Salus Medica – skandal")
+    assert app.code and app.code[0].value == app.text_area(key=f"reply_{top}").value
+    app.text_area(key=f"reply_{top}").set_value("Jest Pan naszym pacjentem, na pewno wyleczymy to jutro.").run()
+    warnings = [h.proto.body for h in app.get("html") if "⚠" in h.proto.body]
+    assert any("confirms&#95;patient" in w for w in warnings)
+
+
+def test_export_pseudonymises_authors_unless_the_admin_asks_for_names(demo):
+    import csv
+    import io
+
+    def exported_authors(app):
+        csv_bytes, xlsx_bytes = app.session_state["export_files"]
+        assert xlsx_bytes.startswith(b"PK")  # a real XLSX (zip) file
+        return [row["author"] for row in csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig")))]
+
+    app = run_app()
+    app.sidebar.multiselect(key="f_kind").set_value(["complaint"]).run()
+    app.button(key="export_build").click().run()
+    assert [d.proto.label for d in app.get("download_button")] == ["Download CSV", "Download XLSX"]
+    authors = exported_authors(app)
+    assert len(authors) == 3 and all(a.startswith("author-") for a in authors)
+    app.checkbox(key="export_real").check().run()
+    app.button(key="export_build").click().run()
+    assert sorted(exported_authors(app)) == ["user0", "user3", "user4"]

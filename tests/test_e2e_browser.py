@@ -1,0 +1,170 @@
+"""End to end in headless Chromium: log in, answer the top complaint, visit every page, no XSS."""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+import tomli_w
+
+from storage.store import open_store
+from storage import queries
+from tests.dashboard_fixtures import XSS_IMG, XSS_LINK, add_xss_mentions, mention_id_by_title
+from ui.auth import add_user, list_users
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_real_demo(folder: Path) -> tuple[Path, Path]:
+    """The lead's demo database, built through the real collectors, plus two hostile mentions."""
+    database = folder / "demo.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "clinicwatch", "demo", "--database", str(database)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    raw = tomllib.loads((ROOT / "data" / "demo" / "demo.toml").read_text(encoding="utf-8"))
+    raw["database"] = str(database)
+    config_path = folder / "demo.toml"
+    config_path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    store = open_store(database)
+    add_xss_mentions(store, datetime.now(timezone.utc))
+    store.close()
+    return config_path, database
+
+
+@pytest.fixture
+def server(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    config_path, database = build_real_demo(tmp_path)
+    users = tmp_path / "users.yaml"
+    add_user(users, "admin", "Ada Admin", "correct-horse-9", "admin")
+    port = free_port()
+    env = {**os.environ, "CLINICWATCH_CONFIG": str(config_path), "CLINICWATCH_USERS": str(users)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    log = (tmp_path / "streamlit.log").open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, tmp_path / "streamlit.log")
+        yield {"url": url, "database": database, "users": users}
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("streamlit exited:\n" + log.read_text(errors="replace"))
+        try:
+            if httpx.get(url + "/_stcore/health", timeout=2).text == "ok":
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("streamlit did not start:\n" + log.read_text(errors="replace"))
+
+
+def test_login_reply_and_every_page(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    store = open_store(server["database"])
+    queue = queries.inbox_page(store, queries.MentionFilter(), 0, 20)
+    top = next(row["id"] for row in queue if row["kind"] == "complaint")
+    dialogs: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.set_default_timeout(30_000)
+        page.goto(server["url"])
+        page.get_by_role("textbox", name="Username").fill("admin")
+        page.get_by_role("textbox", name="Password").fill("correct-horse-9")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+        queue_item = page.locator(f".st-key-row_{top}")
+        expect(queue_item).to_be_visible()
+        expect(page.get_by_role("button", name="Mark replied")).to_be_visible()
+        expect(page.get_by_role("button", name="Next")).to_be_visible()
+        page.wait_for_timeout(1500)  # code blocks load lazily
+        page.screenshot(path=OUTPUT / "e2e-1-inbox.png", full_page=True)
+
+        # Open the top complaint, answer it and watch it leave the queue.
+        page.locator(f".st-key-open_{top} button").click()
+        expect(page.locator(".st-key-detail")).to_contain_text(queue[[r["id"] for r in queue].index(top)]["title"][:20])
+        page.get_by_label("Link of the posted reply (optional)").fill("https://forum.example/reply/1")
+        page.keyboard.press("Tab")
+        page.get_by_role("button", name="Mark replied").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+        expect(queue_item).to_have_count(0)
+        assert store.mention(top)["status"] == "replied"
+        posted = store.conn.execute("SELECT posted_url FROM replies WHERE mention_id = ?", (top,)).fetchone()
+        assert posted == ("https://forum.example/reply/1",)
+        page.screenshot(path=OUTPUT / "e2e-2-inbox-after-reply.png", full_page=True)
+
+        page.get_by_label("Search text").fill("XSS")  # full-text search brings the hostile mentions up
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("2 mentions match")).to_be_visible()
+        for title, literal in (("Salus XSS image", XSS_IMG), ("Salus XSS link", XSS_LINK)):
+            page.locator(f".st-key-open_{mention_id_by_title(store, title)} button").click()
+            expect(page.locator(".cw-text", has_text=literal)).to_have_count(1)
+            assert page.locator("img[src='x']").count() == 0
+            assert page.locator("a[href^='javascript']").count() == 0
+            assert page.locator("b", has_text="attacker").count() == 0
+            expect(page.get_by_text("Author: <b>attacker</b>")).to_have_count(1)
+        page.locator(".cw-text", has_text=XSS_LINK).scroll_into_view_if_needed()
+        page.screenshot(path=OUTPUT / "e2e-3-inbox-xss-literal.png", full_page=True)
+
+        last_element = {"Trends": re.compile(r"^(Spikes: |No spikes)"), "Sources": "Run now", "Settings": "Add user"}
+        for number, name in ((4, "Trends"), (5, "Sources"), (6, "Settings")):
+            page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
+            expect(page.get_by_role("heading", name=name)).to_be_visible()
+            expect(page.get_by_text(last_element[name]).first).to_be_visible()
+            if name == "Trends":
+                charts = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
+                expect(charts.nth(3)).to_be_visible()
+            page.wait_for_timeout(500)
+            page.screenshot(path=OUTPUT / f"e2e-{number}-{name.lower()}.png", full_page=True)
+
+        # The UI language is per user: switching to Polish relabels the page and is remembered.
+        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name="Polski").click()
+        expect(page.get_by_role("heading", name="Ustawienia")).to_be_visible()
+        page.get_by_test_id("stSidebar").get_by_text("Skrzynka", exact=True).click()
+        expect(page.get_by_role("button", name="Odpowiedziano")).to_be_visible()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=OUTPUT / "e2e-7-inbox-pl.png", full_page=True)
+        browser.close()
+    assert list_users(server["users"])[0]["language"] == "pl"
+    store.close()
+    assert dialogs == []  # no script from a mention ever ran

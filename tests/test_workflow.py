@@ -1,0 +1,104 @@
+"""Workflow actions change the mention and leave an audit event, in one transaction."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from storage import workflow
+from storage.store import open_store
+from tests.dashboard_fixtures import fill, mention_id_by_title
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = open_store(tmp_path / "wf.db")
+    fill(store, datetime.now(timezone.utc))
+    yield store
+    store.close()
+
+
+def _row(store, mention_id):
+    return store.conn.execute(
+        "SELECT status, assignee, first_response_at FROM mentions WHERE id = ?", (mention_id,)
+    ).fetchone()
+
+
+def test_mark_replied_sets_status_first_response_reply_and_event(store):
+    mid = mention_id_by_title(store, "Faktura")
+    workflow.mark_replied(store, mid, "anna", posted_url="https://forum.example/p/9", text="Dziękujemy")
+    status, _, first = _row(store, mid)
+    assert status == "replied" and first is not None
+    reply = store.conn.execute("SELECT text, state, posted_url, created_by FROM replies WHERE mention_id = ?", (mid,)).fetchone()
+    assert reply == ("Dziękujemy", "posted", "https://forum.example/p/9", "anna")
+    events = store.events(mid)
+    assert [e["action"] for e in events] == ["status"]
+    assert json.loads(events[0]["detail"]) == {"from": "new", "to": "replied", "posted_url": "https://forum.example/p/9"}
+    assert events[0]["actor"] == "anna"
+
+
+def test_first_response_is_kept_from_the_first_escalation(store):
+    mid = mention_id_by_title(store, "Phone")
+    workflow.escalate(store, mid, "anna", reason="legal")
+    first = _row(store, mid)[2]
+    workflow.mark_replied(store, mid, "bob")
+    assert _row(store, mid)[2] == first
+    assert [json.loads(e["detail"])["to"] for e in store.events(mid)] == ["escalated", "replied"]
+
+
+def test_dismiss_needs_a_reason_and_changes_nothing_without_one(store):
+    mid = mention_id_by_title(store, "Phone")
+    with pytest.raises(workflow.WorkflowError, match="reason"):
+        workflow.dismiss(store, mid, "anna", "  ")
+    assert _row(store, mid)[0] == "new" and store.events(mid) == []
+    workflow.dismiss(store, mid, "anna", "spam")
+    assert _row(store, mid)[0] == "dismissed"
+    assert _row(store, mid)[2] is None  # dismissing is not a response
+    assert json.loads(store.events(mid)[0]["detail"])["reason"] == "spam"
+
+
+def test_illegal_transition_is_refused_and_rolled_back(store):
+    mid = mention_id_by_title(store, "Phone")
+    workflow.mark_replied(store, mid, "anna")
+    with pytest.raises(workflow.WorkflowError, match="cannot move"):
+        workflow.escalate(store, mid, "anna")
+    assert _row(store, mid)[0] == "replied"
+    assert len(store.events(mid)) == 1
+    workflow.start_review(store, mid, "anna")  # only moves new items
+    assert _row(store, mid)[0] == "replied"
+
+
+def test_bad_posted_url_is_refused(store):
+    mid = mention_id_by_title(store, "Phone")
+    with pytest.raises(workflow.WorkflowError, match="http"):
+        workflow.mark_replied(store, mid, "anna", posted_url="javascript:alert(1)")
+    assert _row(store, mid)[0] == "new"
+
+
+def test_assign_and_note_write_events(store):
+    mid = mention_id_by_title(store, "Phone")
+    workflow.assign(store, mid, "bob", "anna")
+    workflow.add_note(store, mid, "anna", "called back")
+    assert _row(store, mid)[1] == "bob"
+    assert [n["actor"] for n in workflow.notes(store, mid)] == ["anna"]
+    assert [e["action"] for e in store.events(mid)] == ["assign", "note"]
+    with pytest.raises(workflow.WorkflowError):
+        workflow.add_note(store, mid, "anna", "   ")
+    with pytest.raises(workflow.WorkflowError, match="does not exist"):
+        workflow.assign(store, 99999, "bob", "anna")
+
+
+def test_label_corrections_are_stored_for_learning(store):
+    mid = mention_id_by_title(store, "Phone")
+    workflow.correct_label(store, mid, "kind", "question", "anna")
+    workflow.correct_label(store, mid, "topics", ["appointments", "waiting_time"], "anna")
+    labels = store.conn.execute("SELECT field, value, actor FROM labels WHERE mention_id = ? ORDER BY id", (mid,)).fetchall()
+    assert labels == [("kind", "question", "anna"), ("topics", '["appointments", "waiting_time"]', "anna")]
+    analysis = store.mention(mid)
+    assert analysis["kind"] == "question" and analysis["topics"] == ["appointments", "waiting_time"]
+    with pytest.raises(workflow.WorkflowError, match="furious"):
+        workflow.correct_label(store, mid, "sentiment", "furious", "anna")
+    with pytest.raises(workflow.WorkflowError, match="cannot label"):
+        workflow.correct_label(store, mid, "urgency", "1", "anna")
+    assert len(store.events(mid)) == 2

@@ -1,0 +1,99 @@
+"""Inbox (staff): the queue of open mentions, one mention in detail, reply and workflow actions."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+from storage import queries
+from ui.auth import list_users
+from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
+from ui.i18n import t
+from ui.pages import inbox_detail
+
+PAGE_SIZE = 20
+
+
+def render(ctx: Context) -> None:
+    lang = ctx.lang
+    # Assignees are the users who can sign in (and the demo user), not a scan of the mentions.
+    assignees = sorted({u["username"] for u in list_users(ctx.users_file)} | {ctx.user.username})
+    flt = mention_filters(ctx, queries.source_names(ctx.store), assignees)
+    signature = repr(flt)
+    if st.session_state.get("inbox_filter") != signature:  # new filters start again from the first page
+        st.session_state["inbox_filter"] = signature
+        st.session_state["inbox_page"] = 0
+    total = queries.inbox_count(ctx.store, flt)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(st.session_state.get("inbox_page", 0), pages - 1)
+    rows = queries.inbox_page(ctx.store, flt, page, PAGE_SIZE)
+
+    flash = st.session_state.pop("flash", None)
+    if flash:
+        st.success(flash)
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        st.caption(t("queue_count", lang, count=total))
+        _queue(rows, lang)
+        _pagination(page, pages, lang)
+        _export(ctx, flt)
+    with right:
+        selected = _selected(rows)
+        if selected is not None:
+            inbox_detail.render(ctx, selected, assignees)
+
+
+def _selected(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The mention opened by the user, or the top of the queue when it is no longer listed."""
+    wanted = st.session_state.get("selected_id")
+    for row in rows:
+        if row["id"] == wanted:
+            return row
+    return rows[0] if rows else None
+
+
+def _queue(rows: list[dict[str, Any]], lang: str) -> None:
+    if not rows:
+        st.info(t("empty_queue", lang))
+    for row in rows:
+        with st.container(border=True, key=f"row_{row['id']}"):
+            meta = f"{row['source_name']} · {time_ago(row['published_at'], lang)}"
+            st.html(badges_html(row, lang) + f'<span style="color:#666;font-size:0.85em">{escape_all(meta)}</span>')
+            preview = (row.get("title") or row.get("text") or "").strip().replace("\n", " ")
+            st.text(preview[:160] + ("…" if len(preview) > 160 else ""))
+            if st.button(t("open", lang), key=f"open_{row['id']}"):
+                st.session_state["selected_id"] = row["id"]
+                st.rerun()
+
+
+def _pagination(page: int, pages: int, lang: str) -> None:
+    prev_col, label_col, next_col = st.columns([1, 2, 1])
+    if prev_col.button(t("prev", lang), disabled=page == 0, key="page_prev"):
+        st.session_state["inbox_page"] = page - 1
+        st.rerun()
+    label_col.caption(t("page_of", lang, page=page + 1, pages=pages))
+    if next_col.button(t("next", lang), disabled=page >= pages - 1, key="page_next"):
+        st.session_state["inbox_page"] = page + 1
+        st.rerun()
+
+
+def _export(ctx: Context, flt: queries.MentionFilter) -> None:
+    """Files are built only on request: an export can hold up to 100,000 rows."""
+    from ui import export
+
+    lang = ctx.lang
+    with st.expander(t("export", lang)):
+        real_names = ctx.user.role == "admin" and st.checkbox(t("export_real_authors", lang), key="export_real")
+        if st.button(t("export", lang), key="export_build"):
+            rows = export.export_rows(
+                ctx.store, flt, pseudonymise=not real_names, salt=export.export_salt(ctx.config.database)
+            )
+            st.session_state["export_files"] = (export.to_csv(rows), export.to_xlsx(rows))
+        files = st.session_state.get("export_files")
+        if files:
+            st.download_button(t("export_csv", lang), files[0], "mentions.csv", "text/csv", key="export_csv")
+            st.download_button(
+                t("export_xlsx", lang), files[1], "mentions.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx",
+            )

@@ -1,0 +1,195 @@
+"""One mention in detail: its text (escaped, term highlighted), context, suggested reply, actions."""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import streamlit as st
+
+from analysis.labels import KINDS, SENTIMENTS, TOPICS
+from storage import queries, workflow
+from ui.components import Context, badges_html, escape_all, show_source_text, time_ago
+from ui.i18n import label, t
+
+ANALYSIS_KEYS = ("language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons")
+
+
+def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
+    lang = ctx.lang
+    mention_id = row["id"]
+    with st.container(border=True, key="detail"):
+        st.html(badges_html(row, lang))
+        _facts(row, lang)
+        if row.get("title"):
+            show_source_text(row["title"], row["matches"], "title")
+        show_source_text(row.get("text") or "", row["matches"], "text")
+        if _safe_url(row.get("url")):
+            st.link_button(t("original", lang), row["url"])
+        _thread(ctx, row)
+    _reply(ctx, row)
+    _actions(ctx, mention_id, row, assignees)
+    _corrections(ctx, mention_id, row)
+    _history(ctx, mention_id)
+
+
+def _safe_url(url: str | None) -> bool:
+    """Only web links become buttons: a javascript: or data: URL from a source must never be clickable."""
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def _facts(row: dict[str, Any], lang: str) -> None:
+    reach = t("score_comments", lang, score=row.get("score") or 0, comments=row.get("comment_count") or 0)
+    lines = [
+        f"{t('author', lang)}: {row.get('author') or '—'}",
+        f"{t('reach', lang)}: {reach}",
+        f"{row['source_name']} · {row['published_at'][:16].replace('T', ' ')} UTC · {time_ago(row['published_at'], lang)}",
+    ]
+    if row.get("urgency_reasons"):
+        lines.append(f"{t('urgency_reasons', lang)}: " + ", ".join(label("reason", r, lang) for r in row["urgency_reasons"]))
+    st.text("\n".join(lines))
+
+
+def _thread(ctx: Context, row: dict[str, Any]) -> None:
+    lang = ctx.lang
+    if row.get("thread_title"):
+        st.text(f"{t('thread', lang)}: {row['thread_title']}")
+    others = queries.thread_context(ctx.store, row)
+    if others:
+        with st.expander(t("thread_context", lang)):
+            for other in others:
+                st.text(f"{other['published_at'][:16]} {other['author']}: {(other['title'] or other['text'])[:300]}")
+
+
+def _suggestions(ctx: Context, row: dict[str, Any]) -> list[Any]:
+    """Suggested replies from the replies package; the page still works if it is missing or fails."""
+    try:
+        import replies
+
+        analysis = {key: row.get(key) for key in ANALYSIS_KEYS}
+        return list(replies.suggest(row, analysis, ctx.config))
+    except Exception:  # noqa: BLE001 - a broken suggester must not take the Inbox down
+        return []
+
+
+def _lint(ctx: Context, text: str, row: dict[str, Any]) -> list[Any] | None:
+    try:
+        import replies
+
+        return list(replies.lint(text, row.get("language") or "en", mention_text=row.get("text") or "", config=ctx.config))
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _reply(ctx: Context, row: dict[str, Any]) -> None:
+    lang = ctx.lang
+    st.subheader(t("suggested_reply", lang))
+    suggestions = _suggestions(ctx, row)
+    if not suggestions:
+        st.caption(t("no_suggestion", lang))
+    else:
+        st.code(suggestions[0].text, language=None, wrap_lines=True)  # st.code has a copy button
+        if len(suggestions) > 1:
+            with st.expander(t("variants", lang)):
+                for variant in suggestions[1:]:
+                    st.code(variant.text, language=None, wrap_lines=True)
+    key = f"reply_{row['id']}"
+    edited = st.text_area(t("edit_reply", lang), value=suggestions[0].text if suggestions else "", key=key)
+    findings = _lint(ctx, edited, row) if edited.strip() else None
+    if findings == []:
+        st.caption(t("lint_ok", lang))
+    for finding in findings or []:
+        message = t("lint_finding", lang, rule=finding.rule, reason=_reason(finding, lang))
+        st.html(f'<div style="color:#b71c1c">⚠ {escape_all(message)}</div>')
+
+
+def _reason(finding: Any, lang: str) -> str:
+    """The linter's reason in the UI language when the replies package can give it."""
+    try:
+        from replies import reason
+
+        return reason(finding.rule, lang)
+    except Exception:  # noqa: BLE001
+        return finding.reason
+
+
+def _act(ctx: Context, action: Callable[[], None]) -> None:
+    """Run a workflow action, then rerun so the queue shows the new state."""
+    try:
+        action()
+    except workflow.WorkflowError as exc:
+        st.error(t("action_failed", ctx.lang, error=exc))
+        return
+    st.session_state["flash"] = t("done", ctx.lang)
+    st.rerun()
+
+
+def _actions(ctx: Context, mention_id: int, row: dict[str, Any], assignees: list[str]) -> None:
+    lang, store, actor = ctx.lang, ctx.store, ctx.user.username
+    st.subheader(t("actions", lang))
+    posted_url = st.text_input(t("posted_url", lang), key=f"posted_{mention_id}")
+    replied_col, escalate_col, review_col = st.columns([2, 1, 1])
+    if replied_col.button(t("mark_replied", lang), type="primary", key="act_replied"):
+        text = st.session_state.get(f"reply_{mention_id}") or None
+        language = row.get("language")
+        _act(ctx, lambda: workflow.mark_replied(store, mention_id, actor, posted_url=posted_url, text=text, language=language))
+    if escalate_col.button(t("escalate", lang), key="act_escalate"):
+        _act(ctx, lambda: workflow.escalate(store, mention_id, actor))
+    if row.get("status") == "new" and review_col.button(t("start_review", lang), key="act_review"):
+        _act(ctx, lambda: workflow.start_review(store, mention_id, actor))
+    reason = st.text_input(t("dismiss_reason", lang), key=f"reason_{mention_id}")
+    if st.button(t("dismiss", lang), key="act_dismiss"):
+        _act(ctx, lambda: workflow.dismiss(store, mention_id, actor, reason))
+    choices = ["", *assignees]
+    current = row.get("assignee") or ""
+    who = st.selectbox(
+        t("assign_to", lang), choices, index=choices.index(current) if current in choices else 0,
+        format_func=lambda v: v or t("f_unassigned", lang), key=f"assignee_{mention_id}",
+    )
+    if st.button(t("assign", lang), key="act_assign"):
+        _act(ctx, lambda: workflow.assign(store, mention_id, who or None, actor))
+    note = st.text_area(t("note", lang), key=f"note_{mention_id}", height=80)
+    if st.button(t("add_note", lang), key="act_note"):
+        _act(ctx, lambda: workflow.add_note(store, mention_id, actor, note))
+
+
+def _corrections(ctx: Context, mention_id: int, row: dict[str, Any]) -> None:
+    lang = ctx.lang
+    with st.expander(t("corrections", lang)):
+        kind = st.selectbox(
+            t("f_kind", lang), KINDS, index=KINDS.index(row["kind"]) if row.get("kind") in KINDS else 0,
+            format_func=lambda v: label("kind", v, lang), key=f"fix_kind_{mention_id}",
+        )
+        sentiment = st.selectbox(
+            t("f_sentiment", lang), SENTIMENTS,
+            index=SENTIMENTS.index(row["sentiment"]) if row.get("sentiment") in SENTIMENTS else 1,
+            format_func=lambda v: label("sentiment", v, lang), key=f"fix_sentiment_{mention_id}",
+        )
+        topics = st.multiselect(
+            t("f_topic", lang), TOPICS, default=[x for x in row.get("topics") or [] if x in TOPICS],
+            format_func=lambda v: label("topic", v, lang), key=f"fix_topics_{mention_id}", placeholder=t("f_choose", lang),
+        )
+        if st.button(t("save_labels", lang), key="act_labels"):
+            _act(ctx, lambda: _save_corrections(ctx, mention_id, row, kind, sentiment, topics))
+
+
+def _save_corrections(ctx: Context, mention_id: int, row: dict[str, Any], kind: str, sentiment: str, topics: list[str]) -> None:
+    """Only changed fields become labels: an unchanged field is not a correction."""
+    actor = ctx.user.username
+    if kind != row.get("kind"):
+        workflow.correct_label(ctx.store, mention_id, "kind", kind, actor)
+    if sentiment != row.get("sentiment"):
+        workflow.correct_label(ctx.store, mention_id, "sentiment", sentiment, actor)
+    if topics and sorted(topics) != sorted(row.get("topics") or []):
+        workflow.correct_label(ctx.store, mention_id, "topics", topics, actor)
+
+
+def _history(ctx: Context, mention_id: int) -> None:
+    events = ctx.store.events(mention_id)
+    if events:
+        with st.expander(t("history", ctx.lang)):
+            rows = [
+                {"at": e["at"][:19], "actor": e["actor"], "action": e["action"],
+                 "detail": json.dumps(json.loads(e["detail"]), ensure_ascii=False)}
+                for e in events
+            ]
+            st.dataframe(rows, hide_index=True)  # cells are plain text

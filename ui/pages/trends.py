@@ -1,0 +1,146 @@
+"""Trends (managers): volume, sentiment, complaint share, Brand Health Index, response times, spikes."""
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from storage import queries
+from ui.components import SENTIMENT_COLOURS, Context, default_range
+from ui.i18n import label, t
+
+LABEL_PREFIX = {"topic": "topic", "sentiment": "sentiment", "kind": "kind"}
+CACHE_SECONDS = 30
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=256)
+def _query(database: str, name: str, _store: object, *args: object) -> object:
+    """Aggregates are cached briefly per database and arguments: switching a chart re-runs one query only."""
+    return getattr(queries, name)(_store, *args)
+
+
+def _q(ctx: Context, name: str, *args: object):
+    return _query(str(ctx.config.database), name, ctx.store, *args)
+
+
+def render(ctx: Context) -> None:
+    lang = ctx.lang
+    start, end = _controls(ctx)
+    bucket = st.session_state.get("tr_bucket", "day")
+    by = st.session_state.get("tr_by", "source")
+    cube = _q(ctx, "daily_cube", start, end)
+    _headline(ctx, cube, start, end)
+    if not cube:
+        st.info(t("no_data", lang))
+        return
+
+    if by in queries.CUBE_DIMENSIONS:
+        rows = queries.volume_from_cube(cube, bucket, by)
+    else:
+        rows = _q(ctx, "volume", start, end, bucket, by)
+    volume = pd.DataFrame(rows, columns=["period", "group", "count"])
+    if by in LABEL_PREFIX:
+        volume["group"] = volume["group"].map(lambda v: label(LABEL_PREFIX[by], v, lang))
+    _chart(t("volume", lang), volume, _stacked(volume, t(f"g_{by}", lang), bucket), "volume", lang)
+
+    sentiment = pd.DataFrame(queries.volume_from_cube(cube, bucket, "sentiment"), columns=["period", "group", "count"])
+    sentiment["group"] = sentiment["group"].map(lambda v: label("sentiment", v, lang))
+    sentiment_chart = _stacked(sentiment, t("g_sentiment", lang), bucket, _sentiment_colours(lang))
+    _chart(t("sentiment_over_time", lang), sentiment, sentiment_chart, "sentiment", lang)
+
+    health = pd.DataFrame(queries.health_from_cube(cube, bucket))
+    _chart(t("brand_health", lang) + " · " + t("complaint_share", lang), health, _health_chart(health, lang), "health", lang)
+
+    _spikes(lang, queries.daily_from_cube(cube, start, end))
+
+
+def _sentiment_colours(lang: str) -> dict[str, str]:
+    colours = {label("sentiment", name, lang): colour for name, colour in SENTIMENT_COLOURS.items()}
+    return {**colours, "?": "#bdbdbd"}  # mentions not analysed yet
+
+
+def _controls(ctx: Context) -> tuple[date, date]:
+    lang = ctx.lang
+    a, b, c = st.columns([2, 1, 1])
+    chosen = a.date_input(t("f_dates", lang), value=default_range(), key="tr_dates")
+    b.selectbox(t("bucket", lang), queries.BUCKETS, format_func=lambda v: t(f"bucket_{v}", lang), key="tr_bucket")
+    c.selectbox(t("group_by", lang), queries.GROUPINGS, format_func=lambda v: t(f"g_{v}", lang), key="tr_by")
+    if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
+        return chosen[0], chosen[1]
+    return default_range()
+
+
+def _headline(ctx: Context, cube: list[dict], start: date, end: date) -> None:
+    lang = ctx.lang
+    totals = queries.totals_from_cube(cube)
+    response = _q(ctx, "response_times", start, end)
+    cols = st.columns(5)
+    cols[0].metric(t("total_mentions", lang), totals["total"])
+    cols[1].metric(t("complaint_share", lang), _pct(totals["complaint_share"]))
+    cols[2].metric(t("brand_health", lang), _pct(totals["brand_health"]))
+    cols[3].metric(t("median_response", lang), _hours(response["median_hours"], lang))
+    cols[4].metric(t("p90_response", lang), _hours(response["p90_hours"], lang))
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _hours(value: float | None, lang: str) -> str:
+    return "—" if value is None else t("hours", lang, value=value)
+
+
+def _stacked(frame: pd.DataFrame, group_title: str, bucket: str, colours: dict[str, str] | None = None) -> alt.Chart:
+    # Days: a time unit gives each bar a day's width. Weeks: one labelled bar per Monday (Vega's weeks start on Sunday).
+    x = alt.X("period:T", timeUnit="yearmonthdate", title=None) if bucket == "day" else alt.X("period:O", title=None)
+    present = {k: v for k, v in (colours or {}).items() if k in set(frame["group"])}
+    scale = alt.Scale(domain=list(present), range=list(present.values())) if present else alt.Undefined
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("count:Q", title=None, stack=True),
+            color=alt.Color("group:N", title=group_title, scale=scale),
+            tooltip=["period", "group", "count"],
+        )
+        .properties(height=260)
+    )
+
+
+def _health_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
+    long = frame.melt(id_vars=["period"], value_vars=["brand_health", "complaint_share"], var_name="measure")
+    long["measure"] = long["measure"].map(lambda m: t(m, lang))
+    return (
+        alt.Chart(long.dropna())
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title=None),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("measure:N", title=None),
+            tooltip=["period", "measure", alt.Tooltip("value:Q", format=".0%")],
+        )
+        .properties(height=240)
+    )
+
+
+def _spikes(lang: str, daily: list[dict]) -> None:
+    spike_days = set(queries.spikes(daily))
+    frame = pd.DataFrame(daily)
+    frame["spike"] = frame["period"].isin(spike_days)
+    base = alt.Chart(frame).encode(x=alt.X("period:T", title=None), y=alt.Y("count:Q", title=None))
+    marks = base.transform_filter("datum.spike").mark_point(color="#c62828", size=90, filled=True)
+    chart = (base.mark_line() + marks).properties(height=200)
+    _chart(t("volume", lang) + f" ({t('bucket_day', lang)})", frame, chart, "daily", lang)
+    st.caption(t("spikes", lang, days=", ".join(sorted(spike_days))) if spike_days else t("no_spikes", lang))
+
+
+def _chart(title: str, frame: pd.DataFrame, chart: alt.Chart, key: str, lang: str) -> None:
+    st.subheader(title)
+    st.altair_chart(chart, width="stretch")
+    st.download_button(
+        t("download_csv", lang), frame.to_csv(index=False).encode("utf-8"),
+        f"clinicwatch-{key}.csv", "text/csv", key=f"csv_{key}",
+    )
