@@ -146,6 +146,27 @@ def erase_author(author: str, config: Optional[Path] = ConfigOption) -> None:
     console.print(f"erased {removed} mentions by {author!r}")
 
 
+@app.command("add-user")
+def add_user(
+    username: str,
+    role: str = typer.Option(..., "--role", help="staff, manager or admin."),
+    name: str = typer.Option("", "--name", help="Display name (default: the username)."),
+    language: str = typer.Option("en", "--language", help="UI language: pl, it or en."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Add or replace a dashboard user; the password is asked for and stored only as a hash."""
+    from ui.auth import add_user as store_user, users_path
+
+    cfg = _load(config)
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    path = users_path(cfg.database)
+    try:
+        store_user(path, username, name or username, password, role, language)
+    except ValueError as exc:
+        fail(str(exc))
+    console.print(f"user {username!r} ({role}) saved in {path}")
+
+
 def _register_commands_of_other_stages() -> None:
     """Commands whose logic lives with its stage (alerts, analysis, ui); the CLI only names them."""
     from alerts.cli import alerts_check, report

@@ -125,3 +125,15 @@ def _rss(start: int, n: int) -> bytes:
         for i in range(start, start + n)
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+
+def test_add_user_stores_only_a_hash(tmp_path):
+    config = _config(tmp_path, {})
+    env = {**os.environ, "CLINICWATCH_USERS": str(tmp_path / "users.yaml")}
+    result = cli("add-user", "ala", "--role", "staff", "--config", str(config), input="s3cret-pass\ns3cret-pass\n",
+                 env=env)
+    assert result.returncode == 0, result.stderr
+    stored = (tmp_path / "users.yaml").read_text()
+    assert "ala" in stored and "s3cret-pass" not in stored and "$2b$" in stored
+    bad = cli("add-user", "ola", "--role", "boss", "--config", str(config), input="s3cret-pass\ns3cret-pass\n", env=env)
+    assert bad.returncode == 1 and "role: must be one of" in bad.stderr
