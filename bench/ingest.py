@@ -1,15 +1,16 @@
 """Ingestion benchmark: parse → match → analyse → store for 100,000 mentions, beside bare VADER on the same texts.
 
-    .venv/bin/python -m bench.ingest [--mentions 100000] [--per-feed 100]
+    .venv/bin/python -m bench.ingest [--mentions 100000] [--per-feed 100] [--workers N]
 
 The texts come from ../shared/eval/dev.jsonl (cycled, each made unique and prefixed with the brand name so
 every item is a mention). Feed documents are parsed by the real FeedCollector from memory (no network),
-then go through the real Pipeline into a fresh SQLite file.
+then go through the real Pipeline (collector threads, analysis workers) into a fresh SQLite file.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from html import escape
@@ -48,7 +49,7 @@ def build_documents(texts: list[str], per_feed: int) -> dict[str, bytes]:
     return documents
 
 
-def run(total: int, per_feed: int) -> dict:
+def run(total: int, per_feed: int, workers: int) -> dict:
     rows = eval_texts()
     texts = [f"Salus: {rows[i % len(rows)]['text']} #{i}" for i in range(total)]
     documents = build_documents(texts, per_feed)
@@ -60,14 +61,13 @@ def run(total: int, per_feed: int) -> dict:
             "sources": [{"name": f"feed{n}", "kind": "feed", "url": url} for n, url in enumerate(documents)],
         })
         store = open_store(config.database)
-        pipeline = Pipeline(config, store)
         fetcher = MemoryFetcher(documents)
-        started = time.perf_counter()
-        stored = 0
-        for source in config.sources:
-            result = FeedCollector(source, config, fetcher=fetcher).collect({})
-            stored += pipeline.store_result(source, result).new
-        ingest_seconds = time.perf_counter() - started
+        with Pipeline(config, store, analysis_workers=workers,
+                      collector_factory=lambda source, cfg: FeedCollector(source, cfg, fetcher=fetcher)) as pipeline:
+            started = time.perf_counter()
+            runs = pipeline.collect(config.sources)
+            ingest_seconds = time.perf_counter() - started
+        stored = sum(r.new for r in runs)
         store.close()
 
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -78,7 +78,7 @@ def run(total: int, per_feed: int) -> dict:
         vader.polarity_scores(text)
     vader_seconds = time.perf_counter() - started
     ingest_rate, vader_rate = total / ingest_seconds, total / vader_seconds
-    return {"mentions": total, "stored": stored, "ingest_per_second": round(ingest_rate),
+    return {"mentions": total, "stored": stored, "analysis_workers": workers, "ingest_per_second": round(ingest_rate),
             "vader_per_second": round(vader_rate), "ratio": round(ingest_rate / vader_rate, 3)}
 
 
@@ -86,9 +86,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=100_000)
     parser.add_argument("--per-feed", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 1),
+                        help="analysis worker processes (0: analyse in the collecting process)")
     args = parser.parse_args()
-    figures = run(args.mentions, args.per_feed)
-    print(f"end-to-end ingestion: {figures['ingest_per_second']:,} mentions/s ({figures['stored']:,} stored)")
+    figures = run(args.mentions, args.per_feed, args.workers)
+    print(f"end-to-end ingestion: {figures['ingest_per_second']:,} mentions/s ({figures['stored']:,} stored, "
+          f"{figures['analysis_workers']} analysis workers)")
     print(f"bare VADER scoring:   {figures['vader_per_second']:,} texts/s")
     print(f"ratio ingest/VADER:   {figures['ratio']} (target >= 0.3)")
     print(json.dumps(figures))

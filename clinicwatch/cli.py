@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -25,6 +26,9 @@ console = Console(stderr=True)
 # Piped output (cron logs, tests) gets wide tables rather than truncated names.
 stdout = Console(width=None if sys.stdout.isatty() else 200)
 ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: $CLINICWATCH_CONFIG, config.toml).")
+DEFAULT_WORKERS = min(4, max(0, (os.cpu_count() or 1) - 1))
+WorkersOption = typer.Option(DEFAULT_WORKERS, "--workers", min=0, max=32,
+                             help="Analysis worker processes beside the collecting one (0: none).")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 
 
@@ -66,24 +70,26 @@ def init(config: Optional[Path] = ConfigOption) -> None:
 def collect(
     once: bool = typer.Option(False, "--once", help="Collect every enabled source once and exit."),
     source: list[str] = typer.Option([], "--source", "-s", help="Only this source (repeatable)."),
+    workers: int = WorkersOption,
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Collect mentions: with --once a single cycle, otherwise the same as `run`."""
     if not once:
-        run(config=config)
+        run(workers=workers, config=config)
         return
     cfg = _load(config)
     store = _open(cfg)
-    runs = _collect_with_progress(Pipeline(cfg, store), only=source or None)
+    with Pipeline(cfg, store, analysis_workers=workers) as pipeline:
+        runs = _collect_with_progress(pipeline, only=source or None)
     _exit_for(runs)
 
 
 @app.command()
-def run(config: Optional[Path] = ConfigOption) -> None:
+def run(workers: int = WorkersOption, config: Optional[Path] = ConfigOption) -> None:
     """Collect each source at its own interval until Ctrl-C or SIGTERM; alerts are checked after each cycle."""
     cfg = _load(config)
     store = _open(cfg)
-    pipeline = Pipeline(cfg, store)
+    pipeline = Pipeline(cfg, store, analysis_workers=workers)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -95,6 +101,7 @@ def run(config: Optional[Path] = ConfigOption) -> None:
             _print_summary(runs)
             _after_cycle(cfg, store)
         stop.wait(max(1.0, seconds_until_next_due(cfg, store)))
+    pipeline.close()
     store.close()
     console.print("stopped cleanly")
 
@@ -109,7 +116,8 @@ def demo(
     with serve_demo_files() as base_url:
         cfg = demo_config(base_url, database=database)
         store = _open(cfg)
-        runs = _collect_with_progress(Pipeline(cfg, store))
+        with Pipeline(cfg, store) as pipeline:
+            runs = _collect_with_progress(pipeline)
         total = store.count_mentions()
         store.close()
     console.print(f"demo database {cfg.database}: {total} mentions")

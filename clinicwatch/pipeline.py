@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time
 import traceback
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
@@ -12,7 +13,8 @@ from typing import Callable, Iterable
 from analysis import Analyzer
 from clinicwatch.config import Config, Source
 from clinicwatch.models import utcnow
-from collectors.base import CollectResult, SourceError
+from clinicwatch.models import Analysis, Mention
+from collectors.base import Collector, CollectResult, SourceError
 from collectors.registry import build_collector
 from matching import Matcher
 from storage.store import Store, parse_iso
@@ -41,18 +43,45 @@ class SourceRun:
 
 
 ProgressCallback = Callable[[SourceRun], None]
+CollectorFactory = Callable[[Source, Config], Collector]
+
+# Below this many matched items a source is analysed in-process: shipping them to a worker costs more.
+MIN_BATCH_FOR_WORKERS = 64
+# The analyzer the forked workers inherit (set just before forking, so nothing is rebuilt or pickled).
+_worker_analyzer: Analyzer | None = None
 
 
 class Pipeline:
-    """Holds what is costly to build (matcher, analyzer) across cycles of the `run` loop."""
+    """Holds what is costly to build (matcher, analyzer, worker processes) across cycles of the `run` loop.
 
-    def __init__(self, config: Config, store: Store, *, analyzer: Analyzer | None = None) -> None:
+    Collectors run in threads (their work is mostly waiting on the network); with `analysis_workers`,
+    analysis, which is pure CPU, runs in that many forked processes, so parsing and storing in this
+    process overlap with it on the other cores.
+    """
+
+    def __init__(self, config: Config, store: Store, *, analyzer: Analyzer | None = None,
+                 analysis_workers: int = 0, collector_factory: CollectorFactory = build_collector) -> None:
         self.config = config
         self.store = store
         self.matcher = Matcher(config.brand)
         self.analyzer = analyzer or Analyzer(config)
+        self.collector_factory = collector_factory
+        self.workers = analysis_workers
+        self._pool = _fork_workers(self.analyzer, analysis_workers) if analysis_workers > 0 else None
         for source in config.sources:
             store.ensure_source(source.name, source.kind)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> "Pipeline":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def due_sources(self, *, only: Iterable[str] | None = None, force: bool = False,
                     now: datetime | None = None) -> list[Source]:
@@ -82,20 +111,28 @@ class Pipeline:
         runs: list[SourceRun] = []
         if not sources:
             return runs
-        workers = min(self.config.http.concurrency, len(sources))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collector") as pool:
-            futures: dict[Future, tuple[Source, float]] = {}
-            for source in sources:
-                cursor = self.store.cursor(source.name)
-                futures[pool.submit(_run_collector, source, self.config, cursor)] = (source, time.monotonic())
-            for future in as_completed(futures):
-                source, started = futures[future]
-                run = self._store_outcome(source, future)
-                run.seconds = time.monotonic() - started
-                runs.append(run)
-                if progress:
-                    progress(run)
+        threads = min(self.config.http.concurrency, len(sources))
+        pending = list(reversed(sources))
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="collector") as pool:
+            in_flight: dict[Future, tuple[Source, float]] = {}
+            while pending or in_flight:
+                # A bounded window: parsed results never pile up faster than they are stored.
+                while pending and len(in_flight) < 2 * threads:
+                    source = pending.pop()
+                    future = pool.submit(self._run_collector, source, self.store.cursor(source.name))
+                    in_flight[future] = (source, time.monotonic())
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    source, started = in_flight.pop(future)
+                    run = self._store_outcome(source, future)
+                    run.seconds = time.monotonic() - started
+                    runs.append(run)
+                    if progress:
+                        progress(run)
         return runs
+
+    def _run_collector(self, source: Source, cursor: dict) -> CollectResult:
+        return self.collector_factory(source, self.config).collect(cursor)
 
     def _store_outcome(self, source: Source, future: Future) -> SourceRun:
         try:
@@ -106,21 +143,49 @@ class Pipeline:
         except Exception as exc:  # a bug in one collector must not stop the others
             log.error("collector %s crashed:\n%s", source.name, "".join(traceback.format_exception(exc)))
             message = f"internal error: {type(exc).__name__}: {exc}"
-            self.store.record_failure(source.name, "internal", message)
-            return SourceRun(source.name, source.kind, "error", error_kind="internal", error=message)
-        return self.store_result(source, result)
+            return self._internal_error(source, message)
+        try:
+            return self.store_result(source, result)
+        except Exception as exc:  # analysis or storage failing on one source's items must not end the cycle
+            log.error("storing %s failed:\n%s", source.name, "".join(traceback.format_exception(exc)))
+            return self._internal_error(source, f"internal error while storing: {type(exc).__name__}: {exc}")
+
+    def _internal_error(self, source: Source, message: str) -> SourceRun:
+        self.store.record_failure(source.name, "internal", message)
+        return SourceRun(source.name, source.kind, "error", error_kind="internal", error=message)
 
     def store_result(self, source: Source, result: CollectResult) -> SourceRun:
         """Match and analyse a collector's items, then store them with its cursor in one transaction."""
-        items = []
+        matched = []
         for mention in result.mentions:
             _cap_text(mention)
             if self.matcher.match(mention):
-                items.append((mention, self.analyzer.analyse(mention)))
+                matched.append(mention)
+        items = list(zip(matched, self._analyse(matched)))
         saved = self.store.record_success(source.name, items, result.cursor, seen=result.seen, note=result.note)
         status = "not_modified" if result.not_modified else "ok"
         return SourceRun(source.name, source.kind, status, seen=result.seen, matched=len(items), new=saved.new,
                          note=result.note)
+
+
+    def _analyse(self, mentions: list[Mention]) -> list[Analysis]:
+        if self._pool is None or len(mentions) < MIN_BATCH_FOR_WORKERS:
+            return [self.analyzer.analyse(m) for m in mentions]
+        size = -(-len(mentions) // self.workers)
+        chunks = [mentions[i:i + size] for i in range(0, len(mentions), size)]
+        return [a for chunk in self._pool.map(_analyse_in_worker, chunks) for a in chunk]
+
+
+def _fork_workers(analyzer: Analyzer, count: int):
+    """Fork the analysis workers now, before any collector thread exists (forking with threads is unsafe)."""
+    global _worker_analyzer
+    _worker_analyzer = analyzer
+    return multiprocessing.get_context("fork").Pool(count)
+
+
+def _analyse_in_worker(mentions: list[Mention]) -> list[Analysis]:
+    assert _worker_analyzer is not None, "analysis worker started without an analyzer"
+    return [_worker_analyzer.analyse(m) for m in mentions]
 
 
 def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = None, force: bool = True,
@@ -136,10 +201,6 @@ def _cap_text(mention) -> None:
         mention.text = mention.text[:MAX_TEXT_CHARS]
     if len(mention.title) > 1000:
         mention.title = mention.title[:1000]
-
-
-def _run_collector(source: Source, config: Config, cursor: dict) -> CollectResult:
-    return build_collector(source, config).collect(cursor)
 
 
 def seconds_until_next_due(config: Config, store: Store, now: datetime | None = None) -> float:
