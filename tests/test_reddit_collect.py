@@ -185,7 +185,7 @@ def test_search_restricted_to_subreddits_uses_one_request(replay, store):
 
 
 def test_pipeline_matches_stores_and_records_health(replay, tmp_path):
-    """The lead's collect_once: only comments naming the brand are kept, a rerun adds nothing, a 403 is health."""
+    """The lead's collect_once: only comments about the brand are kept, a rerun adds nothing, a 403 is health."""
     import re
 
     from clinicwatch.pipeline import Pipeline, collect_once
@@ -202,8 +202,10 @@ def test_pipeline_matches_stores_and_records_health(replay, tmp_path):
     [second] = collect_once(config, store, pipeline=pipeline)
 
     stored = stored_by_id(store)
-    naming = {t["name"] for t in recorded if re.search(r"\bsirocco\b", t["body"], re.IGNORECASE)}
-    unrelated = {t["name"] for t in recorded if "siroc" not in t["body"].lower()}
+    # A comment is a mention when it names the brand, or when its post's title does (it is in that thread).
+    naming = {t["name"] for t in recorded
+              if re.search(r"\bsirocco\b", t["body"] + " " + t.get("link_title", ""), re.IGNORECASE)}
+    unrelated = {t["name"] for t in recorded if "siroc" not in (t["body"] + t.get("link_title", "")).lower()}
     assert (first.status, first.error) == ("ok", None) and first.new == len(stored)
     assert naming and naming == set(stored) and not unrelated & set(stored)
     assert all(row["thread_title"] for row in stored.values())
