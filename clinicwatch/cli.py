@@ -100,6 +100,7 @@ def run(workers: int = WorkersOption, config: Optional[Path] = ConfigOption) -> 
             runs = pipeline.collect(due)
             _print_summary(runs)
             _after_cycle(cfg, store)
+            _retrain_if_enough_labels(pipeline)
         stop.wait(max(1.0, seconds_until_next_due(cfg, store)))
     pipeline.close()
     store.close()
@@ -152,6 +153,35 @@ def erase_author(author: str, config: Optional[Path] = ConfigOption) -> None:
     cfg = _load(config)
     removed = _open(cfg).erase_author(author)
     console.print(f"erased {removed} mentions by {author!r}")
+
+
+@app.command()
+def retrain(config: Optional[Path] = ConfigOption) -> None:
+    """Train the clinic's model on staff corrections now (a new version under data/models/)."""
+    from analysis.learn import retrain as train
+
+    cfg = _load(config)
+    store = _open(cfg)
+    try:
+        summary = train(store, cfg.model_dir)
+    except ValueError as exc:  # e.g. no labels yet
+        fail(str(exc))
+    console.print(f"trained {summary['model']} on {summary['mentions']} corrected mentions; saved in {cfg.model_dir}")
+
+
+def _retrain_if_enough_labels(pipeline: Pipeline, every: int = 50) -> None:
+    """In the `run` loop: retrain after `every` new staff labels and start using the new model."""
+    from analysis import Analyzer
+    from analysis.learn import maybe_retrain
+
+    try:
+        summary = maybe_retrain(pipeline.store, pipeline.config.model_dir, every=every)
+    except Exception as exc:  # a failed retrain keeps the current model
+        console.print(f"[yellow]warning:[/yellow] retraining failed: {exc}")
+        return
+    if summary:
+        pipeline.replace_analyzer(Analyzer(pipeline.config, model_dir=pipeline.config.model_dir))
+        console.print(f"retrained: now using {summary['model']}")
 
 
 @app.command("add-user")

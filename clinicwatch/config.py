@@ -196,6 +196,11 @@ class Config(Strict):
             seen.add(source.name)
         return self
 
+    @property
+    def model_dir(self) -> Path:
+        """Where the clinic's own learned models live: beside the database, under data/."""
+        return self.database.parent / "models"
+
     def source(self, name: str) -> Source:
         for candidate in self.sources:
             if candidate.name == name:

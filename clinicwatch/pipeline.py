@@ -64,12 +64,19 @@ class Pipeline:
         self.config = config
         self.store = store
         self.matcher = Matcher(config.brand)
-        self.analyzer = analyzer or Analyzer(config)
+        self.analyzer = analyzer or Analyzer(config, model_dir=config.model_dir)
         self.collector_factory = collector_factory
         self.workers = analysis_workers
         self._pool = _fork_workers(self.analyzer, analysis_workers) if analysis_workers > 0 else None
         for source in config.sources:
             store.ensure_source(source.name, source.kind)
+
+    def replace_analyzer(self, analyzer: Analyzer) -> None:
+        """Use a new analyzer (a retrained model); workers are forked again so they see it too."""
+        workers = self.workers
+        self.close()
+        self.analyzer = analyzer
+        self._pool = _fork_workers(analyzer, workers) if workers > 0 else None
 
     def close(self) -> None:
         if self._pool is not None:
