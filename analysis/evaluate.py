@@ -1,0 +1,184 @@
+"""Measure the analysis on a labelled JSONL file: per-language F1, VADER beside it, and throughput.
+
+    python -m analysis.evaluate EVAL.jsonl [--train TRAIN.jsonl] [--json]
+    python -m analysis.evaluate DATA.jsonl --split-train 0.5 --seed 1 [--json]
+
+Each line: {"lang": "pl", "text": "...", "label": "negative|neutral|positive|mixed", "source": "..."}.
+Without --train it scores what ships (the rules). With --train (or --split-train) the training rows go through
+exactly the staff-correction path (mentions and labels in a temporary SQLite store, then retrain()) first.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sklearn.metrics import f1_score
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis.analyzer import Analyzer
+from analysis.labels import SENTIMENTS
+from analysis.learn import retrain
+from clinicwatch.models import Mention
+from storage import labels_repo
+from storage.store import open_store
+
+EVAL_SOURCE = "evaluation"
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                rows.append({"lang": row["lang"], "text": row["text"], "label": row["label"]})
+            except (json.JSONDecodeError, KeyError) as error:
+                raise SystemExit(f"{path}:{number}: not an evaluation row ({error}); expected lang, text, label")
+    return rows
+
+
+def split_rows(rows: list[dict[str, Any]], fraction: float, seed: int) -> tuple[list, list]:
+    """Per language, shuffle with the seed and give `fraction` of the rows to training."""
+    by_language: dict[str, list] = defaultdict(list)
+    for row in rows:
+        by_language[row["lang"]].append(row)
+    train, evaluation = [], []
+    rng = random.Random(seed)
+    for language in sorted(by_language):
+        group = by_language[language][:]
+        rng.shuffle(group)
+        cut = round(len(group) * fraction)
+        train += group[:cut]
+        evaluation += group[cut:]
+    return train, evaluation
+
+
+def train_like_staff(rows: list[dict[str, Any]], workdir: Path) -> tuple[Path, dict[str, Any]]:
+    """Store the rows as mentions with sentiment labels, as staff corrections would be, then retrain()."""
+    store = open_store(workdir / "train.db")
+    try:
+        store.ensure_source(EVAL_SOURCE, "evaluation")
+        mentions = [
+            Mention(EVAL_SOURCE, EVAL_SOURCE, f"row-{i}", "", row["text"], language=row["lang"])
+            for i, row in enumerate(rows)
+        ]
+        store.record_success(EVAL_SOURCE, [(m, None) for m in mentions], {}, seen=len(mentions))
+        # Rows repeating a text are stored once (ingestion is idempotent), so only the first keeps its label.
+        by_external = dict(
+            store.conn.execute("SELECT external_id, id FROM mentions WHERE source_name = ?", (EVAL_SOURCE,))
+        )
+        labels = [
+            (by_external[f"row-{i}"], "sentiment", row["label"])
+            for i, row in enumerate(rows)
+            if row["label"] in SENTIMENTS and f"row-{i}" in by_external  # duplicates of a text are stored once
+        ]
+        labels_repo.add_labels(store, labels, actor="evaluate")
+        model_dir = workdir / "models"
+        return model_dir, retrain(store, model_dir)
+    finally:
+        store.close()
+
+
+def score(rows: list[dict[str, Any]], analyzer: Analyzer, use_hint: bool) -> dict[str, Any]:
+    """Per-language metrics for ours and for plain VADER, and texts per second for the whole analysis."""
+    vader = SentimentIntensityAnalyzer()
+    analyzer.warm_up({row["lang"] for row in rows})  # one-time loading is not per-text work
+    truth, ours, baseline = defaultdict(list), defaultdict(list), defaultdict(list)
+    elapsed = 0.0
+    for row in rows:
+        started = time.process_time()
+        analysis = analyzer.analyse_text(row["text"], declared_language=row["lang"] if use_hint else None)
+        elapsed += time.process_time() - started
+        if row["label"] not in SENTIMENTS:
+            continue  # "mixed" is left out of sentiment metrics
+        compound = vader.polarity_scores(row["text"])["compound"]
+        truth[row["lang"]].append(row["label"])
+        ours[row["lang"]].append(analysis.sentiment)
+        baseline[row["lang"]].append("negative" if compound <= -0.05 else "positive" if compound >= 0.05 else "neutral")
+    result: dict[str, Any] = {}
+    for language in sorted(truth):
+        result[language] = {
+            "n": len(truth[language]),
+            **_metrics(truth[language], ours[language]),
+            "vader": _metrics(truth[language], baseline[language]),
+        }
+    result["texts_per_second"] = round(len(rows) / elapsed, 1) if elapsed else 0.0
+    result["model_version"] = analyzer.model_version
+    return result
+
+
+def _metrics(truth: list[str], predicted: list[str]) -> dict[str, float]:
+    per_class = f1_score(truth, predicted, labels=list(SENTIMENTS), average=None, zero_division=0)
+    return {"negative_f1": round(float(per_class[0]), 4), "macro_f1": round(float(per_class.mean()), 4)}
+
+
+def render_table(result: dict[str, Any]) -> str:
+    lines = [
+        f"model: {result['model_version']}",
+        f"{'lang':<5}{'n':>7}{'neg F1':>9}{'macro F1':>10}{'VADER neg':>11}{'VADER macro':>13}",
+    ]
+    for language, m in result.items():
+        if isinstance(m, dict):
+            lines.append(
+                f"{language:<5}{m['n']:>7}{m['negative_f1']:>9.3f}{m['macro_f1']:>10.3f}"
+                f"{m['vader']['negative_f1']:>11.3f}{m['vader']['macro_f1']:>13.3f}"
+            )
+    lines.append(f"texts/second (whole analysis, one core): {result['texts_per_second']:.0f}")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.evaluate",
+        description="Per-language sentiment F1 of the analysis on a labelled JSONL file, with VADER beside it.",
+        epilog="Example, trained on one half and scored on the other: "
+        "python -m analysis.evaluate data.jsonl --split-train 0.5 --seed 1 --json",
+    )
+    parser.add_argument("eval", type=Path, help="JSONL rows with lang, text, label")
+    parser.add_argument("--train", type=Path, help="JSONL rows fed through the staff-label learning path first")
+    parser.add_argument(
+        "--split-train",
+        type=float,
+        metavar="FRACTION",
+        help="train on this fraction of EVAL (per language, shuffled with --seed) and score the rest",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="shuffle seed for --split-train (default 1)")
+    parser.add_argument("--no-hint", action="store_true", help="do not pass the row's lang as the declared language")
+    parser.add_argument("--json", action="store_true", help="print one JSON object with the figures on the last line")
+    args = parser.parse_args(argv)
+    if args.train and args.split_train is not None:
+        parser.error("use either --train or --split-train, not both")
+    if args.split_train is not None and not 0 < args.split_train < 1:
+        parser.error("--split-train takes a fraction between 0 and 1, e.g. 0.5")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    rows = read_rows(args.eval)
+    train_rows = read_rows(args.train) if args.train else []
+    if args.split_train is not None:
+        train_rows, rows = split_rows(rows, args.split_train, args.seed)
+    with tempfile.TemporaryDirectory(prefix="clinicwatch-eval-") as workdir:
+        model_dir = Path(workdir) / "models"  # empty unless training: then the rules alone are scored
+        if train_rows:
+            model_dir, summary = train_like_staff(train_rows, Path(workdir))
+            print(f"trained {summary['model']} on {summary['mentions']} labelled mentions", file=sys.stderr)
+        result = score(rows, Analyzer(model_dir=model_dir), use_hint=not args.no_hint)
+    print(render_table(result))
+    if args.json:
+        print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""The clinic's learned model: features shared by training and prediction, and fast linear inference."""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from operator import itemgetter
+from typing import Any
+
+import joblib
+import numpy as np
+
+from analysis.lexicon import available_languages, fold, load_lexicon
+from analysis.sentiment import SentimentResult, lemma_of
+
+LEXICON_LANGUAGES = frozenset(available_languages())
+
+DEFAULT_MODEL_DIR = Path("data/models")
+POINTER = "CURRENT"
+FORMAT = 1
+# Character n-grams were measured too: no better than lemmas here, and slower.
+STEM = 5  # a 5-letter prefix stands in for a lemma the dictionary does not know (Polish inflects heavily)
+NEGATION_SCOPE = 3
+_TOKENS = re.compile(r"[^\W\d_]+|[.;:!?,]")
+
+
+@functools.lru_cache(maxsize=300_000)
+def _token_features(token: str, language: str) -> tuple[str, str]:
+    """Per distinct token (cached): its folded form and its lemma (or stem, when the dictionary lacks it)."""
+    folded = fold(token)
+    lemma = fold(lemma_of(token, language))
+    if lemma == folded and len(folded) > STEM + 1:
+        lemma = folded[:STEM] + "~"
+    return folded, lemma
+
+
+def extract_features(text: str, language: str, rules: SentimentResult, is_question: bool) -> dict[str, float]:
+    """Words, word pairs and lemmas (marked when negated), plus the rule-based scores.
+
+    Each block is L2-normalised so that long texts do not dominate; the same function serves training and
+    prediction, so what the model learned is what it sees.
+    """
+    negators = load_lexicon(language).negators if language in LEXICON_LANGUAGES else frozenset()
+    words: list[str] = []
+    lemmas: set[str] = set()
+    negation_left = 0
+    for token in _TOKENS.findall(text.lower()):
+        if token in ".;:!?,":
+            negation_left = 0
+            continue
+        folded, lemma = _token_features(token, language)
+        words.append(folded)
+        if folded in negators:
+            negation_left = NEGATION_SCOPE
+            continue
+        lemmas.add(f"n:{lemma}" if negation_left else f"l:{lemma}")
+        if negation_left:
+            negation_left -= 1
+    word_feats = {f"w:{w}" for w in words}
+    word_feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:]))
+    features: dict[str, float] = {}
+    for block in (word_feats, lemmas):
+        if block:
+            features.update(dict.fromkeys(block, 1.0 / math.sqrt(len(block))))
+    # The rule scores per language, so the model learns how far to trust each lexicon.
+    features[f"r:score@{language}"] = rules.score
+    features[f"r:{rules.label}@{language}"] = 1.0  # the rule's verdict, so the model can learn its thresholds
+    features[f"r:pos@{language}"] = math.log1p(rules.positive)
+    features[f"r:neg@{language}"] = math.log1p(rules.negative)
+    features[f"r:phrases@{language}"] = float(rules.phrases)
+    features[f"r:question@{language}"] = float(is_question)
+    features[f"lang:{language}"] = 1.0
+    return features
+
+
+@dataclass(slots=True)
+class Head:
+    """One trained classifier: its rows in the model's weight matrix, its classes, and its training languages."""
+
+    classes: list[str]
+    rows: slice  # one row when binary (the second class's log-odds)
+    languages: dict[str, int]  # labels per language it was trained on
+
+
+@dataclass(slots=True)
+class LearnedModel:
+    """All heads share one vocabulary, so one gather and one product score every head of a text."""
+
+    version: int
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # (total rows, features)
+    intercepts: np.ndarray
+    heads: dict[str, Head]  # "sentiment", "kind", "topic:<id>"
+    min_labels: int
+
+    @property
+    def name(self) -> str:
+        return f"model-v{self.version}"
+
+    def usable(self, field: str, language: str) -> bool:
+        """A head is used for a language only once it saw enough of that language's labels to beat the rules."""
+        head = self.heads.get(field)
+        return head is not None and head.languages.get(language, 0) >= self.min_labels
+
+    def probabilities(self, features: dict[str, float], fields: list[str]) -> dict[str, dict[str, float]]:
+        """Class probabilities of the given heads for one text."""
+        known = list(features.keys() & self.vocabulary.keys())  # the set operation runs in C
+        if known:
+            pick = itemgetter(*known)
+            indices, values = pick(self.vocabulary), pick(features)
+            if len(known) == 1:
+                indices, values = (indices,), (values,)
+            raw = self.weights[:, indices] @ np.asarray(values, dtype=np.float32) + self.intercepts
+        else:
+            raw = self.intercepts.copy()
+        result = {}
+        for field in fields:
+            head = self.heads[field]
+            scores = raw[head.rows]
+            if len(head.classes) == 2:
+                positive = 1.0 / (1.0 + math.exp(-float(scores[0])))
+                result[field] = {head.classes[0]: 1.0 - positive, head.classes[1]: positive}
+            else:
+                exp = np.exp(scores - scores.max())
+                exp /= exp.sum()
+                result[field] = dict(zip(head.classes, exp.tolist()))
+        return result
+
+
+def model_path(model_dir: Path, version: int) -> Path:
+    return Path(model_dir) / f"model-v{version}.joblib"
+
+
+def current_version(model_dir: Path) -> int | None:
+    pointer = Path(model_dir) / POINTER
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    match = re.fullmatch(r"model-v(\d+)\.joblib", name)
+    return int(match.group(1)) if match else None
+
+
+def save_model(model_dir: Path, version: int, payload: dict[str, Any]) -> Path:
+    """Write model-vN.joblib, then move the CURRENT pointer to it (atomically, so readers never see half)."""
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    path = model_path(model_dir, version)
+    joblib.dump({"format": FORMAT, "version": version, **payload}, path, compress=3)
+    temporary = model_dir / f".{POINTER}.tmp"
+    temporary.write_text(path.name + "\n", encoding="utf-8")
+    temporary.replace(model_dir / POINTER)
+    return path
+
+
+def load_model(model_dir: Path | None) -> LearnedModel | None:
+    """The model the CURRENT pointer names, or None when there is none yet."""
+    if model_dir is None:
+        return None
+    version = current_version(model_dir)
+    if version is None:
+        return None
+    path = model_path(model_dir, version)
+    if not path.is_file():
+        raise FileNotFoundError(f"{model_dir / POINTER} names {path.name}, which is missing; run `python -m clinicwatch retrain`")
+    payload = joblib.load(path)
+    if payload.get("format") != FORMAT:
+        raise ValueError(f"{path} has model format {payload.get('format')}, this program reads {FORMAT}; retrain")
+    heads = {name: Head(h["classes"], slice(*h["rows"]), h["languages"]) for name, h in payload["heads"].items()}
+    return LearnedModel(
+        version=version,
+        vocabulary=payload["vocabulary"],
+        weights=np.ascontiguousarray(payload["weights"], dtype=np.float32),
+        intercepts=np.asarray(payload["intercepts"], dtype=np.float32),
+        heads=heads,
+        min_labels=payload["min_labels"],
+    )

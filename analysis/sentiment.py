@@ -1,0 +1,232 @@
+"""Rule-based sentiment: VADER plus domain phrases for English; own lexicons over lemmas for Polish and Italian."""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis.lexicon import Lexicon, available_languages, fold, fold_word, load_lexicon
+
+# A compound score beyond these reads as negative / positive. One mild word (|weight| <= 1) stays neutral
+# in our lexicons; VADER's documented convention is 0.05.
+LEXICON_THRESHOLD = 0.3
+VADER_THRESHOLD = 0.05
+ALPHA = 15.0  # VADER's normalisation constant, so both scales read alike
+NEGATED_POSITIVE = -1.0  # "nie polecam" is as negative as "polecam" is positive
+NEGATED_NEGATIVE = -0.5  # "nie był niemiły" is only mildly positive
+NEGATION_SCOPE = 3
+BEFORE_CONTRAST, AFTER_CONTRAST = 0.5, 1.5
+# Negative words count 1.5 times positive ones (the negativity bias of SO-CAL, Taboada et al. 2011):
+# in feedback, politeness is cheap and criticism is the message.
+NEGATIVE_BIAS = 1.5
+# A negated word the lexicon does not know ("nie zbadał", "non ha risposto") still leans negative in complaints.
+NEGATED_UNKNOWN = -0.6
+SHOUTING = 1.3  # an all-capitals word weighs more, as in VADER
+
+_TOKENS = re.compile(r"[^\W\d_]+|[!?.;:,]")
+_POSITIVE_EMOTICONS = re.compile(r"(?::-?\)|:-?D\b|;-?\)|<3|[😀😁😃😄😊🙂😍🥰😘👍👏🙏💪❤💙💚🎉])")
+_NEGATIVE_EMOTICONS = re.compile(r"(?::-?\(|:'\(|(?<![\w:]):-?/(?![/\w])|-_-|[😡😠🤬😢😭😞😒👎🤮💩😤🙄😩😫😱🙁☹😔😕😓😖😣💔😑🤦])")
+_DICTIONARIES = DefaultDictionaryFactory()
+_LEMMA_LANGUAGES = frozenset({"pl", "it", "en"})
+
+
+@dataclass(slots=True)
+class SentimentResult:
+    label: str
+    score: float  # -1 .. 1
+    positive: float  # sum of positive evidence
+    negative: float  # sum of negative evidence (as a positive number)
+    phrases: int  # domain phrases matched
+
+
+def normalise(total: float) -> float:
+    return total / math.sqrt(total * total + ALPHA)
+
+
+def label_for(score: float, threshold: float) -> str:
+    if score <= -threshold:
+        return "negative"
+    if score >= threshold:
+        return "positive"
+    return "neutral"
+
+
+@functools.lru_cache(maxsize=400_000)
+def lemma_of(token: str, language: str) -> str:
+    """The dictionary lemma of a lower-case token, or the token itself.
+
+    simplemma's dictionary is looked up directly: its rule fall-backs cost about a millisecond a word.
+    """
+    if language not in _LEMMA_LANGUAGES:
+        return token
+    dictionary = _DICTIONARIES.get_dictionary(language)
+    return dictionary.get(token) or dictionary.get(token.capitalize()) or token
+
+
+@functools.lru_cache(maxsize=400_000)
+def word_weight(token: str, folded: str, language: str) -> float:
+    """The lexicon weight of one lower-case token (0 if unknown): word, lemma, stem, or Polish nie- prefix."""
+    lexicon = load_lexicon(language)
+    weight = lexicon.words.get(folded)
+    if weight is None:
+        weight = lexicon.words.get(fold(lemma_of(token, language)))
+    if weight is None:
+        weight = _ending_weight(lexicon, folded, language)
+    if weight is None:
+        weight = _stem_weight(lexicon, folded)
+    if weight is None and language == "pl" and folded.startswith("nie") and len(folded) > 6:
+        inner = word_weight(token[3:], folded[3:], language)
+        weight = inner * (NEGATED_POSITIVE if inner > 0 else NEGATED_NEGATIVE) if inner else None
+    return weight or 0.0
+
+
+# Inflection endings mapped back to the dictionary form, for adjectives the lemma dictionary misses.
+_ENDINGS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "pl": (("ymi", ("y",)), ("imi", ("i", "y")), ("ego", ("y", "i")), ("emu", ("y", "i")), ("ych", ("y",)),
+           ("ich", ("i",)), ("ej", ("y", "i")), ("ym", ("y",)), ("im", ("i",)), ("a", ("y", "i")), ("e", ("y", "i"))),
+    "it": (("a", ("o", "e")), ("e", ("o", "e")), ("i", ("o", "e"))),
+}
+
+
+def _ending_weight(lexicon: Lexicon, folded: str, language: str) -> float | None:
+    for ending, replacements in _ENDINGS.get(language, ()):
+        if folded.endswith(ending) and len(folded) > len(ending) + 2:
+            base = folded[: -len(ending)]
+            for replacement in replacements:
+                weight = lexicon.words.get(base + replacement)
+                if weight is not None:
+                    return weight
+            return None
+    return None
+
+
+def _stem_weight(lexicon: Lexicon, folded: str) -> float | None:
+    for end in range(min(len(folded), lexicon.max_stem), 3, -1):
+        weight = lexicon.stems.get(folded[:end])
+        if weight is not None:
+            return weight
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _contrast_words(language: str) -> re.Pattern[str] | None:
+    words = load_lexicon(language).contrast
+    return re.compile(r"\b(?:" + "|".join(sorted(words)) + r")\b") if words else None
+
+
+def last_contrast(folded: str, language: str) -> int:
+    """Where the last contrast word ("but", "ale", "ma") starts in the folded text, or -1."""
+    pattern = _contrast_words(language)
+    position = -1
+    if pattern is not None:
+        for match in pattern.finditer(folded):
+            position = match.start()
+    return position
+
+
+class _BiasedVader(SentimentIntensityAnalyzer):
+    """VADER with the same negativity bias as our lexicons."""
+
+    def score_valence(self, sentiments, text):  # type: ignore[no-untyped-def]
+        return super().score_valence([v * NEGATIVE_BIAS if v < 0 else v for v in sentiments], text)
+
+
+class SentimentScorer:
+    """Scores text in its detected language; build once (loads VADER and the lexicons)."""
+
+    def __init__(self) -> None:
+        self.vader = _BiasedVader()
+        english = load_lexicon("en")
+        self.vader.lexicon.update(english.words)
+        self.english_phrases = english.phrases
+        self.lexicon_languages = frozenset(lang for lang in available_languages() if lang != "en")
+        for language in self.lexicon_languages:
+            load_lexicon(language)
+        # simplemma's dictionaries (~1-4 s each) load on the first text of their language, once per process.
+
+    @staticmethod
+    def load_language(language: str) -> None:
+        """Load a language's lemma dictionary now rather than on its first text."""
+        if language in _LEMMA_LANGUAGES:
+            _DICTIONARIES.get_dictionary(language)
+
+    def score(self, text: str, folded: str, language: str) -> SentimentResult:
+        if language in self.lexicon_languages:
+            return self._score_lexicon(text, folded, language)
+        return self._score_vader(text, folded)
+
+    def _score_vader(self, text: str, folded: str) -> SentimentResult:
+        scores = self.vader.polarity_scores(text)
+        compound = max(-0.9999, min(0.9999, scores["compound"]))
+        total = compound * math.sqrt(ALPHA / (1 - compound * compound))
+        contrast = last_contrast(folded, "en")
+        positive, negative, hits = self.english_phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST)
+        negative *= NEGATIVE_BIAS
+        total += positive - negative
+        final = normalise(total)
+        return SentimentResult(
+            label_for(final, VADER_THRESHOLD),
+            final,
+            positive + scores["pos"] * 4,
+            negative + scores["neg"] * 4,
+            hits,
+        )
+
+    def _score_lexicon(self, text: str, folded: str, language: str) -> SentimentResult:
+        lexicon = load_lexicon(language)
+        parts, exclamations = _word_evidence(text, lexicon, language)
+        positive = sum(p for p in parts if p > 0)
+        negative = -sum(p for p in parts if p < 0) * NEGATIVE_BIAS
+        contrast = last_contrast(folded, language)
+        phrase_pos, phrase_neg, hits = lexicon.phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST)
+        positive += phrase_pos + 1.5 * len(_POSITIVE_EMOTICONS.findall(text))
+        negative += phrase_neg * NEGATIVE_BIAS + 1.5 * len(_NEGATIVE_EMOTICONS.findall(text))
+        total = positive - negative
+        if total:
+            total += math.copysign(0.3 * min(exclamations, 3), total)
+        final = normalise(total)
+        return SentimentResult(label_for(final, LEXICON_THRESHOLD), final, positive, negative, hits)
+
+
+def _word_evidence(text: str, lexicon: Lexicon, language: str) -> tuple[list[float], int]:
+    """Weighted lexicon words after negation, intensifiers and contrast; and the number of exclamation marks."""
+    parts: list[float] = []
+    contrast_at, negation_left, multiplier, exclamations = -1, 0, 1.0, 0
+    negation_cue_used = False
+    for original in _TOKENS.findall(text):
+        token = original.lower()
+        if token in "!?.;:,":
+            negation_left, multiplier = 0, 1.0
+            exclamations += token == "!"
+            continue
+        key = fold_word(token)
+        if key in lexicon.negators:
+            negation_left, negation_cue_used = NEGATION_SCOPE, False
+            continue
+        if key in lexicon.contrast:
+            contrast_at, negation_left, multiplier = len(parts), 0, 1.0
+            continue
+        boost = lexicon.intensifiers.get(key)
+        if boost is not None:
+            multiplier *= boost
+            continue
+        weight = word_weight(token, key, language)
+        if weight:
+            weight *= multiplier * (SHOUTING if len(original) > 2 and original.isupper() else 1.0)
+            if negation_left:
+                weight *= NEGATED_POSITIVE if weight > 0 else NEGATED_NEGATIVE
+                negation_cue_used = True
+            parts.append(weight)
+            multiplier = 1.0
+        elif negation_left and not negation_cue_used and len(token) > 2:
+            parts.append(NEGATED_UNKNOWN)
+            negation_cue_used = True
+        if negation_left:
+            negation_left -= 1
+    if contrast_at > 0:
+        parts = [p * BEFORE_CONTRAST for p in parts[:contrast_at]] + [p * AFTER_CONTRAST for p in parts[contrast_at:]]
+    return parts, exclamations

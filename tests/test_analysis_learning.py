@@ -1,0 +1,99 @@
+"""Learning from staff labels: labels stored through labels_repo, retrain() versions a model that changes answers."""
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+
+from analysis import Analyzer
+from analysis.learn import maybe_retrain, retrain
+from clinicwatch.models import Mention
+from storage import labels_repo
+from storage.store import open_store
+
+# A clinic-specific word no lexicon knows: staff keep marking posts about "Zorblax" as negative complaints.
+OPENINGS = ["Znowu", "Dzisiaj", "Wczoraj", "Jak zwykle", "Po raz kolejny", "W poniedziałek", "Rano", "Po południu"]
+PLACES = ["w rejestracji", "na oddziale", "w punkcie pobrań", "przy okienku", "w gabinecie"]
+
+
+def synthetic_rows() -> list[tuple[str, str, str]]:
+    negative = [f"{o} {p} Zorblax." for o, p in itertools.product(OPENINGS, PLACES)][:30]
+    positive = [f"{o} {p} Mivoro." for o, p in itertools.product(OPENINGS, PLACES)][:30]
+    return [(t, "negative", "complaint") for t in negative] + [(t, "positive", "praise") for t in positive]
+
+
+def store_with_labels(path, rows):
+    store = open_store(path)
+    store.ensure_source("forum", "forum")
+    mentions = [Mention("forum", "forum", f"id-{i}", f"https://example.org/{i}", text, language="pl") for i, (text, _, _) in enumerate(rows)]
+    saved = store.record_success("forum", [(m, None) for m in mentions], {}, seen=len(mentions))
+    assert saved.new == len(rows)
+    labels = []
+    for mention_id, (_, sentiment, kind) in zip(saved.new_ids, rows):
+        labels += [(mention_id, "sentiment", sentiment), (mention_id, "kind", kind)]
+    labels_repo.add_labels(store, labels, actor="anna")
+    labels_repo.add_label(store, saved.new_ids[0], "topics", ["staff_attitude", "waiting_time"], actor="anna")
+    return store, saved.new_ids
+
+
+def test_labels_repo_validates_and_keeps_latest(tmp_path):
+    store, ids = store_with_labels(tmp_path / "cw.db", synthetic_rows()[:2])
+    with pytest.raises(ValueError, match="choose one of"):
+        labels_repo.add_label(store, ids[0], "sentiment", "furious", actor="anna")
+    with pytest.raises(ValueError, match="unknown topic"):
+        labels_repo.add_label(store, ids[0], "topics", ["gossip"], actor="anna")
+    labels_repo.add_label(store, ids[0], "sentiment", "neutral", actor="marek")
+    assert labels_repo.labels_for(store, ids[0]) == {
+        "sentiment": "neutral",
+        "kind": "complaint",
+        "topics": ["waiting_time", "staff_attitude"],
+    }
+    rows = {row["mention_id"]: row for row in labels_repo.training_rows(store)}
+    assert rows[ids[0]]["labels"]["sentiment"] == "neutral" and "Zorblax" in rows[ids[0]]["text"]
+
+
+def test_staff_labels_change_predictions_and_model_is_versioned(tmp_path):
+    model_dir = tmp_path / "models"
+    store, _ = store_with_labels(tmp_path / "cw.db", synthetic_rows())
+    probe = "W środę przy okienku Zorblax."
+    before = Analyzer(model_dir=model_dir).analyse_text(probe, "pl")
+    assert before.model_version == "rules" and before.sentiment == "neutral"
+
+    summary = retrain(store, model_dir)
+    assert summary["version"] == 1 and summary["mentions"] == 60
+    assert summary["labels"]["sentiment"] == {"negative": 30, "positive": 30}
+    assert {"sentiment", "kind"} <= set(summary["heads"])
+    assert (model_dir / "model-v1.joblib").is_file()
+    assert (model_dir / "CURRENT").read_text().strip() == "model-v1.joblib"
+    assert json.loads((model_dir / "model-v1.json").read_text())["last_label_id"] > 0
+
+    after = Analyzer(model_dir=model_dir).analyse_text(probe, "pl")
+    assert after.model_version == "model-v1"
+    assert (after.sentiment, after.kind) == ("negative", "complaint")
+    praised = Analyzer(model_dir=model_dir).analyse_text("W środę przy okienku Mivoro.", "pl")
+    assert praised.sentiment == "positive"
+    # Too few English labels: English still goes by the rules.
+    english = Analyzer(model_dir=model_dir).analyse_text("The nurse was lovely and kind.", "en")
+    assert english.sentiment == "positive"
+
+
+def test_maybe_retrain_waits_for_enough_new_labels(tmp_path):
+    model_dir = tmp_path / "models"
+    store, ids = store_with_labels(tmp_path / "cw.db", synthetic_rows())
+    assert maybe_retrain(store, model_dir, every=500) is None
+    assert maybe_retrain(store, model_dir, every=50)["version"] == 1
+    assert maybe_retrain(store, model_dir, every=5) is None  # nothing new since v1
+    labels_repo.add_labels(store, [(i, "sentiment", "negative") for i in ids[30:36]], actor="anna")
+    summary = maybe_retrain(store, model_dir, every=5)
+    assert summary is not None and summary["version"] == 2
+    assert (model_dir / "model-v1.joblib").is_file() and (model_dir / "model-v2.joblib").is_file()
+    assert Analyzer(model_dir=model_dir).model_version == "model-v2"
+
+
+def test_a_broken_pointer_is_reported_clearly(tmp_path):
+    model_dir = tmp_path / "models"
+    model_dir.mkdir()
+    (model_dir / "CURRENT").write_text("model-v7.joblib\n")
+    with pytest.raises(FileNotFoundError, match="model-v7.joblib, which is missing"):
+        Analyzer(model_dir=model_dir)
