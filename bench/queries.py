@@ -1,0 +1,191 @@
+"""Dashboard query latency, database size and dashboard memory on a 1,000,000-mention database.
+
+`python -m bench.queries [--db bench/output/mentions-1m.db] [--mentions 1000000] [--repeat 20]`
+builds the database when it is missing (bench/dataset.py), then prints one table and one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from bench.common import ROOT, time_calls
+from storage import open_store, queries
+from storage.queries import MentionFilter
+from storage.store import Store
+
+INBOX_TARGET_MS = 150.0
+TRENDS_TARGET_MS = 500.0
+PAGE_SIZE = 20  # ui/pages/inbox.py PAGE_SIZE
+TRENDS_DAYS = 90  # ui.components.default_range(): the range the Trends page opens with
+SEARCH_WORD = "infolinia"
+
+
+def inbox_view(store: Store, flt: MentionFilter) -> Callable[[], object]:
+    """What the Inbox page reads for one view: the source picker, the queue count and the first page."""
+    def call() -> object:
+        queries.source_names(store)
+        queries.inbox_count(store, flt)
+        return queries.inbox_page(store, flt, 0, PAGE_SIZE)
+    return call
+
+
+def inbox_cases(store: Store) -> list[tuple[str, Callable[[], object], float | None]]:
+    """(label, call, p95 target in ms) for the Inbox views."""
+    complaints_pl = MentionFilter(kinds=["complaint"], languages=["pl"])
+    topic = MentionFilter(topics=["waiting_time"])
+    source = MentionFilter(sources=["reddit"])
+    search_open = MentionFilter(search=SEARCH_WORD)
+    search_all = MentionFilter(search=SEARCH_WORD, statuses=[])
+    return [
+        ("inbox first page (count + page)", inbox_view(store, MentionFilter()), INBOX_TARGET_MS),
+        ("  of which inbox_page only", lambda: queries.inbox_page(store, MentionFilter(), 0, PAGE_SIZE), None),
+        ("inbox filtered: complaints in Polish", inbox_view(store, complaints_pl), None),
+        ("inbox filtered: topic waiting_time", inbox_view(store, topic), None),
+        ("inbox filtered: source reddit", inbox_view(store, source), None),
+        ("inbox page 50 (offset 1,000)", lambda: queries.inbox_page(store, MentionFilter(), 50, PAGE_SIZE), None),
+        (f"search '{SEARCH_WORD}' (open statuses)", inbox_view(store, search_open), None),
+        (f"search '{SEARCH_WORD}' (all statuses)", inbox_view(store, search_all), None),
+    ]
+
+
+def trends_cases(store: Store, days: int, target: float | None) -> list[tuple[str, Callable[[], object], float | None]]:
+    """Every aggregate ui/pages/trends.py runs: the daily cube (with its roll-ups), response times, and the
+    two groupings the cube cannot answer (topic, term) in both buckets."""
+    from ui.components import default_range
+
+    start, end = default_range(days)
+
+    def cube_and_rollups(bucket: str) -> object:
+        """The cube and exactly the roll-ups trends.render() makes of it (grouped by source, the default)."""
+        cube = queries.daily_cube(store, start, end)
+        queries.totals_from_cube(cube)
+        queries.volume_from_cube(cube, bucket, "source")
+        queries.volume_from_cube(cube, bucket, "sentiment")
+        queries.health_from_cube(cube, bucket)
+        return queries.daily_from_cube(cube, start, end)
+
+    span = f"{days} d"
+    cases: list[tuple[str, Callable[[], object], float | None]] = [
+        (f"trends daily_cube ({span})", lambda: queries.daily_cube(store, start, end), target),
+        (f"trends daily_cube + page roll-ups, day ({span})", lambda: cube_and_rollups("day"), target),
+        (f"trends daily_cube + page roll-ups, week ({span})", lambda: cube_and_rollups("week"), target),
+        (f"trends response_times ({span})", lambda: queries.response_times(store, start, end), target),
+    ]
+    for bucket in queries.BUCKETS:
+        for by in ("topic", "term"):
+            call = (lambda b=bucket, g=by: queries.volume(store, start, end, b, g))
+            cases.append((f"trends volume {bucket} x {by} ({span})", call, target))
+    return cases
+
+
+def measure(cases: list[tuple[str, Callable[[], object], float | None]], repeat: int) -> list[dict]:
+    results = []
+    for label, call, target in cases:
+        figures = time_calls(call, repeat)
+        results.append({"name": label.strip(), **figures, "target_p95_ms": target,
+                        "ok": None if target is None else figures["p95_ms"] <= target})
+        print(f"  measured {label.strip()}", file=sys.stderr)
+    return results
+
+
+def file_size_mb(db: Path) -> float:
+    """The database with its WAL and shared-memory files, as the disk sees it."""
+    parts = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+    return sum(p.stat().st_size for p in parts if p.exists()) / 1e6
+
+
+def render_in_child(db: Path) -> dict:
+    """Render Inbox then Trends through Streamlit's AppTest in a fresh process; its peak RSS and timings."""
+    config = db.parent / "bench-queries.toml"
+    config.write_text(f'clinic_name = "Bench"\ndatabase = "{db.resolve()}"\n[brand]\nnames = ["Salus"]\n')
+    # No users file: the dashboard runs as the local demo user, which it allows only on 127.0.0.1.
+    env = {**os.environ, "CLINICWATCH_CONFIG": str(config), "CLINICWATCH_USERS": str(db.parent / "no-users.yaml")}
+    done = subprocess.run([sys.executable, "-m", "bench.queries", "--render-child", str(db)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"dashboard render failed:\n{done.stderr[-3000:]}")
+    child = json.loads(done.stdout.strip().splitlines()[-1])
+    child["children_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    return child
+
+
+def _render_child() -> None:
+    """Runs in the child process: prints one JSON line of render times and ru_maxrss."""
+    import streamlit.config as streamlit_config
+    from streamlit.testing.v1 import AppTest
+
+    streamlit_config.set_option("server.address", "127.0.0.1")
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    timings = {}
+
+    def step(name: str, action: Callable[[], object]) -> None:
+        started = time.perf_counter()
+        action()
+        timings[name] = round((time.perf_counter() - started) * 1000, 1)
+        if app.exception:
+            raise RuntimeError(f"{name}: {app.exception[0].value}")
+
+    step("inbox_first_render_ms", app.run)
+    step("inbox_rerender_ms", app.run)
+    step("trends_first_render_ms", lambda: app.sidebar.radio(key="nav").set_value("trends").run())
+    step("trends_by_topic_ms", lambda: app.selectbox(key="tr_by").set_value("topic").run())
+    step("trends_by_term_ms", lambda: app.selectbox(key="tr_by").set_value("term").run())
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    print(json.dumps({**timings, "peak_rss_mb": round(peak_mb, 1)}))
+
+
+def print_table(results: list[dict]) -> None:
+    print(f"\n{'query':48s} {'p50 ms':>9s} {'p95 ms':>9s} {'target':>8s}  ok")
+    for row in results:
+        target = "" if row["target_p95_ms"] is None else f"{row['target_p95_ms']:.0f}"
+        ok = "" if row["ok"] is None else ("yes" if row["ok"] else "NO")
+        print(f"{row['name']:48s} {row['p50_ms']:9.1f} {row['p95_ms']:9.1f} {target:>8s}  {ok}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "output" / "mentions-1m.db")
+    parser.add_argument("--mentions", type=int, default=1_000_000, help="size of the database built when missing")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--year", action="store_true", help="also time the Trends aggregates over 365 days")
+    parser.add_argument("--no-render", action="store_true", help="skip the dashboard render in a child process")
+    parser.add_argument("--render-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.render_child:
+        return _render_child()
+
+    if not args.db.exists():
+        from bench.dataset import build
+
+        print(f"building {args.db} with {args.mentions:,} mentions (once; reused afterwards)", file=sys.stderr)
+        args.db.parent.mkdir(parents=True, exist_ok=True)
+        build(args.db, args.mentions)
+    store = open_store(args.db)  # applies any new migration (indexes) to an older benchmark database
+    mentions = store.count_mentions()
+    cases = inbox_cases(store) + trends_cases(store, TRENDS_DAYS, TRENDS_TARGET_MS)
+    if args.year:
+        cases += trends_cases(store, 365, None)
+    results = measure(cases, args.repeat)
+    store.close()
+    size_mb = file_size_mb(args.db)
+    render = None if args.no_render else render_in_child(args.db)
+
+    print(f"\n{mentions:,} mentions in {args.db} ({size_mb:,.0f} MB), {args.repeat} runs per query after one warm-up")
+    print_table(results)
+    if render:
+        print("\ndashboard process (AppTest, child process): " + ", ".join(f"{k} {v}" for k, v in render.items()))
+    missed = [r["name"] for r in results if r["ok"] is False]
+    print("targets: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
+    print(json.dumps({"benchmark": "queries", "mentions": mentions, "db_mb": round(size_mb, 1), "repeat": args.repeat,
+                      "queries": results, "render": render, "targets_met": not missed}))
+
+
+if __name__ == "__main__":
+    main()

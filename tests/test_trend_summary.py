@@ -1,0 +1,119 @@
+"""The Trends summary tables (schema migration 3) always equal counting the mentions themselves."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from analysis.labels import TOPICS
+from bench.dataset import build
+from clinicwatch.models import Analysis
+from storage import open_store, queries, workflow
+from storage.store import Store, fts_query
+
+# Trends answers computed straight from mentions and analyses (the queries the summary tables replace).
+RAW_CUBE = (
+    "SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(a.language, '?'), coalesce(a.sentiment, '?'), "
+    "coalesce(a.kind, '?'), count(*) FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id GROUP BY 1, 2, 3, 4, 5"
+)
+RAW_TOPICS = (
+    "SELECT substr(m.published_at, 1, 10), t.value, count(*) FROM mentions m JOIN analyses a ON a.mention_id = m.id, "
+    "json_each(a.topics) t GROUP BY 1, 2"
+)
+RAW_TERMS = (
+    "SELECT substr(m.published_at, 1, 10), json_extract(t.value, '$.term'), count(DISTINCT m.id) "
+    "FROM mentions m, json_each(m.matches) t WHERE json_extract(t.value, '$.category') IN ('doctor', 'location') "
+    "GROUP BY 1, 2"
+)
+WHOLE = (date(2000, 1, 1), date(2100, 1, 1))
+
+
+def _summary_matches_raw(store: Store) -> None:
+    cube = {(r["day"], r["source"], r["language"], r["sentiment"], r["kind"]): r["count"]
+            for r in queries.daily_cube(store, *WHOLE)}
+    assert cube == {tuple(row[:5]): row[5] for row in store.conn.execute(RAW_CUBE)}
+    for by, raw in (("topic", RAW_TOPICS), ("term", RAW_TERMS)):
+        summary = {(r["period"], r["group"]): r["count"] for r in queries.volume(store, *WHOLE, "day", by)}
+        assert summary == {(row[0], row[1]): row[2] for row in store.conn.execute(raw)}
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    build(tmp_path / "m.db", 1500, chunk=500)
+    opened = open_store(tmp_path / "m.db")
+    yield opened
+    opened.close()
+
+
+def test_summary_equals_counting_after_every_kind_of_write(store: Store) -> None:
+    _summary_matches_raw(store)
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM mentions ORDER BY id LIMIT 60")]
+    # Re-analysis (INSERT OR REPLACE), staff corrections (UPDATE), a lost analysis, a moved date.
+    for mention_id in ids[:10]:
+        twice = ["vaccinations", "vaccinations"]  # a topic listed twice counts twice, as json_each does
+        store.save_analysis(mention_id, Analysis(language="it", sentiment="positive", sentiment_score=0.5,
+                                                 kind="praise", topics=twice, urgency=0.1, urgency_reasons=[]))
+    for mention_id in ids[10:20]:
+        workflow.correct_label(store, mention_id, "kind", "question", "anna")
+        workflow.correct_label(store, mention_id, "topics", [TOPICS[0], TOPICS[1]], "anna")
+    store.conn.execute("DELETE FROM analyses WHERE mention_id IN (?, ?, ?)", ids[20:23])
+    store.conn.execute("UPDATE mentions SET published_at = '2020-02-02T10:00:00.000000Z', source_name = 'moved', "
+                       "matches = '[]' WHERE id IN (?, ?)", ids[23:25])
+    _summary_matches_raw(store)
+    # Deletes: one mention, retention, erasure of an author; the summary loses exactly those mentions.
+    store.conn.execute("DELETE FROM mentions WHERE id = ?", (ids[30],))
+    assert store.purge_older_than(365) > 0
+    author = store.conn.execute("SELECT author FROM mentions WHERE id = ?", (ids[40],)).fetchone()[0]
+    assert store.erase_author(author) >= 1
+    _summary_matches_raw(store)
+    assert store.conn.execute("SELECT count(*) FROM analyses WHERE mention_id NOT IN (SELECT id FROM mentions)")\
+        .fetchone()[0] == 0
+
+
+def test_migration_fills_the_summary_of_an_existing_database(store: Store, tmp_path: Path) -> None:
+    before = queries.daily_cube(store, *WHOLE)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "m.db")
+    triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trend_%'").fetchall()
+    for (name,) in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.executescript("DROP TABLE trend_daily; DROP TABLE trend_topics; DROP TABLE trend_terms; "
+                       "DROP INDEX mentions_status_source; PRAGMA user_version = 2;")
+    conn.close()
+    reopened = open_store(tmp_path / "m.db")
+    try:
+        assert queries.daily_cube(reopened, *WHOLE) == before
+        _summary_matches_raw(reopened)
+    finally:
+        reopened.close()
+
+
+def test_trends_read_only_the_requested_days(store: Store) -> None:
+    today = date.today()
+    start = today - timedelta(days=6)
+    cube = queries.daily_cube(store, start, today)
+    assert cube and all(start.isoformat() <= row["day"] <= today.isoformat() for row in cube)
+    weekly = queries.volume(store, start - timedelta(days=30), today, "week", "topic")
+    assert weekly and all(date.fromisoformat(row["period"]).weekday() == 0 for row in weekly)
+    raw = store.conn.execute(
+        "SELECT count(*) FROM mentions WHERE published_at >= ? AND published_at < ?",
+        (start.isoformat(), (today + timedelta(days=1)).isoformat()),
+    ).fetchone()[0]
+    assert sum(row["count"] for row in cube) == raw
+
+
+@pytest.mark.parametrize("word", ["Salus", "infolinia", "wizyta rejestracja", "#12", "nothing-like-this"])
+@pytest.mark.parametrize("statuses", [[], ["new", "in_review"], ["replied"]])
+def test_search_pages_and_counts_equal_the_plain_sorted_query(store: Store, word: str, statuses: list[str]) -> None:
+    # Common words take the urgency walk over all statuses, rare ones sort their hits: the answers must not differ.
+    flt = queries.MentionFilter(search=word, statuses=statuses)
+    status_sql = f"AND m.status IN ({', '.join('?' for _ in statuses)})" if statuses else ""
+    reference = [row[0] for row in store.conn.execute(
+        "SELECT m.id FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
+        f"WHERE m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?) {status_sql} "
+        "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at, m.id", [fts_query(word), *statuses])]
+    assert queries.inbox_count(store, flt) == len(reference)
+    for page in range(3):
+        assert queries.inbox_ids(store, flt, page, 20) == reference[page * 20:(page + 1) * 20]
