@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import signal
 import sys
@@ -26,9 +25,10 @@ console = Console(stderr=True)
 # Piped output (cron logs, tests) gets wide tables rather than truncated names.
 stdout = Console(width=None if sys.stdout.isatty() else 200)
 ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: $CLINICWATCH_CONFIG, config.toml).")
-DEFAULT_WORKERS = min(4, max(0, (os.cpu_count() or 1) - 1))
-WorkersOption = typer.Option(DEFAULT_WORKERS, "--workers", min=0, max=32,
-                             help="Analysis worker processes beside the collecting one (0: none).")
+# Off by default: on two cores parsing in this process is the bottleneck and workers gained nothing measurable
+# (bench/ingest.py); with more cores, analysis in workers overlaps with parsing and storing.
+WorkersOption = typer.Option(0, "--workers", min=0, max=32,
+                             help="Analysis worker processes beside the collecting one (0: analyse in-process).")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 
 

@@ -186,6 +186,7 @@ class Pipeline:
 def _fork_workers(analyzer: Analyzer, count: int):
     """Fork the analysis workers now, before any collector thread exists (forking with threads is unsafe)."""
     global _worker_analyzer
+    analyzer.warm_up()  # load the lemma dictionaries once, here, so every worker inherits them
     _worker_analyzer = analyzer
     return multiprocessing.get_context("fork").Pool(count)
 
