@@ -45,8 +45,11 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+## make bench: the benchmarks (they print figures; none is a test). They read ../shared/eval for texts.
 bench: install-dev
-	$(PY) -m bench
+	$(PY) -m bench.ingest
+	$(PY) -m bench.poll --feeds 1000
+	$(PY) -m bench.queries
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output data/demo.db data/demo.db-*
