@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tempfile
 import time
 from html import escape
@@ -95,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=100_000)
     parser.add_argument("--per-feed", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 1),
+    parser.add_argument("--workers", type=int, default=0,
                         help="analysis worker processes (0: analyse in the collecting process)")
     args = parser.parse_args()
     figures = run(args.mentions, args.per_feed, args.workers)

@@ -3,10 +3,11 @@
     replies.suggest(mention, analysis, config, now=..., variant=...) -> list[Suggestion]
     replies.lint(text, language, mention_text=..., config=...) -> list[Finding]
     replies.load_templates(path_or_dir=None, config=None) -> Templates   (raises TemplateError)
+    replies.templates_dir_for(config) -> Path | None   (the clinic's override folder, reply_templates/)
 """
 from replies.lint import RULES, Finding, lint, reason
 from replies.suggest import Suggestion, suggest
-from replies.templates_loader import TemplateError, Templates, load_templates
+from replies.templates_loader import TemplateError, Templates, load_templates, templates_dir_for
 
 __all__ = [
     "RULES",
@@ -18,4 +19,5 @@ __all__ = [
     "load_templates",
     "reason",
     "suggest",
+    "templates_dir_for",
 ]

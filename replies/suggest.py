@@ -18,8 +18,8 @@ from replies.templates_loader import (
     SILENT_KINDS,
     TOPIC_KINDS,
     Templates,
-    default_templates,
     placeholders,
+    templates_for,
 )
 
 
@@ -47,7 +47,7 @@ def suggest(
     kind = str(_get(analysis, "kind", None) or "other")  # not analysed yet: nothing to suggest
     if kind in SILENT_KINDS:
         return []
-    templates = templates or default_templates()
+    templates = templates or templates_for(config)  # the clinic's overrides when present
     pack = templates.pack(_get(analysis, "language", None) or _get(mention, "language", None))
     topic = primary_topic(_list(_get(analysis, "topics", [])))
     channels = channels_for(config, pack.language)

@@ -5,9 +5,14 @@ Per-kind coverage (documented rule the loader enforces):
   kind's `uses_default`, which then falls back to the kind's `default` variants;
 - praise: only `default` (a short thank-you);
 - other: no reply at all.
+
+A clinic's own templates live in reply_templates/ beside its config file (`templates_dir_for`); a file there
+replaces the shipped file of that language. The shipped files are never edited in place.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -22,6 +27,7 @@ from replies.render import channel_values, compose
 from replies.routing import STYLES, route
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
+CLINIC_TEMPLATES_FOLDER = "reply_templates"  # beside the config file
 TOPIC_KINDS = ("complaint", "question")
 DEFAULT_ONLY_KINDS = ("praise",)
 SILENT_KINDS = ("other",)
@@ -40,6 +46,7 @@ FRAME_OPTIONAL = {"emergency": {"clinic_name"}}
 DAY_KEYS = ("today", "tomorrow", *WEEKDAYS)
 # Worst case used to lint every template: a handle, an emergency line, and the office closed.
 SAMPLE_HANDLE = "u/example_user"
+log = logging.getLogger(__name__)
 
 
 class TemplateError(ValueError):
@@ -86,6 +93,10 @@ def load_templates(path_or_dir: str | Path | None = None, config: Config | None 
     files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
     if not files:
         raise TemplateError(f"{path}: no template files (*.toml)")
+    return _load_files(files, config)
+
+
+def _load_files(files: list[Path], config: Config | None) -> Templates:
     packs = {pack.language: pack for pack in (parse_pack(file) for file in files)}
     check_config = validation_config(config)
     for pack in packs.values():
@@ -99,6 +110,65 @@ def default_templates() -> Templates:
     return load_templates()
 
 
+def templates_dir_for(config: Config | None) -> Path | None:
+    """The clinic's override folder (reply_templates/ beside the config file); None without a config file."""
+    if config is None or config.path is None:
+        return None
+    return Path(config.path).resolve().parent / CLINIC_TEMPLATES_FOLDER
+
+
+def template_files(config: Config | None) -> dict[str, Path]:
+    """language -> the file in use: the clinic's override when present, else the shipped file."""
+    files = {path.stem: path for path in sorted(TEMPLATES_DIR.glob("*.toml"))}
+    folder = templates_dir_for(config)
+    if folder is not None:
+        for language in files:
+            if (folder / f"{language}.toml").is_file():
+                files[language] = folder / f"{language}.toml"
+    return files
+
+
+_CLINIC_CACHE: dict[tuple[str, ...], Templates] = {}
+
+
+def templates_for(config: Config | None) -> Templates:
+    """The templates suggest() uses: shipped ones, with the clinic's overrides when present.
+
+    Cached by file contents and config, so a file saved from Settings is used on the next call. An override
+    that fails validation (e.g. edited by hand) is logged and the shipped templates are used instead.
+    """
+    files = template_files(config)
+    if all(path.parent == TEMPLATES_DIR for path in files.values()):
+        return default_templates()
+    try:
+        digests = [f"{path}:{hashlib.sha256(path.read_bytes()).hexdigest()}" for path in files.values()]
+    except OSError:  # an override removed meanwhile
+        return default_templates()
+    key = (*digests, config.model_dump_json() if config else "")
+    templates = _CLINIC_CACHE.get(key)
+    if templates is None:
+        try:
+            templates = _load_files(list(files.values()), config)
+            if set(templates.packs) != set(files):
+                raise TemplateError(f"{templates_dir_for(config)}: a file declares a language other than its name")
+        except TemplateError as exc:
+            log.warning("clinic reply templates not used, falling back to the shipped ones: %s", exc)
+            templates = default_templates()
+        _CLINIC_CACHE.clear()  # only the current set is worth keeping
+        _CLINIC_CACHE[key] = templates
+    return templates
+
+
+def check_language_text(language: str, text: str, config: Config | None = None) -> LanguagePack:
+    """Validate one language's TOML as it would be saved: structure, placeholders and the linter."""
+    _check_kinds()
+    pack = parse_pack_text(text, Path(f"{language}.toml"))
+    if pack.language != language:
+        raise TemplateError(f"{language}.language: the text declares language = {pack.language!r}, expected {language!r}")
+    lint_pack(pack, validation_config(config))
+    return pack
+
+
 def _check_kinds() -> None:
     unknown = set(KINDS) - set(TOPIC_KINDS + DEFAULT_ONLY_KINDS + SILENT_KINDS)
     if unknown:
@@ -107,9 +177,16 @@ def _check_kinds() -> None:
 
 def parse_pack(path: Path) -> LanguagePack:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TemplateError(f"{path}: file not found") from None
+    return parse_pack_text(text, path)
+
+
+def parse_pack_text(text: str, path: Path) -> LanguagePack:
+    """Parse one language's TOML; `path` names it in errors and gives the language when the text omits it."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"{path}: not valid TOML: {exc}") from None
     language = data.get("language") or path.stem

@@ -11,7 +11,8 @@ from typing import Any
 import streamlit as st
 import tomli_w
 
-from clinicwatch.config import ConfigError, parse_config
+from clinicwatch.config import Config, ConfigError, parse_config
+from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
 from ui.auth import ROLES, add_user, list_users
 from ui.components import Context
 from ui.i18n import t
@@ -54,11 +55,11 @@ def _config_form(ctx: Context, path: Path, raw: dict[str, Any]) -> None:
         except ConfigError as exc:
             st.error(t("settings_invalid", lang, error=exc))
             return
-        st.session_state["settings_message"] = t("settings_saved", lang, backup=backup.name)
+        st.session_state["settings_message"] = t("settings_saved", lang, backup=backup.name if backup else "—")
         st.rerun()
 
 
-def save_settings(path: Path, raw: dict[str, Any], terms: dict[str, str], channels_text: str) -> Path:
+def save_settings(path: Path, raw: dict[str, Any], terms: dict[str, str], channels_text: str) -> Path | None:
     """Validate the edited config as a whole; only a valid one is written, after a timestamped backup."""
     updated = copy.deepcopy(raw)
     updated.setdefault("brand", {})
@@ -69,24 +70,101 @@ def save_settings(path: Path, raw: dict[str, Any], terms: dict[str, str], channe
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: channels: not valid TOML: {exc}") from None
     parse_config(updated, path)
+    return write_with_backup(path, tomli_w.dumps(updated))
+
+
+def backup_of(path: Path) -> Path | None:
+    """Copy an existing file to <name>.<UTC timestamp>.bak beside it; None when there is nothing to keep."""
+    if not path.exists():
+        return None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     backup = path.with_name(f"{path.name}.{stamp}.bak")
     shutil.copy2(path, backup)
+    return backup
+
+
+def write_with_backup(path: Path, text: str) -> Path | None:
+    """Back up the current file (if any), then replace it atomically so readers never see half a file."""
+    backup = backup_of(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(tomli_w.dumps(updated), encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
     return backup
 
 
+# --- reply templates: the clinic's override of one language, validated before it is written ---------
+
+def save_template(config: Config, language: str, text: str) -> Path | None:
+    """Validate with the clinic's config and write the override; raises TemplateError and writes nothing."""
+    folder = _override_folder(config)
+    check_language_text(language, text, config)
+    return write_with_backup(folder / f"{language}.toml", text)
+
+
+def reset_template(config: Config, language: str) -> Path | None:
+    """Remove the clinic's override (kept as a backup) so the shipped file is used again."""
+    override = _override_folder(config) / f"{language}.toml"
+    backup = backup_of(override)
+    override.unlink(missing_ok=True)
+    return backup
+
+
+def _override_folder(config: Config) -> Path:
+    folder = templates_dir_for(config)
+    if folder is None:
+        raise TemplateError("the configuration has no file, so there is no folder for the clinic's templates")
+    return folder
+
+
 def _templates(ctx: Context) -> None:
-    """Read-only: the reply templates ship with the replies package."""
-    folder = Path(__file__).resolve().parents[2] / "replies" / "templates"
-    files = sorted(p for p in folder.glob("**/*") if p.is_file()) if folder.is_dir() else []
-    if not files:
+    lang = ctx.lang
+    if ctx.user.role != "admin":
         return
-    with st.expander(t("templates", ctx.lang)):
-        choice = st.selectbox(t("templates", ctx.lang), [str(p.relative_to(folder)) for p in files], key="tpl_file")
-        st.code((folder / choice).read_text(encoding="utf-8", errors="replace"), language=None, wrap_lines=True)
+    st.subheader(t("templates", lang))
+    files = template_files(ctx.config)
+    language = st.selectbox(t("template_language", lang), sorted(files), key="tpl_lang")
+    current = files[language]
+    overridden = current.parent == templates_dir_for(ctx.config)
+    st.caption(t("template_is_override" if overridden else "template_is_default", lang, path=current))
+    text_key = f"tpl_text_{language}"
+    text = st.text_area(t("template_text", lang), current.read_text(encoding="utf-8"), height=420, key=text_key)
+    message = st.session_state.pop("tpl_message", None)
+    if message:
+        st.success(message)
+    validate, save, reset = st.columns(3)
+    if validate.button(t("template_validate", lang), key="tpl_validate"):
+        _show_check(ctx, language, text)
+    if save.button(t("template_save", lang), key="tpl_save"):
+        _save(ctx, language, text, text_key)
+    if reset.button(t("template_reset", lang), key="tpl_reset", disabled=not overridden):
+        backup = reset_template(ctx.config, language)
+        _done(t("template_reset_done", lang, language=language, backup=backup.name if backup else "—"), text_key)
+
+
+def _show_check(ctx: Context, language: str, text: str) -> None:
+    try:
+        check_language_text(language, text, ctx.config)
+    except TemplateError as exc:
+        st.error(t("template_invalid", ctx.lang, error=exc))
+    else:
+        st.success(t("template_valid", ctx.lang))
+
+
+def _save(ctx: Context, language: str, text: str, text_key: str) -> None:
+    try:
+        backup = save_template(ctx.config, language, text)
+    except TemplateError as exc:
+        st.error(t("template_not_saved", ctx.lang, error=exc))
+        return
+    _done(t("template_saved", ctx.lang, language=language, backup=backup.name if backup else "—"), text_key)
+
+
+def _done(message: str, text_key: str) -> None:
+    """Show the message after a rerun that reloads the text area from the file now in use."""
+    st.session_state["tpl_message"] = message
+    st.session_state.pop(text_key, None)
+    st.rerun()
 
 
 def _users(ctx: Context) -> None:
