@@ -23,7 +23,8 @@ FORMAT = 1
 # Character n-grams were measured too: no better than lemmas here, and slower.
 STEM = 5  # a 5-letter prefix stands in for a lemma the dictionary does not know (Polish inflects heavily)
 NEGATION_SCOPE = 3
-_TOKENS = re.compile(r"[^\W\d_]+|[.;:!?,]")
+# Words, punctuation, emoticons and emoji: in posts and tweets ":(" or "😡" often is the whole verdict.
+_TOKENS = re.compile(r"[:;]-?[()/](?!/)|[^\W\d_]+|[.;:!?,]|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 
 
 @functools.lru_cache(maxsize=300_000)
@@ -37,7 +38,10 @@ def _token_features(token: str, language: str) -> tuple[str, str]:
 
 
 def extract_features(text: str, language: str, rules: SentimentResult, is_question: bool) -> dict[str, float]:
-    """Words, word pairs and lemmas (marked when negated), plus the rule-based scores.
+    """Words, word pairs, lemmas (marked when negated) and lemma pairs, plus the rule-based scores.
+
+    Lemma pairs ("nie_polecać", "tempo_attesa") generalise word pairs over inflection; a negator stands as
+    "NEG" in them and sentence punctuation breaks them.
 
     Each block is L2-normalised so that long texts do not dominate; the same function serves training and
     prediction, so what the model learned is what it sees.
@@ -45,21 +49,26 @@ def extract_features(text: str, language: str, rules: SentimentResult, is_questi
     negators = load_lexicon(language).negators if language in LEXICON_LANGUAGES else frozenset()
     words: list[str] = []
     lemmas: set[str] = set()
+    sequence: list[str] = []  # lemmas in order, "NEG" for negators, "|" at sentence punctuation
     negation_left = 0
     for token in _TOKENS.findall(text.lower()):
         if token in ".;:!?,":
             negation_left = 0
+            sequence.append("|")
             continue
         folded, lemma = _token_features(token, language)
         words.append(folded)
         if folded in negators:
             negation_left = NEGATION_SCOPE
+            sequence.append("NEG")
             continue
         lemmas.add(f"n:{lemma}" if negation_left else f"l:{lemma}")
+        sequence.append(lemma)
         if negation_left:
             negation_left -= 1
     word_feats = {f"w:{w}" for w in words}
     word_feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:]))
+    lemmas.update(f"m:{a}_{b}" for a, b in zip(sequence, sequence[1:]) if a != "|" and b != "|")
     features: dict[str, float] = {}
     for block in (word_feats, lemmas):
         if block:

@@ -11,8 +11,8 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.lexicon import Lexicon, available_languages, fold, fold_word, load_lexicon
 
-# A compound score beyond these reads as negative / positive. One mild word (|weight| <= 1) stays neutral
-# in our lexicons; VADER's documented convention is 0.05.
+# A compound score beyond these reads as negative / positive. One mild positive word (<= 1) stays neutral in
+# our lexicons, one mild negative word (-1, times the negativity bias) does not; VADER's convention is 0.05.
 LEXICON_THRESHOLD = 0.3
 VADER_THRESHOLD = 0.05
 ALPHA = 15.0  # VADER's normalisation constant, so both scales read alike
@@ -23,8 +23,11 @@ BEFORE_CONTRAST, AFTER_CONTRAST = 0.5, 1.5
 # Negative words count 1.5 times positive ones (the negativity bias of SO-CAL, Taboada et al. 2011):
 # in feedback, politeness is cheap and criticism is the message.
 NEGATIVE_BIAS = 1.5
-# A negated word the lexicon does not know ("nie zbadał", "non ha risposto") still leans negative in complaints.
-NEGATED_UNKNOWN = -0.6
+# A negated word the lexicon does not know ("nie zbadał", "non ha risposto"): in feedback, something not done.
+# It counts as one mild negative word.
+NEGATED_UNKNOWN = -1.0
+# Complaint phrases weighing this much (one strong phrase, or two mild ones) decide the label on their own.
+CLEAR_COMPLAINT = 2.0
 SHOUTING = 1.3  # an all-capitals word weighs more, as in VADER
 
 _TOKENS = re.compile(r"[^\W\d_]+|[!?.;:,]")
@@ -167,7 +170,7 @@ class SentimentScorer:
         positive, negative, hits = self.english_phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST)
         negative *= NEGATIVE_BIAS
         total += positive - negative
-        final = normalise(total)
+        final = _complaint_wins(normalise(total), positive, negative / NEGATIVE_BIAS, VADER_THRESHOLD)
         return SentimentResult(
             label_for(final, VADER_THRESHOLD),
             final,
@@ -188,27 +191,41 @@ class SentimentScorer:
         total = positive - negative
         if total:
             total += math.copysign(0.3 * min(exclamations, 3), total)
-        final = normalise(total)
+        final = _complaint_wins(normalise(total), phrase_pos, phrase_neg, LEXICON_THRESHOLD)
         return SentimentResult(label_for(final, LEXICON_THRESHOLD), final, positive, negative, hits)
 
 
+def _complaint_wins(score: float, phrase_positive: float, phrase_negative: float, threshold: float) -> float:
+    """A clear complaint phrase ("would be nice if", "waited 3 hours", "nikt nie odbiera") makes the text
+    negative whatever polite or positive words surround it: in feedback the complaint is the message."""
+    if phrase_negative >= CLEAR_COMPLAINT and phrase_negative > phrase_positive and score > -threshold:
+        return -threshold
+    return score
+
+
 def _word_evidence(text: str, lexicon: Lexicon, language: str) -> tuple[list[float], int]:
-    """Weighted lexicon words after negation, intensifiers and contrast; and the number of exclamation marks."""
+    """Weighted lexicon words after negation, intensifiers and contrast; and the number of exclamation marks.
+
+    A negation that reaches no lexicon word ("nie zbadał", "non ha risposto") counts NEGATED_UNKNOWN once its
+    scope ends; one that reaches a known word ("nie był niemiły") counts only through that word.
+    """
     parts: list[float] = []
     contrast_at, negation_left, multiplier, exclamations = -1, 0, 1.0, 0
-    negation_cue_used = False
+    negation_cue_used, unknown_negated = False, False
     for original in _TOKENS.findall(text):
         token = original.lower()
-        if token in "!?.;:,":
-            negation_left, multiplier = 0, 1.0
-            exclamations += token == "!"
-            continue
         key = fold_word(token)
-        if key in lexicon.negators:
-            negation_left, negation_cue_used = NEGATION_SCOPE, False
-            continue
-        if key in lexicon.contrast:
-            contrast_at, negation_left, multiplier = len(parts), 0, 1.0
+        if token in "!?.;:," or key in lexicon.negators or key in lexicon.contrast:
+            if unknown_negated and not negation_cue_used:
+                parts.append(NEGATED_UNKNOWN)
+            unknown_negated, negation_cue_used = False, False
+            if key in lexicon.negators:
+                negation_left = NEGATION_SCOPE
+                continue
+            negation_left, multiplier = 0, 1.0
+            if key in lexicon.contrast:
+                contrast_at = len(parts)
+            exclamations += token == "!"
             continue
         boost = lexicon.intensifiers.get(key)
         if boost is not None:
@@ -222,11 +239,15 @@ def _word_evidence(text: str, lexicon: Lexicon, language: str) -> tuple[list[flo
                 negation_cue_used = True
             parts.append(weight)
             multiplier = 1.0
-        elif negation_left and not negation_cue_used and len(token) > 2:
-            parts.append(NEGATED_UNKNOWN)
-            negation_cue_used = True
+        elif negation_left and len(token) > 2:
+            unknown_negated = True
         if negation_left:
             negation_left -= 1
+            if not negation_left and unknown_negated and not negation_cue_used:
+                parts.append(NEGATED_UNKNOWN)
+                unknown_negated, negation_cue_used = False, True
+    if unknown_negated and not negation_cue_used:
+        parts.append(NEGATED_UNKNOWN)
     if contrast_at > 0:
         parts = [p * BEFORE_CONTRAST for p in parts[:contrast_at]] + [p * AFTER_CONTRAST for p in parts[contrast_at:]]
     return parts, exclamations

@@ -1,0 +1,71 @@
+"""Sentiment rules on hand-written sentences: complaint phrases, negation idioms, contrast, symptoms, emoticons."""
+from __future__ import annotations
+
+import pytest
+
+from analysis import Analyzer
+from analysis.lexicon import WeightedPatterns, fold
+from analysis.model import extract_features
+from analysis.sentiment import SentimentScorer, last_contrast
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory) -> Analyzer:
+    return Analyzer(model_dir=tmp_path_factory.mktemp("no-model"))
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        # A clear complaint phrase decides, whatever polite words surround it.
+        ("The staff were lovely and friendly, but it would be nice if someone answered the phone.", "en", "negative"),
+        # Praise built on a negation is praise.
+        ("Couldn't have been better, nothing was too much trouble.", "en", "positive"),
+        ("I didn't have to wait at all and the doctor was kind.", "en", "positive"),
+        # A comment opening with a suggestion names what is missing.
+        ("Answer the phone quicker in the mornings.", "en", "negative"),
+        ("Lovely staff. Please keep patients informed about delays.", "en", "negative"),
+        # A negated action the lexicon does not know is something not done.
+        ("Lekarz mnie nie zbadał.", "pl", "negative"),
+        ("Kazała mi czekać dwie godziny na korytarzu.", "pl", "negative"),
+        ("Brak jakiegokolwiek podejścia do pacjenta.", "pl", "negative"),
+        # Why the patient came is not a verdict on the care.
+        ("Poszłam do lekarza z bólem gardła.", "pl", "neutral"),
+        ("Ancora in coda al pronto soccorso :(", "it", "negative"),
+        ("Che cialtroni, vergognatevi.", "it", "negative"),
+        ("Medico impeccabile, lo ringrazio.", "it", "positive"),
+    ],
+)
+def test_sentiment_rules(analyzer, text, language, expected):
+    assert analyzer.analyse_text(text, declared_language=language).sentiment == expected
+
+
+def test_negation_reaching_a_known_word_counts_only_through_it():
+    scorer = SentimentScorer()
+    text = "Lekarz nie był niemiły."
+    result = scorer.score(text, fold(text), "pl")
+    assert result.negative == 0.0 and result.positive > 0
+
+
+def test_phrases_after_contrast_weigh_more_than_before():
+    patterns = WeightedPatterns([("slow", -2.0), ("kind", 2.0)])
+    text = "slow service but kind staff"
+    contrast = last_contrast(text, "en")
+    assert contrast == text.index("but")
+    positive, negative, hits = patterns.evidence(text, contrast, 0.5, 1.5)
+    assert (positive, negative, hits) == (3.0, 1.0, 2)
+    assert patterns.evidence(text) == (2.0, 2.0, 2)
+
+
+def test_specific_idiom_wins_over_generic_negation_at_the_same_word():
+    scorer = SentimentScorer()
+    text = "couldn't be better"
+    assert scorer.score(text, fold(text), "en").label == "positive"
+
+
+def test_model_features_keep_emoticons_and_emoji():
+    scorer = SentimentScorer()
+    text = "Ancora in coda :( 😡 http://example.org"
+    features = extract_features(text, "it", scorer.score(text, fold(text), "it"), False)
+    assert "w::(" in features and "w:😡" in features
+    assert not any(name.startswith("w::/") for name in features)  # a URL is not an emoticon
