@@ -74,9 +74,18 @@ def suggest(
     return suggestions
 
 
+# When a mention touches several topics the reply answers the most specific one: most posts mention a visit
+# ("appointments") or the care in passing, while a wrong bill or a failed login is the point of the post.
+SPECIFIC_FIRST = ("results_records", "patient_account", "prices_billing", "vaccinations", "reaching_clinic",
+                  "staff_attitude", "waiting_time", "location_hours", "services_offered", "appointments",
+                  "quality_of_care", "other")
+assert set(SPECIFIC_FIRST) == set(TOPICS), "SPECIFIC_FIRST must order exactly the topics in analysis.labels"
+
+
 def primary_topic(topics: list[str]) -> str:
-    """The first topic the analysis gave that the label list knows, else "other"."""
-    return next((topic for topic in topics if topic in TOPICS), "other")
+    """The most specific known topic the analysis gave, else "other"."""
+    known = [topic for topic in topics if topic in TOPICS]
+    return min(known, key=SPECIFIC_FIRST.index) if known else "other"
 
 
 def _usable_variants(

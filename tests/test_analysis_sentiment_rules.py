@@ -69,3 +69,11 @@ def test_model_features_keep_emoticons_and_emoji():
     features = extract_features(text, "it", scorer.score(text, fold(text), "it"), False)
     assert "w::(" in features and "w:😡" in features
     assert not any(name.startswith("w::/") for name in features)  # a URL is not an emoticon
+
+
+def test_naming_a_condition_in_a_question_is_not_a_complaint():
+    from analysis import Analyzer
+
+    analysis = Analyzer().analyse_text("Does Salus Medica do flu vaccinations for children, and do I need to book?", "en")
+    assert analysis.kind == "question"
+    assert "vaccinations" in analysis.topics

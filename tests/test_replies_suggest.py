@@ -257,3 +257,11 @@ def test_suggest_never_raises_and_never_leaves_placeholders(author, text, kind, 
         assert "{" not in suggestion.text and suggestion.language == "pl"
         if not author.strip():  # no handle: nothing of the post's author is in the reply, so it is clean
             assert suggestion.findings == [], (suggestion.text, suggestion.findings)
+
+
+def test_the_reply_answers_the_most_specific_topic():
+    from replies.suggest import primary_topic
+
+    assert primary_topic(["appointments", "prices_billing", "quality_of_care"]) == "prices_billing"
+    assert primary_topic(["appointments", "quality_of_care"]) == "appointments"
+    assert primary_topic(["unknown"]) == "other"
