@@ -16,6 +16,7 @@ from alerts.report import build_weekly_report, percentile, week_bounds
 from alerts.report_pdf import PdfUnavailable, find_font, render_pdf
 from storage.store import open_store
 from tests.test_alerts_support import SmtpServer, add_mention, make_config, set_response
+from tests.conftest import skip_unless_ci
 
 UTC = timezone.utc
 # 2026-W47 is Monday 16 November to Sunday 22 November; the clinic is in Warsaw (UTC+1 in November).
@@ -87,7 +88,7 @@ def _needs_font():
     try:
         find_font()
     except PdfUnavailable as exc:
-        pytest.skip(f"this machine has no Unicode TrueType font: {exc}")
+        skip_unless_ci(f"this machine has no Unicode TrueType font: {exc}")
 
 
 def test_weekly_report_pdf_holds_the_same_figures_in_polish(tmp_path):

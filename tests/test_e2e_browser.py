@@ -19,6 +19,7 @@ from storage.store import open_store
 from storage import queries
 from tests.dashboard_fixtures import XSS_IMG, XSS_LINK, add_xss_mentions, mention_id_by_title
 from ui.auth import add_user, list_users
+from tests.conftest import skip_unless_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
@@ -58,7 +59,7 @@ def build_real_demo(folder: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def server(tmp_path):
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+        skip_unless_ci(f"{CHROMIUM} is not installed")
     config_path, database = build_real_demo(tmp_path)
     users = tmp_path / "users.yaml"
     add_user(users, "admin", "Ada Admin", "correct-horse-9", "admin")
