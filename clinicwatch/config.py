@@ -230,15 +230,8 @@ def parse_config(raw: dict[str, Any], path: Path | str = "<config>") -> Config:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{path}: " + "; ".join(describe_error(e) for e in exc.errors())) from None
-    config.path = path
-    if not config.database.is_absolute():
-        config.database = _project_relative(path, config.database)
+    config.path = path  # a relative `database` stays relative to the working directory, like data/
     return config
-
-
-def _project_relative(config_path: Path, target: Path) -> Path:
-    """Database paths are relative to the working directory the tool runs from, like data/."""
-    return target
 
 
 def describe_error(error: dict[str, Any]) -> str:
