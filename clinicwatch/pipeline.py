@@ -12,8 +12,7 @@ from typing import Callable, Iterable
 
 from analysis import Analyzer
 from clinicwatch.config import Config, Source
-from clinicwatch.models import utcnow
-from clinicwatch.models import Analysis, Mention
+from clinicwatch.models import Analysis, Mention, utcnow
 from collectors.base import Collector, CollectResult, SourceError
 from collectors.registry import build_collector
 from matching import Matcher
@@ -32,7 +31,7 @@ class SourceRun:
 
     name: str
     kind: str
-    status: str  # ok | not_modified | error | skipped
+    status: str  # ok | not_modified | error
     seen: int = 0
     matched: int = 0
     new: int = 0
@@ -203,7 +202,7 @@ def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = N
     return pipeline.collect(pipeline.due_sources(only=only, force=force), progress)
 
 
-def _cap_text(mention) -> None:
+def _cap_text(mention: Mention) -> None:
     if len(mention.text) > MAX_TEXT_CHARS:
         mention.extra["truncated_from_chars"] = len(mention.text)
         mention.text = mention.text[:MAX_TEXT_CHARS]
