@@ -52,6 +52,7 @@ def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None
                    urgency_reasons, needs_reply, model_version, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
                 [r[1] for r in rows],
             )
+            store.register_new_mentions([r[0][0] for r in rows])
         done = offset + len(rows)
         print(f"\r  built {done:,}/{count:,} mentions ({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr)
     print(file=sys.stderr)

@@ -72,13 +72,25 @@ def as_utc(moment: datetime) -> datetime:
 _SPACES = re.compile(r"\s+")
 
 
+class _DiacriticStripper(dict):
+    """A str.translate table, filled on first sight of each character: combining marks are dropped."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        kept = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = kept
+        return kept
+
+
+# Polish ł has no decomposition, so it is mapped explicitly.
+_STRIP_DIACRITICS = _DiacriticStripper({ord("ł"): ord("l")})
+
+
 def fold_text(text: str) -> str:
     """Lower-case, strip diacritics and collapse white space (for hashing and matching)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    # Polish ł has no decomposition, so it is mapped explicitly.
-    stripped = stripped.replace("ł", "l")
-    return _SPACES.sub(" ", stripped).strip()
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded).translate(_STRIP_DIACRITICS)
+    return _SPACES.sub(" ", folded).strip()
 
 
 # Shorter texts ("Thanks!", "[deleted]") are too common to mean "the same post": they are never folded.

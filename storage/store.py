@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 from clinicwatch.models import Analysis, Mention, utcnow
-from storage.schema import migrate
+from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -19,7 +19,7 @@ BUSY_TIMEOUT_MS = 30_000
 def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -121,6 +121,7 @@ class Store:
                 new_ids.append(mention_id)
                 if analysis is not None:
                     self._upsert_analysis(mention_id, analysis, at_iso)
+            self.register_new_mentions(new_ids)
             self.conn.execute(
                 """UPDATE sources SET cursor = ?, last_attempt = ?, last_success = ?, last_error_kind = NULL,
                    last_error = NULL, consecutive_failures = 0, next_attempt_after = NULL, items_seen = ?,
@@ -151,6 +152,14 @@ class Store:
                consecutive_failures = ?, next_attempt_after = ? WHERE name = ?""",
             (iso(now), kind, message[:2000], failures, iso(now + timedelta(seconds=delay)), name),
         )
+
+    def register_new_mentions(self, mention_ids: list[int]) -> None:
+        """Index new mentions for search and count them in the Trends tables, in the transaction that inserted
+        them together with their analyses (see schema.REGISTER_NEW_MENTIONS)."""
+        if mention_ids:
+            parameters = {"ids": json.dumps(mention_ids)}
+            for statement in REGISTER_NEW_MENTIONS:
+                self.conn.execute(statement, parameters)
 
     def _insert_mention(self, mention: Mention) -> int | None:
         """Insert unless the same source item or the same text is already stored; returns the new id."""
@@ -203,8 +212,11 @@ class Store:
         )
 
     def save_analysis(self, mention_id: int, analysis: Analysis) -> None:
+        """Store (or replace) the analysis of an already stored mention."""
         with self.transaction():
             self._upsert_analysis(mention_id, analysis)
+            for statement in REGISTER_NEW_ANALYSIS:
+                self.conn.execute(statement, {"mention_id": mention_id})
 
     # --- reads ---------------------------------------------------------------------------------
 
