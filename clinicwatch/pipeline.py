@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from analysis import Analyzer
 from clinicwatch.config import Config, Source
-from clinicwatch.models import Analysis, Mention, utcnow
+from clinicwatch.models import Analysis, Mention, TermMatch, utcnow
 from collectors.base import Collector, CollectResult, SourceError
 from collectors.registry import build_collector
 from matching import Matcher
@@ -46,8 +46,8 @@ CollectorFactory = Callable[[Source, Config], Collector]
 
 # Below this many matched items a source is analysed in-process: shipping them to a worker costs more.
 MIN_BATCH_FOR_WORKERS = 64
-# The analyzer the forked workers inherit (set just before forking, so nothing is rebuilt or pickled).
-_worker_analyzer: Analyzer | None = None
+# The matcher and analyzer the forked workers inherit (set just before forking: nothing rebuilt or pickled).
+_worker_state: tuple[Matcher, Analyzer] | None = None
 
 
 class Pipeline:
@@ -66,7 +66,7 @@ class Pipeline:
         self.analyzer = analyzer or Analyzer(config, model_dir=config.model_dir)
         self.collector_factory = collector_factory
         self.workers = analysis_workers
-        self._pool = _fork_workers(self.analyzer, analysis_workers) if analysis_workers > 0 else None
+        self._pool = _fork_workers(self.matcher, self.analyzer, analysis_workers) if analysis_workers > 0 else None
         for source in config.sources:
             store.ensure_source(source.name, source.kind)
 
@@ -75,7 +75,7 @@ class Pipeline:
         workers = self.workers
         self.close()
         self.analyzer = analyzer
-        self._pool = _fork_workers(analyzer, workers) if workers > 0 else None
+        self._pool = _fork_workers(self.matcher, analyzer, workers) if workers > 0 else None
 
     def close(self) -> None:
         if self._pool is not None:
@@ -113,24 +113,35 @@ class Pipeline:
         return due
 
     def collect(self, sources: list[Source], progress: ProgressCallback | None = None) -> list[SourceRun]:
-        """Run collectors concurrently; match, analyse and store each result as it arrives."""
+        """Run collectors concurrently; match, analyse and store each result as it arrives.
+
+        With analysis workers, a source's items are matched and analysed in the workers while this process
+        parses the next documents and stores finished sources: the stages overlap instead of taking turns.
+        """
         runs: list[SourceRun] = []
         if not sources:
             return runs
         threads = min(self.config.http.concurrency, len(sources))
         pending = list(reversed(sources))
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="collector") as pool:
-            in_flight: dict[Future, tuple[Source, float]] = {}
-            while pending or in_flight:
-                # A bounded window: parsed results never pile up faster than they are stored.
-                while pending and len(in_flight) < 2 * threads:
+            collecting: dict[Future, tuple[Source, float]] = {}
+            analysing: dict[Future, tuple[Source, float, CollectResult]] = {}
+            while pending or collecting or analysing:
+                # A bounded window: parsed results never pile up faster than they are analysed and stored.
+                while pending and len(collecting) + len(analysing) < 2 * threads + self.workers:
                     source = pending.pop()
                     future = pool.submit(self._run_collector, source, self.store.cursor(source.name))
-                    in_flight[future] = (source, time.monotonic())
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    collecting[future] = (source, time.monotonic())
+                done, _ = wait([*collecting, *analysing], return_when=FIRST_COMPLETED)
                 for future in done:
-                    source, started = in_flight.pop(future)
-                    run = self._store_outcome(source, future)
+                    if future in collecting:
+                        source, started = collecting.pop(future)
+                        run = self._collected(source, future, analysing, started)
+                    else:
+                        source, started, result = analysing.pop(future)
+                        run = self._analysed(source, result, future)
+                    if run is None:
+                        continue
                     run.seconds = time.monotonic() - started
                     runs.append(run)
                     if progress:
@@ -140,7 +151,8 @@ class Pipeline:
     def _run_collector(self, source: Source, cursor: dict) -> CollectResult:
         return self.collector_factory(source, self.config).collect(cursor)
 
-    def _store_outcome(self, source: Source, future: Future) -> SourceRun:
+    def _collected(self, source: Source, future: Future, analysing: dict, started: float) -> SourceRun | None:
+        """A collector finished: record its failure, or store its items (None while workers analyse them)."""
         try:
             result: CollectResult = future.result()
         except SourceError as exc:
@@ -150,8 +162,25 @@ class Pipeline:
             log.error("collector %s crashed:\n%s", source.name, "".join(traceback.format_exception(exc)))
             message = f"internal error: {type(exc).__name__}: {exc}"
             return self._internal_error(source, message)
+        if self._pool is None or len(result.mentions) < MIN_BATCH_FOR_WORKERS:
+            return self._guarded(source, lambda: self.store_result(source, result))
+        for mention in result.mentions:
+            _cap_text(mention)
+        analysing[self._analyse_in_workers(result.mentions)] = (source, started, result)
+        return None
+
+    def _analysed(self, source: Source, result: CollectResult, future: Future) -> SourceRun:
+        def store() -> SourceRun:
+            outcomes = future.result()
+            for mention, (matches, _) in zip(result.mentions, outcomes):
+                mention.matches = matches
+            items = [(m, analysis) for m, (_, analysis) in zip(result.mentions, outcomes) if analysis is not None]
+            return self._save(source, result, items)
+        return self._guarded(source, store)
+
+    def _guarded(self, source: Source, step: Callable[[], SourceRun]) -> SourceRun:
         try:
-            return self.store_result(source, result)
+            return step()
         except Exception as exc:  # analysis or storage failing on one source's items must not end the cycle
             log.error("storing %s failed:\n%s", source.name, "".join(traceback.format_exception(exc)))
             return self._internal_error(source, f"internal error while storing: {type(exc).__name__}: {exc}")
@@ -161,38 +190,48 @@ class Pipeline:
         return SourceRun(source.name, source.kind, "error", error_kind="internal", error=message)
 
     def store_result(self, source: Source, result: CollectResult) -> SourceRun:
-        """Match and analyse a collector's items, then store them with its cursor in one transaction."""
+        """Match and analyse a collector's items in this process, then store them with its cursor."""
         matched = []
         for mention in result.mentions:
             _cap_text(mention)
             if self.matcher.match(mention):
                 matched.append(mention)
-        items = list(zip(matched, self._analyse(matched)))
+        return self._save(source, result, [(m, self.analyzer.analyse(m)) for m in matched])
+
+    def _save(self, source: Source, result: CollectResult, items: list[tuple[Mention, Analysis]]) -> SourceRun:
+        """Store matched, analysed items with the source's cursor in one transaction."""
         saved = self.store.record_success(source.name, items, result.cursor, seen=result.seen, note=result.note)
         status = "not_modified" if result.not_modified else "ok"
         return SourceRun(source.name, source.kind, status, seen=result.seen, matched=len(items), new=saved.new,
                          note=result.note)
 
-
-    def _analyse(self, mentions: list[Mention]) -> list[Analysis]:
-        if self._pool is None or len(mentions) < MIN_BATCH_FOR_WORKERS:
-            return [self.analyzer.analyse(m) for m in mentions]
-        size = -(-len(mentions) // self.workers)
+    def _analyse_in_workers(self, mentions: list[Mention]) -> Future:
+        """Match and analyse in the worker processes; the future gives (matches, analysis or None) per mention."""
+        assert self._pool is not None
+        outcome: Future = Future()
+        size = max(MIN_BATCH_FOR_WORKERS // 2, -(-len(mentions) // self.workers))
         chunks = [mentions[i:i + size] for i in range(0, len(mentions), size)]
-        return [a for chunk in self._pool.map(_analyse_in_worker, chunks) for a in chunk]
+        self._pool.map_async(
+            _match_and_analyse_in_worker, chunks,
+            callback=lambda parts: outcome.set_result([pair for part in parts for pair in part]),
+            error_callback=outcome.set_exception,
+        )
+        return outcome
 
 
-def _fork_workers(analyzer: Analyzer, count: int):
+def _fork_workers(matcher: Matcher, analyzer: Analyzer, count: int):
     """Fork the analysis workers now, before any collector thread exists (forking with threads is unsafe)."""
-    global _worker_analyzer
+    global _worker_state
     analyzer.warm_up()  # load the lemma dictionaries once, here, so every worker inherits them
-    _worker_analyzer = analyzer
+    _worker_state = (matcher, analyzer)
     return multiprocessing.get_context("fork").Pool(count)
 
 
-def _analyse_in_worker(mentions: list[Mention]) -> list[Analysis]:
-    assert _worker_analyzer is not None, "analysis worker started without an analyzer"
-    return [_worker_analyzer.analyse(m) for m in mentions]
+def _match_and_analyse_in_worker(mentions: list[Mention]) -> list[tuple[list[TermMatch], Analysis | None]]:
+    assert _worker_state is not None, "analysis worker started without a matcher and an analyzer"
+    matcher, analyzer = _worker_state
+    # Only what the parent lacks travels back: the matches found, and the analysis of matched mentions.
+    return [(m.matches, analyzer.analyse(m)) if matcher.match(m) else (m.matches, None) for m in mentions]
 
 
 def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = None, force: bool = True,

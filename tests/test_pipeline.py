@@ -91,3 +91,57 @@ def test_store_result_skips_unmatched_items(tmp_path):
         run = pipeline.store_result(config.sources[0], result)
     assert (run.seen, run.matched, run.new) == (2, 1, 1)
     assert store.cursor("f") == {"etag": "x"}
+
+
+def _mixed_rss(n: int) -> bytes:
+    """Every third item does not name the clinic; the others praise or complain in turn."""
+    texts = ["Przychodnia Salus: bardzo miła obsługa, polecam.", "Salus: czekałam trzy godziny, nikt nie odbiera.",
+             "Pogoda dziś ładna, nic o przychodniach."]
+    items = "".join(
+        f"<item><guid>mix-{i}</guid><title>Wpis {i}</title><link>https://forum.example/mix/{i}</link>"
+        f"<description>{texts[i % 3]} ({i})</description><pubDate>Fri, 20 Nov 2026 10:00:00 +0000</pubDate></item>"
+        for i in range(n)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+
+def test_workers_match_as_in_process_and_store_only_mentions(tmp_path, loopback):
+    per_feed = 3 * MIN_BATCH_FOR_WORKERS
+    loopback.fallback = lambda r: Response(200, _mixed_rss(per_feed))
+    stored = {}
+    for name, workers in (("inline", 0), ("workers", 2)):
+        config = _config(tmp_path, loopback, f"mixed-{name}", feeds=1)
+        store = open_store(config.database)
+        with Pipeline(config, store, analysis_workers=workers) as pipeline:
+            [run] = pipeline.collect(config.sources)
+        assert (run.status, run.seen, run.matched, run.new) == ("ok", per_feed, 2 * per_feed // 3, 2 * per_feed // 3)
+        stored[name] = list(store.conn.execute(
+            "SELECT m.external_id, m.matches, a.sentiment, a.kind FROM mentions m JOIN analyses a "
+            "ON a.mention_id = m.id ORDER BY m.id"))
+        # The search index and the Trends counts include what the workers analysed.
+        assert len(store.recent_mentions(search="czekalam")) == per_feed // 3
+        assert store.conn.execute("SELECT sum(count) FROM trend_daily WHERE kind = 'complaint'").fetchone()[0] \
+            == per_feed // 3
+    assert stored["workers"] == stored["inline"]
+    assert not any(external_id.endswith(("-2", "-5")) for external_id, *_ in stored["workers"])
+
+
+def test_an_analysis_failure_in_a_worker_fails_only_its_source(tmp_path, loopback):
+    from analysis import Analyzer
+
+    class FailsOnSecondFeed(Analyzer):
+        def analyse(self, mention):
+            if mention.source_name == "f1":
+                raise ValueError("broken lexicon")
+            return super().analyse(mention)
+
+    per_feed = MIN_BATCH_FOR_WORKERS + 5
+    loopback.fallback = lambda r: Response(200, _rss(int(r.path[1:].split(".")[0]) * per_feed, per_feed))
+    config = _config(tmp_path, loopback, "failing", feeds=3)
+    store = open_store(config.database)
+    with Pipeline(config, store, analyzer=FailsOnSecondFeed(config), analysis_workers=2) as pipeline:
+        runs = {r.name: r for r in pipeline.collect(config.sources)}
+    assert runs["f1"].status == "error" and "broken lexicon" in runs["f1"].error
+    assert runs["f0"].new == runs["f2"].new == per_feed
+    assert store.source("f1")["cursor"] == {}  # nothing of the failed source is stored, so it is read again
+    assert store.conn.execute("SELECT count(*) FROM mentions WHERE source_name = 'f1'").fetchone()[0] == 0
