@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import io
 import re
 import time
@@ -11,6 +12,7 @@ from typing import Any
 import feedparser
 
 from collectors.base import SourceError
+from collectors.feed_fast import parse_fast
 from collectors.feed_items import FeedItem, ParsedFeed
 from collectors.feed_json import looks_like_json, parse_json_feed
 
@@ -25,14 +27,23 @@ _HTML_START = re.compile(
 )
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str = "", final_url: str | None = None) -> ParsedFeed:
-    """Parse a feed document; SourceError parse for XML bombs, HTML pages, and bodies with nothing recoverable."""
+def parse_feed(
+    body: bytes, *, url: str, content_type: str = "", final_url: str | None = None, fast: bool = True
+) -> ParsedFeed:
+    """Parse a feed document; SourceError parse for XML bombs, HTML pages, and bodies with nothing recoverable.
+
+    Well-formed RSS 2.0 / Atom 1.0 go through feed_fast (same result, several times quicker) unless `fast` is
+    False; everything else, and anything feed_fast is unsure of, through feedparser.
+    """
     if not body.strip():
         raise SourceError("parse", f"{url} answered an empty body, not a feed")
     if looks_like_json(body):
         return parse_json_feed(body, url)
     check_xml_safety(body, url)
     headers = {"content-type": content_type or "application/xml", "content-location": final_url or url}
+    quick = parse_fast(body, headers) if fast and not looks_truncated(body) else None
+    if quick is not None:
+        return _from_feedparser(quick, quick["entries"])
     try:
         # Sanitising and resolving links inside HTML are feedparser's slowest steps, and redundant here:
         # html_text keeps no tag or attribute at all.
@@ -155,11 +166,18 @@ def _published(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if isinstance(value, time.struct_time):
-            try:  # feedparser gives UTC struct_time
-                return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
-            except (OverflowError, ValueError, OSError):
-                continue
+            published = _utc_datetime(value)
+            if published is not None:
+                return published
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _utc_datetime(value: time.struct_time) -> datetime | None:
+    try:  # feedparser gives UTC struct_time
+        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def _plain(value: Any) -> str:
@@ -167,6 +185,8 @@ def _plain(value: Any) -> str:
 
 
 def _int(value: Any) -> int | None:
+    if value is None:
+        return None
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):

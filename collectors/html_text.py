@@ -21,6 +21,7 @@ _TAG_LIKE = re.compile(r"<[A-Za-z!?/]")
 # "<!" that opens neither a comment, CDATA nor a doctype is text; html.parser would swallow what follows.
 _STRAY_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[|doctype)", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _MAX_PASSES = 3
 
 
@@ -76,8 +77,10 @@ class _TextExtractor(HTMLParser):
 
 def tidy(raw: str) -> str:
     """Collapse white space inside paragraphs, keep one blank line between them and kept line breaks."""
+    if "\n" not in raw and "\x00" not in raw:
+        return _SPACES.sub(" ", raw).strip()  # one paragraph of one line: what the loop below gives, quicker
     paragraphs = []
-    for block in re.split(r"\n\s*\n", raw):
+    for block in _PARAGRAPH_BREAK.split(raw):
         lines = [_SPACES.sub(" ", line.replace("\n", " ")).strip() for line in block.split("\x00")]
         text = "\n".join(line for line in lines if line)
         if text:
@@ -96,6 +99,8 @@ def html_to_text(html: str | None) -> str:
     """Plain text of an HTML fragment; text still shaped like markup after a pass (double-escaped) is parsed again."""
     if not html:
         return ""
+    if "<" not in html and "&" not in html:
+        return tidy(html)  # no markup and no entity: the parser would hand the whole string over as data
     text = _one_pass(html)
     for _ in range(_MAX_PASSES - 1):
         if not _TAG_LIKE.search(text):
@@ -114,4 +119,5 @@ def plain_to_text(text: str | None) -> str:
     if not text:
         return ""
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
-    return neutralise_markup(tidy(normalised.replace("\n", "\x00").replace("\x00\x00", "\n\n")))
+    tidied = tidy(normalised.replace("\n", "\x00").replace("\x00\x00", "\n\n"))
+    return neutralise_markup(tidied) if "<" in tidied else tidied
