@@ -45,11 +45,12 @@ class LanguageDetector:
 
     def detect(self, text: str, declared: str | None = None) -> str:
         hint = (declared or "").split("-")[0].split("_")[0].lower() or None
+        # A confirmed hint is the answer whatever the length, as it is for texts too short to identify.
+        if hint in FUNCTION_WORDS and self._confirms(text, hint):
+            return hint
         letters = len(_NON_LETTERS.sub("", text[:SAMPLE_CHARS]))
         if letters < 3:
             return hint or "und"
-        if hint in FUNCTION_WORDS and self._confirms(text, hint):
-            return hint
         ranked = self.identifier.rank(text[:SAMPLE_CHARS])
         if hint not in self.candidates:
             return ranked[0][0]
@@ -62,6 +63,6 @@ class LanguageDetector:
     def _confirms(text: str, hint: str) -> bool:
         """The hint's function words clearly outnumber the other languages' in the opening of the text."""
         words = _WORDS.findall(text[:SAMPLE_CHARS].lower())
-        hits = {lang: sum(w in vocabulary for w in words) for lang, vocabulary in FUNCTION_WORDS.items()}
+        hits = {lang: sum(map(vocabulary.__contains__, words)) for lang, vocabulary in FUNCTION_WORDS.items()}
         others = max(count for lang, count in hits.items() if lang != hint)
         return hits[hint] >= CONFIRM_HITS and hits[hint] >= 2 * others

@@ -25,7 +25,10 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-_SPACES = re.compile(r"\s+")
+_FOLD_CHARS = {chr(code): base for code, base in _FOLD.items()}
+_FOLDABLE = frozenset(_FOLD_CHARS)
+# No base letter is itself foldable, so replacing one character at a time equals str.translate(_FOLD).
+assert not any(_FOLDABLE.intersection(base) for base in _FOLD_CHARS.values())
 
 
 def fold(text: str) -> str:
@@ -33,7 +36,12 @@ def fold(text: str) -> str:
 
     The same result as clinicwatch.models.fold_text for Latin scripts, several times faster.
     """
-    return _SPACES.sub(" ", text.lower().translate(_FOLD)).strip()
+    lowered = text.lower()
+    # A text has a handful of distinct foldable characters: replacing each is faster than translate(),
+    # which looks every character up in a dict.
+    for char in _FOLDABLE.intersection(lowered):
+        lowered = lowered.replace(char, _FOLD_CHARS[char])
+    return " ".join(lowered.split())  # the whitespace of str.split() is that of re's \s
 
 
 def fold_word(word: str) -> str:
@@ -83,6 +91,7 @@ class Lexicon:
     contrast: frozenset[str] = frozenset()
     phrases: "WeightedPatterns | None" = None
     max_stem: int = 0
+    stem_lengths: tuple[int, ...] = ()  # lengths of 4 or more that stems have, longest first
 
 
 @functools.lru_cache(maxsize=None)
@@ -97,6 +106,7 @@ def load_lexicon(language: str) -> Lexicon:
         else:
             lexicon.words[key] = weight
     lexicon.max_stem = max((len(stem) for stem in lexicon.stems), default=0)
+    lexicon.stem_lengths = tuple(sorted({len(stem) for stem in lexicon.stems if len(stem) >= 4}, reverse=True))
     lexicon.negators = frozenset(fold(word) for word in sections.get("negators", []))
     lexicon.intensifiers = {
         fold(term): weight for term, weight in _weighted(sections.get("intensifiers", []), path, weight_first=False)

@@ -5,11 +5,12 @@ import functools
 import math
 import re
 from dataclasses import dataclass
+from typing import Mapping
 
 from simplemma.strategies.dictionaries import DefaultDictionaryFactory
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.lexicon import Lexicon, available_languages, fold, fold_word, load_lexicon
+from analysis.vader import BiasedVader
 
 # A compound score beyond these reads as negative / positive. One mild positive word (<= 1) stays neutral in
 # our lexicons, one mild negative word (-1, times the negativity bias) does not; VADER's convention is 0.05.
@@ -31,8 +32,14 @@ CLEAR_COMPLAINT = 2.0
 SHOUTING = 1.3  # an all-capitals word weighs more, as in VADER
 
 _TOKENS = re.compile(r"[^\W\d_]+|[!?.;:,]")
-_POSITIVE_EMOTICONS = re.compile(r"(?::-?\)|:-?D\b|;-?\)|<3|[😀😁😃😄😊🙂😍🥰😘👍👏🙏💪❤💙💚🎉])")
-_NEGATIVE_EMOTICONS = re.compile(r"(?::-?\(|:'\(|(?<![\w:]):-?/(?![/\w])|-_-|[😡😠🤬😢😭😞😒👎🤮💩😤🙄😩😫😱🙁☹😔😕😓😖😣💔😑🤦])")
+_POSITIVE_EMOJI = "😀😁😃😄😊🙂😍🥰😘👍👏🙏💪❤💙💚🎉"
+_NEGATIVE_EMOJI = "😡😠🤬😢😭😞😒👎🤮💩😤🙄😩😫😱🙁☹😔😕😓😖😣💔😑🤦"
+_POSITIVE_EMOTICONS = re.compile(rf"(?::-?\)|:-?D\b|;-?\)|<3|[{_POSITIVE_EMOJI}])")
+_NEGATIVE_EMOTICONS = re.compile(rf"(?::-?\(|:'\(|(?<![\w:]):-?/(?![/\w])|-_-|[{_NEGATIVE_EMOJI}])")
+# Every emoticon above contains one of these, or a character from _FIRST_EMOJI up: texts without any (nearly
+# all) skip both regex scans.
+_EMOTICON_PARTS = (":)", ":-", ":D", ";)", ";-", "<3", ":(", ":'", ":/", "-_-")
+_FIRST_EMOJI = min(_POSITIVE_EMOJI + _NEGATIVE_EMOJI)
 _DICTIONARIES = DefaultDictionaryFactory()
 _LEMMA_LANGUAGES = frozenset({"pl", "it", "en"})
 
@@ -66,8 +73,13 @@ def lemma_of(token: str, language: str) -> str:
     """
     if language not in _LEMMA_LANGUAGES:
         return token
-    dictionary = _DICTIONARIES.get_dictionary(language)
+    dictionary = _loaded_dictionaries.get(language)
+    if dictionary is None:
+        dictionary = _loaded_dictionaries[language] = _DICTIONARIES.get_dictionary(language)
     return dictionary.get(token) or dictionary.get(token.capitalize()) or token
+
+
+_loaded_dictionaries: dict[str, Mapping[str, str]] = {}
 
 
 @functools.lru_cache(maxsize=400_000)
@@ -95,8 +107,16 @@ _ENDINGS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
+# The same endings grouped by their last letter (in their order), so that a word is tried only against those
+# it can end with: the first ending that fits decides, as in _ENDINGS.
+_ENDINGS_BY_LAST = {
+    language: {last: tuple(e for e in endings if e[0][-1] == last) for last in {e[0][-1] for e in endings}}
+    for language, endings in _ENDINGS.items()
+}
+
+
 def _ending_weight(lexicon: Lexicon, folded: str, language: str) -> float | None:
-    for ending, replacements in _ENDINGS.get(language, ()):
+    for ending, replacements in _ENDINGS_BY_LAST.get(language, {}).get(folded[-1:], ()):
         if folded.endswith(ending) and len(folded) > len(ending) + 2:
             base = folded[: -len(ending)]
             for replacement in replacements:
@@ -108,10 +128,12 @@ def _ending_weight(lexicon: Lexicon, folded: str, language: str) -> float | None
 
 
 def _stem_weight(lexicon: Lexicon, folded: str) -> float | None:
-    for end in range(min(len(folded), lexicon.max_stem), 3, -1):
-        weight = lexicon.stems.get(folded[:end])
-        if weight is not None:
-            return weight
+    """The weight of the longest stem (4 letters or more) the word starts with."""
+    for end in lexicon.stem_lengths:
+        if end <= len(folded):
+            weight = lexicon.stems.get(folded[:end])
+            if weight is not None:
+                return weight
     return None
 
 
@@ -131,18 +153,11 @@ def last_contrast(folded: str, language: str) -> int:
     return position
 
 
-class _BiasedVader(SentimentIntensityAnalyzer):
-    """VADER with the same negativity bias as our lexicons."""
-
-    def score_valence(self, sentiments, text):  # type: ignore[no-untyped-def]
-        return super().score_valence([v * NEGATIVE_BIAS if v < 0 else v for v in sentiments], text)
-
-
 class SentimentScorer:
     """Scores text in its detected language; build once (loads VADER and the lexicons)."""
 
     def __init__(self) -> None:
-        self.vader = _BiasedVader()
+        self.vader = BiasedVader(NEGATIVE_BIAS)
         english = load_lexicon("en")
         self.vader.lexicon.update(english.words)
         self.english_phrases = english.phrases
@@ -186,13 +201,21 @@ class SentimentScorer:
         negative = -sum(p for p in parts if p < 0) * NEGATIVE_BIAS
         contrast = last_contrast(folded, language)
         phrase_pos, phrase_neg, hits = lexicon.phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST)
-        positive += phrase_pos + 1.5 * len(_POSITIVE_EMOTICONS.findall(text))
-        negative += phrase_neg * NEGATIVE_BIAS + 1.5 * len(_NEGATIVE_EMOTICONS.findall(text))
+        happy, sad = emoticon_counts(text)
+        positive += phrase_pos + 1.5 * happy
+        negative += phrase_neg * NEGATIVE_BIAS + 1.5 * sad
         total = positive - negative
         if total:
             total += math.copysign(0.3 * min(exclamations, 3), total)
         final = _complaint_wins(normalise(total), phrase_pos, phrase_neg, LEXICON_THRESHOLD)
         return SentimentResult(label_for(final, LEXICON_THRESHOLD), final, positive, negative, hits)
+
+
+def emoticon_counts(text: str) -> tuple[int, int]:
+    """How many positive and negative emoticons or emoji the text has."""
+    if max(text, default=" ") < _FIRST_EMOJI and not any(map(text.__contains__, _EMOTICON_PARTS)):
+        return 0, 0
+    return len(_POSITIVE_EMOTICONS.findall(text)), len(_NEGATIVE_EMOTICONS.findall(text))
 
 
 def _complaint_wins(score: float, phrase_positive: float, phrase_negative: float, threshold: float) -> float:
@@ -203,43 +226,70 @@ def _complaint_wins(score: float, phrase_positive: float, phrase_negative: float
     return score
 
 
+# What a token is to the word-evidence rules: worked out once per token (lower-casing, folding, lexicon and
+# lemma look-ups) and kept per language, since the same words recur in every text.
+_NEGATOR, _BREAK, _INTENSIFIER, _WORD = range(4)
+_ROLE_CACHE_SIZE = 100_000  # distinct tokens kept per language (dev.jsonl has ~34,000 in all)
+_roles: dict[str, dict[str, tuple]] = {}
+
+
+def _token_role(original: str, lexicon: Lexicon, language: str) -> tuple:
+    """(_NEGATOR,) | (_BREAK, is_contrast, is_exclamation) | (_INTENSIFIER, boost) | (_WORD, weight, shout, long)."""
+    token = original.lower()
+    key = fold_word(token)
+    if key in lexicon.negators:
+        return (_NEGATOR,)
+    if token in "!?.;:," or key in lexicon.contrast:
+        return (_BREAK, key in lexicon.contrast, token == "!")
+    boost = lexicon.intensifiers.get(key)
+    if boost is not None:
+        return (_INTENSIFIER, boost)
+    shout = SHOUTING if len(original) > 2 and original.isupper() else 1.0
+    # Uncached: the role cache keeps the result, word_weight's cache would only hold it twice.
+    return (_WORD, word_weight.__wrapped__(token, key, language), shout, len(token) > 2)
+
+
 def _word_evidence(text: str, lexicon: Lexicon, language: str) -> tuple[list[float], int]:
     """Weighted lexicon words after negation, intensifiers and contrast; and the number of exclamation marks.
 
     A negation that reaches no lexicon word ("nie zbadał", "non ha risposto") counts NEGATED_UNKNOWN once its
     scope ends; one that reaches a known word ("nie był niemiły") counts only through that word.
     """
+    roles = _roles.setdefault(language, {})
+    if len(roles) > _ROLE_CACHE_SIZE:
+        roles.clear()
     parts: list[float] = []
     contrast_at, negation_left, multiplier, exclamations = -1, 0, 1.0, 0
     negation_cue_used, unknown_negated = False, False
     for original in _TOKENS.findall(text):
-        token = original.lower()
-        key = fold_word(token)
-        if token in "!?.;:," or key in lexicon.negators or key in lexicon.contrast:
+        role = roles.get(original)
+        if role is None:
+            role = roles[original] = _token_role(original, lexicon, language)
+        kind = role[0]
+        if kind <= _BREAK:
             if unknown_negated and not negation_cue_used:
                 parts.append(NEGATED_UNKNOWN)
             unknown_negated, negation_cue_used = False, False
-            if key in lexicon.negators:
+            if kind == _NEGATOR:
                 negation_left = NEGATION_SCOPE
                 continue
             negation_left, multiplier = 0, 1.0
-            if key in lexicon.contrast:
+            if role[1]:
                 contrast_at = len(parts)
-            exclamations += token == "!"
+            exclamations += role[2]
             continue
-        boost = lexicon.intensifiers.get(key)
-        if boost is not None:
-            multiplier *= boost
+        if kind == _INTENSIFIER:
+            multiplier *= role[1]
             continue
-        weight = word_weight(token, key, language)
+        _, weight, shout, long = role
         if weight:
-            weight *= multiplier * (SHOUTING if len(original) > 2 and original.isupper() else 1.0)
+            weight *= multiplier * shout
             if negation_left:
                 weight *= NEGATED_POSITIVE if weight > 0 else NEGATED_NEGATIVE
                 negation_cue_used = True
             parts.append(weight)
             multiplier = 1.0
-        elif negation_left and len(token) > 2:
+        elif negation_left and long:
             unknown_negated = True
         if negation_left:
             negation_left -= 1
