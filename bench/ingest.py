@@ -4,12 +4,14 @@
 
 The texts come from ../shared/eval/dev.jsonl (cycled, each made unique and prefixed with the brand name so
 every item is a mention). Feed documents are parsed by the real FeedCollector from memory (no network),
-then go through the real Pipeline (collector threads, analysis workers) into a fresh SQLite file.
+then go through the real Pipeline (collector threads; matching and analysis in worker processes, overlapping
+with parsing and storing in this one) into a fresh SQLite file.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from html import escape
@@ -94,8 +96,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=100_000)
     parser.add_argument("--per-feed", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=0,
-                        help="analysis worker processes (0: analyse in the collecting process)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="worker processes that match and analyse (default: one per core; 0: all in one process)")
     args = parser.parse_args()
     figures = run(args.mentions, args.per_feed, args.workers)
     print(f"end-to-end ingestion: {figures['ingest_per_second']:,} mentions/s ({figures['stored']:,} stored, "
