@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from analysis import Analyzer
 from clinicwatch.config import Config, Source
 from clinicwatch.models import Analysis, Mention, TermMatch, utcnow
-from collectors.base import Collector, CollectResult, SourceError
+from collectors.base import Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
 from matching import Matcher
 from storage.store import Store, parse_iso
@@ -148,20 +148,25 @@ class Pipeline:
                         progress(run)
         return runs
 
-    def _run_collector(self, source: Source, cursor: dict) -> CollectResult:
-        return self.collector_factory(source, self.config).collect(cursor)
+    def _run_collector(self, source: Source, cursor: dict) -> CollectResult | Fetched:
+        collector = self.collector_factory(source, self.config)
+        if self._pool is not None and hasattr(collector, "fetch"):
+            return collector.fetch(cursor)  # parsed in a worker, with matching and analysis
+        return collector.collect(cursor)
 
     def _collected(self, source: Source, future: Future, analysing: dict, started: float) -> SourceRun | None:
         """A collector finished: record its failure, or store its items (None while workers analyse them)."""
         try:
-            result: CollectResult = future.result()
+            result: CollectResult | Fetched = future.result()
         except SourceError as exc:
-            self.store.record_failure(source.name, exc.kind, exc.message, retry_after=exc.retry_after)
-            return SourceRun(source.name, source.kind, "error", error_kind=exc.kind, error=exc.message)
+            return self._source_error(source, exc)
         except Exception as exc:  # a bug in one collector must not stop the others
             log.error("collector %s crashed:\n%s", source.name, "".join(traceback.format_exception(exc)))
             message = f"internal error: {type(exc).__name__}: {exc}"
             return self._internal_error(source, message)
+        if isinstance(result, Fetched):
+            analysing[self._parse_in_workers(result)] = (source, started, None)
+            return None
         if self._pool is None or len(result.mentions) < MIN_BATCH_FOR_WORKERS:
             return self._guarded(source, lambda: self.store_result(source, result))
         for mention in result.mentions:
@@ -169,7 +174,16 @@ class Pipeline:
         analysing[self._analyse_in_workers(result.mentions)] = (source, started, result)
         return None
 
-    def _analysed(self, source: Source, result: CollectResult, future: Future) -> SourceRun:
+    def _analysed(self, source: Source, result: CollectResult | None, future: Future) -> SourceRun:
+        if result is None:  # fetched here; parsed, matched and analysed in a worker
+            try:
+                parsed, items = future.result()
+            except SourceError as exc:  # e.g. the document was not a feed
+                return self._source_error(source, exc)
+            except Exception as exc:
+                return self._guarded(source, lambda: _raise(exc))
+            return self._guarded(source, lambda: self._save(source, parsed, items))
+
         def store() -> SourceRun:
             outcomes = future.result()
             for mention, (matches, _) in zip(result.mentions, outcomes):
@@ -184,6 +198,10 @@ class Pipeline:
         except Exception as exc:  # analysis or storage failing on one source's items must not end the cycle
             log.error("storing %s failed:\n%s", source.name, "".join(traceback.format_exception(exc)))
             return self._internal_error(source, f"internal error while storing: {type(exc).__name__}: {exc}")
+
+    def _source_error(self, source: Source, exc: SourceError) -> SourceRun:
+        self.store.record_failure(source.name, exc.kind, exc.message, retry_after=exc.retry_after)
+        return SourceRun(source.name, source.kind, "error", error_kind=exc.kind, error=exc.message)
 
     def _internal_error(self, source: Source, message: str) -> SourceRun:
         self.store.record_failure(source.name, "internal", message)
@@ -205,6 +223,14 @@ class Pipeline:
         return SourceRun(source.name, source.kind, status, seen=result.seen, matched=len(items), new=saved.new,
                          note=result.note)
 
+    def _parse_in_workers(self, fetched: Fetched) -> Future:
+        """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""
+        assert self._pool is not None
+        outcome: Future = Future()
+        self._pool.apply_async(_parse_match_analyse_in_worker, (fetched,), callback=outcome.set_result,
+                               error_callback=outcome.set_exception)
+        return outcome
+
     def _analyse_in_workers(self, mentions: list[Mention]) -> Future:
         """Match and analyse in the worker processes; the future gives (matches, analysis or None) per mention."""
         assert self._pool is not None
@@ -225,6 +251,24 @@ def _fork_workers(matcher: Matcher, analyzer: Analyzer, count: int):
     analyzer.warm_up()  # load the lemma dictionaries once, here, so every worker inherits them
     _worker_state = (matcher, analyzer)
     return multiprocessing.get_context("fork").Pool(count)
+
+
+def _parse_match_analyse_in_worker(fetched: Fetched) -> tuple[CollectResult, list[tuple[Mention, Analysis]]]:
+    assert _worker_state is not None, "analysis worker started without a matcher and an analyzer"
+    matcher, analyzer = _worker_state
+    result = fetched.parse()
+    items = []
+    for mention in result.mentions:
+        _cap_text(mention)
+        if matcher.match(mention):
+            items.append((mention, analyzer.analyse(mention)))
+    # Only the mentions to store travel back to the storing process.
+    result.mentions = []
+    return result, items
+
+
+def _raise(exc: BaseException) -> SourceRun:
+    raise exc
 
 
 def _match_and_analyse_in_worker(mentions: list[Mention]) -> list[tuple[list[TermMatch], Analysis | None]]:

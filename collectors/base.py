@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, Callable, ClassVar, Protocol
 
 from clinicwatch.models import Mention
 
@@ -34,6 +34,14 @@ class SourceError(Exception):
     def __str__(self) -> str:
         return f"{self.kind}: {self.message}"
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Raised in a worker process, it must arrive whole in the pipeline's process.
+        return (_source_error, (self.kind, self.message, self.retry_after))
+
+
+def _source_error(kind: str, message: str, retry_after: float | None) -> SourceError:
+    return SourceError(kind, message, retry_after=retry_after)
+
 
 @dataclass(slots=True)
 class CollectResult:
@@ -47,11 +55,29 @@ class CollectResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class Fetched:
+    """A fetched document whose parsing is left for later, possibly in another process; `parser` is a
+    module-level function (so it pickles by name), called as parser(source, response, cursor)."""
+
+    parser: Callable[[Any, Any, dict[str, Any]], CollectResult]
+    source: Any
+    response: Any
+    cursor: dict[str, Any]
+
+    def parse(self) -> CollectResult:
+        return self.parser(self.source, self.response, self.cursor)
+
+
 class Collector(Protocol):
     """A collector is built from its source's config and called with the cursor it returned last time."""
 
     kind: ClassVar[str]
 
     def collect(self, cursor: dict[str, Any]) -> CollectResult:
-        """Fetch what is new since `cursor`; raise SourceError on failure (never anything else on purpose)."""
+        """Fetch what is new since `cursor`; raise SourceError on failure (never anything else on purpose).
+
+        A collector whose parsing is CPU work may also offer fetch(cursor) -> CollectResult | Fetched, so the
+        pipeline can fetch in a thread and parse in a worker process.
+        """
         ...

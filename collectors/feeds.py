@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 from clinicwatch.config import Config, FeedSource
 from clinicwatch.models import Mention, utcnow
-from collectors.base import CollectResult
+from collectors.base import CollectResult, Fetched
 from collectors.feed_items import FeedItem, ParsedFeed
 from collectors.feed_parse import parse_feed
 from collectors.google import strip_bold_markers, unwrap_google_url
 from collectors.html_text import html_to_text, plain_to_text
-from collectors.http import Fetcher, shared_fetcher
+from collectors.http import Fetcher, FetchResponse, shared_fetcher
 
 # Ids remembered between polls; a feed shows far fewer entries than this at a time.
 SEEN_IDS_KEPT = 500
@@ -37,6 +37,12 @@ class FeedCollector:
         self.fetcher = fetcher or shared_fetcher(config.http)
 
     def collect(self, cursor: dict[str, Any]) -> CollectResult:
+        fetched = self.fetch(cursor)
+        return fetched if isinstance(fetched, CollectResult) else fetched.parse()
+
+    def fetch(self, cursor: dict[str, Any]) -> CollectResult | Fetched:
+        """The network half: a CollectResult when there is nothing new to parse, else the document to parse
+        (the pipeline may parse it in a worker process)."""
         cursor = dict(cursor or {})
         response = self.fetcher.get(self.url, etag=cursor.get("etag"), last_modified=cursor.get("last_modified"))
         if response.not_modified:
@@ -46,47 +52,52 @@ class FeedCollector:
             # A server without validators sent the same bytes again: unchanged, like a 304, and not parsed.
             unchanged = {**cursor, **validators(response.headers)}
             return CollectResult(mentions=[], cursor=unchanged, seen=0, not_modified=True)
-        feed = parse_feed(
-            response.body, url=self.url, content_type=response.headers.get("content-type", ""), final_url=response.url
-        )
-        fetched_at = utcnow()
-        thread = comment_thread(feed)
-        already_seen = set(cursor.get("seen_ids") or [])
-        ids: list[str] = []
-        mentions: list[Mention] = []
-        for item in feed.items:
-            external_id = item_id(item)
-            ids.append(external_id)
-            if external_id not in already_seen:
-                mentions.append(self._mention(item, external_id, feed, fetched_at, thread))
-        new_cursor = {
-            **validators(response.headers),
-            "body_sha1": body_hash,
-            "seen_ids": remember_ids(ids, cursor.get("seen_ids") or []),
-        }
-        return CollectResult(mentions=mentions, cursor=new_cursor, seen=len(feed.items))
+        return Fetched(mentions_from_document, self.source, response, {**cursor, "body_sha1": body_hash})
 
-    def _mention(
-        self, item: FeedItem, external_id: str, feed: ParsedFeed, fetched_at: datetime, thread: tuple[str, str]
-    ) -> Mention:
-        title = to_text(strip_bold_markers(item.title), item.title_is_html)
-        text = to_text(item.body, item.body_is_html)
-        thread_title, thread_url = thread
-        return Mention(
-            source_kind=self.kind,
-            source_name=self.source.name,
-            external_id=external_id,
-            url=safe_link(article_link(item.link)) or safe_link(feed.link) or self.url,
-            title=title,
-            text=text,
-            author=html_to_text(item.author),
-            published_at=item.published,
-            fetched_at=fetched_at,
-            language=primary_language(item.language or feed.language) or self.source.language,
-            comment_count=item.comment_count,
-            thread_title=thread_title,
-            thread_url=thread_url,
-        )
+
+def mentions_from_document(source: FeedSource, response: FetchResponse, cursor: dict[str, Any]) -> CollectResult:
+    """The CPU half: parse a fetched feed; every entry not seen last time becomes a Mention."""
+    url = str(source.url)
+    feed = parse_feed(response.body, url=url, content_type=response.headers.get("content-type", ""),
+                      final_url=response.url)
+    fetched_at = utcnow()
+    thread = comment_thread(feed)
+    already_seen = set(cursor.get("seen_ids") or [])
+    ids: list[str] = []
+    mentions: list[Mention] = []
+    for item in feed.items:
+        external_id = item_id(item)
+        ids.append(external_id)
+        if external_id not in already_seen:
+            mentions.append(_mention(source, item, external_id, feed, fetched_at, thread))
+    new_cursor = {
+        **validators(response.headers),
+        "body_sha1": cursor["body_sha1"],
+        "seen_ids": remember_ids(ids, cursor.get("seen_ids") or []),
+    }
+    return CollectResult(mentions=mentions, cursor=new_cursor, seen=len(feed.items))
+
+
+def _mention(source: FeedSource, item: FeedItem, external_id: str, feed: ParsedFeed, fetched_at: datetime,
+             thread: tuple[str, str]) -> Mention:
+    title = to_text(strip_bold_markers(item.title), item.title_is_html)
+    text = to_text(item.body, item.body_is_html)
+    thread_title, thread_url = thread
+    return Mention(
+        source_kind=FeedCollector.kind,
+        source_name=source.name,
+        external_id=external_id,
+        url=safe_link(article_link(item.link)) or safe_link(feed.link) or str(source.url),
+        title=title,
+        text=text,
+        author=html_to_text(item.author),
+        published_at=item.published,
+        fetched_at=fetched_at,
+        language=primary_language(item.language or feed.language) or source.language,
+        comment_count=item.comment_count,
+        thread_title=thread_title,
+        thread_url=thread_url,
+    )
 
 
 def validators(headers: dict[str, str]) -> dict[str, str | None]:

@@ -145,3 +145,17 @@ def test_an_analysis_failure_in_a_worker_fails_only_its_source(tmp_path, loopbac
     assert runs["f0"].new == runs["f2"].new == per_feed
     assert store.source("f1")["cursor"] == {}  # nothing of the failed source is stored, so it is read again
     assert store.conn.execute("SELECT count(*) FROM mentions WHERE source_name = 'f1'").fetchone()[0] == 0
+
+
+def test_a_document_that_is_not_a_feed_is_a_parse_error_when_workers_parse_it(tmp_path, loopback):
+    per_feed = 5
+    loopback.fallback = lambda r: (Response(200, b"<html><body>Moved</body></html>", {"content-type": "text/html"})
+                                   if r.path == "/1.xml" else Response(200, _rss(0, per_feed)))
+    config = _config(tmp_path, loopback, "notfeed", feeds=2)
+    store = open_store(config.database)
+    with Pipeline(config, store, analysis_workers=2) as pipeline:
+        runs = {r.name: r for r in pipeline.collect(config.sources)}
+    assert (runs["f1"].status, runs["f1"].error_kind) == ("error", "parse")
+    assert "HTML page" in runs["f1"].error
+    assert store.source("f1")["last_error_kind"] == "parse"
+    assert (runs["f0"].status, runs["f0"].new) == ("ok", per_feed)
