@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -17,10 +18,12 @@ from analysis.sentiment import SentimentResult, lemma_of
 
 LEXICON_LANGUAGES = frozenset(available_languages())
 
+log = logging.getLogger(__name__)
+
 DEFAULT_MODEL_DIR = Path("data/models")
 POINTER = "CURRENT"
 FORMAT = 1
-# Character n-grams were measured too: no better than lemmas here, and slower.
+# Character n-grams are a second view at training time only (learn.py folds them into the word weights).
 STEM = 5  # a 5-letter prefix stands in for a lemma the dictionary does not know (Polish inflects heavily)
 NEGATION_SCOPE = 3
 # Words, punctuation, emoticons and emoji: in posts and tweets ":(" or "😡" often is the whole verdict.
@@ -175,7 +178,14 @@ def load_model(model_dir: Path | None) -> LearnedModel | None:
         raise FileNotFoundError(f"{model_dir / POINTER} names {path.name}, which is missing; run `python -m clinicwatch retrain`")
     payload = joblib.load(path)
     if payload.get("format") != FORMAT:
-        raise ValueError(f"{path} has model format {payload.get('format')}, this program reads {FORMAT}; retrain")
+        # Another program version's model: the rules decide until the next retrain, rather than failing to start.
+        log.warning(
+            "ignoring %s: model format %s, this program reads %s; run `python -m clinicwatch retrain`",
+            path,
+            payload.get("format"),
+            FORMAT,
+        )
+        return None
     heads = {name: Head(h["classes"], slice(*h["rows"]), h["languages"]) for name, h in payload["heads"].items()}
     return LearnedModel(
         version=version,

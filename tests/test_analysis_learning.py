@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 
+import joblib
 import pytest
 
-from analysis import Analyzer
+from analysis import Analyzer, learn
 from analysis.learn import maybe_retrain, retrain
+from analysis.model import FORMAT, load_model
 from clinicwatch.models import Mention
 from storage import labels_repo
 from storage.store import open_store
@@ -97,3 +100,59 @@ def test_a_broken_pointer_is_reported_clearly(tmp_path):
     (model_dir / "CURRENT").write_text("model-v7.joblib\n")
     with pytest.raises(FileNotFoundError, match="model-v7.joblib, which is missing"):
         Analyzer(model_dir=model_dir)
+
+
+def ambiguous_rows(negative_share_of_plumbo: int) -> list[tuple[str, str, str]]:
+    """Clear negatives and positives, plus 60 "Plumbo" posts alike in every feature (digits are not tokens),
+    `negative_share_of_plumbo` in 10 of which staff marked negative."""
+    rows = synthetic_rows()
+    for i in range(60):
+        negative = i % 10 < negative_share_of_plumbo
+        rows.append((f"Plumbo {i}.", "negative" if negative else "neutral", "complaint" if negative else "other"))
+    return rows
+
+
+def test_inner_cv_picks_the_complaint_offset_from_the_clinics_own_labels(tmp_path):
+    ambiguous_store, _ = store_with_labels(tmp_path / "ambiguous.db", ambiguous_rows(5))
+    clear_store, _ = store_with_labels(tmp_path / "clear.db", ambiguous_rows(0))
+    ambiguous = retrain(ambiguous_store, tmp_path / "ambiguous")["decision_offsets"]
+    clear = retrain(clear_store, tmp_path / "clear")["decision_offsets"]
+    # Half the Plumbo posts are complaints: balanced training calls them neutral, and held-out folds show that
+    # shifting towards "negative" recovers them; with no ambiguity nothing is shifted.
+    assert ambiguous["sentiment"] in learn.OFFSET_GRID and ambiguous["sentiment"] > 0
+    assert ambiguous["kind"] in learn.OFFSET_GRID and ambiguous["kind"] > 0
+    assert clear == {"sentiment": 0.0, "kind": 0.0}
+
+
+def test_char_view_gives_words_seen_once_a_vote_through_shared_ngrams(tmp_path):
+    # "Zorblaxem" and "Mivorowi" occur once each: too rare for the word view, but their n-grams are shared
+    # with the 30 "Zorblax" complaints and the 30 "Mivoro" praises.
+    rows = synthetic_rows() + [("Zorblaxem!", "negative", "complaint"), ("Mivorowi!", "positive", "praise")]
+    store, _ = store_with_labels(tmp_path / "cw.db", rows)
+    retrain(store, tmp_path / "models")
+    model = load_model(tmp_path / "models")
+    assert "w:zorblaxem" in model.vocabulary and "w:mivorowi" in model.vocabulary
+    assert "w:qqq" not in model.vocabulary  # never seen: no column
+    negative = model.probabilities({"w:zorblaxem": 1.0}, ["sentiment"])["sentiment"]
+    positive = model.probabilities({"w:mivorowi": 1.0}, ["sentiment"])["sentiment"]
+    nothing = model.probabilities({"w:qqq": 1.0}, ["sentiment"])["sentiment"]
+    assert negative["negative"] > nothing["negative"] + 0.1
+    assert positive["positive"] > nothing["positive"] + 0.1
+
+
+def test_a_model_of_another_format_is_ignored_with_a_log_line(tmp_path, caplog):
+    # E.g. written by a newer release before a rollback: the rules decide until the next retrain.
+    model_dir = tmp_path / "models"
+    model_dir.mkdir()
+    other = FORMAT + 1
+    joblib.dump({"format": other, "version": 3, "vocabulary": {}, "heads": {}}, model_dir / "model-v3.joblib")
+    (model_dir / "CURRENT").write_text("model-v3.joblib\n")
+    with caplog.at_level(logging.WARNING, logger="analysis.model"):
+        analyzer = Analyzer(model_dir=model_dir)
+    assert analyzer.model_version == "rules"
+    assert analyzer.analyse_text("Nie polecam, skandal!", "pl").sentiment == "negative"
+    assert f"model format {other}" in caplog.text and "retrain" in caplog.text
+    # The next retrain moves on to a new version rather than overwriting the old file.
+    store, _ = store_with_labels(tmp_path / "cw.db", synthetic_rows())
+    assert retrain(store, model_dir)["version"] == 4
+    assert Analyzer(model_dir=model_dir).model_version == "model-v4"
