@@ -25,10 +25,11 @@ console = Console(stderr=True)
 # Piped output (cron logs, tests) gets wide tables rather than truncated names.
 stdout = Console(width=None if sys.stdout.isatty() else 200)
 ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: $CLINICWATCH_CONFIG, config.toml).")
-# Off by default: on two cores parsing in this process is the bottleneck and workers gained nothing measurable
-# (bench/ingest.py); with more cores, analysis in workers overlaps with parsing and storing.
+# Off by default: a clinic's few new items a cycle do not need them, and each worker holds its own caches.
+# For a large first collection they pay: bench/ingest.py ran 1.75x faster with 2 workers on 2 cores.
 WorkersOption = typer.Option(0, "--workers", min=0, max=32,
-                             help="Analysis worker processes beside the collecting one (0: analyse in-process).")
+                             help="Worker processes that parse feeds, match and analyse, beside the storing one "
+                                  "(0: all in one process; for a large first collection use the number of cores).")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 
 
