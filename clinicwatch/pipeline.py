@@ -1,6 +1,7 @@
 """One collection cycle: collectors (in parallel) → matching → analysis → store, one source at a time."""
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import time
@@ -250,6 +251,10 @@ def _fork_workers(matcher: Matcher, analyzer: Analyzer, count: int):
     global _worker_state
     analyzer.warm_up()  # load the lemma dictionaries once, here, so every worker inherits them
     _worker_state = (matcher, analyzer)
+    # What exists now (dictionaries, lexicons, the model) lives as long as the process: the garbage collector
+    # need not scan it again, and not touching it keeps the forked workers' copies of those pages shared.
+    gc.collect()
+    gc.freeze()
     return multiprocessing.get_context("fork").Pool(count)
 
 
