@@ -150,6 +150,13 @@ class _Walker:
         if attrs and ("xml:base" in attrs or "base" in attrs) and name in BASE_SENSITIVE:
             raise NotSure("xml:base on an element whose links feedparser resolves")
 
+    def child(self, element: ET.Element, lang: str | None) -> tuple[str, dict[str, str], str | None]:
+        """A child element's name, attributes (xml:base checked) and language (its own or inherited)."""
+        name = self.name(element.tag)
+        attrs = self.attrs(element)
+        self.check_base(attrs, name)
+        return name, attrs, self.own_lang(attrs, lang)
+
     @staticmethod
     def own_lang(attrs: dict[str, str], inherited: str | None) -> str | None:
         if not attrs:
@@ -189,10 +196,7 @@ class _Walker:
         """Children of <channel> or <feed>: feed fields and entries."""
         entries: list[dict[str, Any]] = []
         for child in parent:
-            name = self.name(child.tag)
-            attrs = self.attrs(child)
-            self.check_base(attrs, name)
-            child_lang = self.own_lang(attrs, lang)
+            name, attrs, child_lang = self.child(child, lang)
             if name in ("item", "entry"):
                 entries.append(self.entry(child, attrs, child_lang, depth + 1))
             elif name in TITLES:
@@ -269,10 +273,7 @@ class _Walker:
         entry: dict[str, Any] = {}
         self.title_depth = -1
         for child in element:
-            name = self.name(child.tag)
-            child_attrs = self.attrs(child)
-            self.check_base(child_attrs, name)
-            child_lang = self.own_lang(child_attrs, lang)
+            name, child_attrs, child_lang = self.child(child, lang)
             if name in TITLES:
                 self.title(child, child_attrs, child_lang, depth + 1, entry, name)
             elif name == "link":
