@@ -11,21 +11,11 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 from clinicwatch.models import Analysis, Mention, utcnow
+from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionRow, SourceSave, analysis_row,
+                          iso, parse_iso, stored_items)
 from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
-
-
-def parse_iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 @dataclass(slots=True)
@@ -111,24 +101,45 @@ class Store:
         at: datetime | None = None,
     ) -> SaveResult:
         """Store a source's new mentions and advance its cursor in one transaction."""
+        return self.record_saves([SourceSave(name, stored_items(items), cursor, seen, note)], at=at)[0]
+
+    def record_saves(self, saves: list[SourceSave], *, at: datetime | None = None) -> list[SaveResult]:
+        """Store several sources' prepared rows (storage.rows) and advance their cursors in one transaction.
+
+        One transaction for many sources: a commit and a search-index segment cost about as much as storing
+        twenty mentions, so a busy cycle saves what has piled up in one go. Each source still gets its new
+        items and its cursor together, or neither.
+        """
         at_iso = iso(at or utcnow())
-        new_ids: list[int] = []
+        results, all_new = [], []
         with self.transaction():
-            for mention, analysis in items:
-                mention_id = self._insert_mention(mention)
-                if mention_id is None:
-                    continue
-                new_ids.append(mention_id)
-                if analysis is not None:
-                    self._upsert_analysis(mention_id, analysis, at_iso)
-            self.register_new_mentions(new_ids)
-            self.conn.execute(
-                """UPDATE sources SET cursor = ?, last_attempt = ?, last_success = ?, last_error_kind = NULL,
-                   last_error = NULL, consecutive_failures = 0, next_attempt_after = NULL, items_seen = ?,
-                   items_new = ?, items_total = items_total + ?, note = ? WHERE name = ?""",
-                (json.dumps(cursor), at_iso, at_iso, seen, len(new_ids), len(new_ids), note, name),
-            )
-        return SaveResult(seen=seen, new=len(new_ids), new_ids=new_ids)
+            for save in saves:
+                new_ids = self._insert_items(save.items, at_iso)
+                all_new.extend(new_ids)
+                self.conn.execute(
+                    """UPDATE sources SET cursor = ?, last_attempt = ?, last_success = ?, last_error_kind = NULL,
+                       last_error = NULL, consecutive_failures = 0, next_attempt_after = NULL, items_seen = ?,
+                       items_new = ?, items_total = items_total + ?, note = ? WHERE name = ?""",
+                    (json.dumps(save.cursor), at_iso, at_iso, save.seen, len(new_ids), len(new_ids), save.note,
+                     save.name),
+                )
+                results.append(SaveResult(seen=save.seen, new=len(new_ids), new_ids=new_ids))
+            self.register_new_mentions(all_new)
+        return results
+
+    def _insert_items(self, items: list[tuple[MentionRow, AnalysisRow | None]], at_iso: str | None) -> list[int]:
+        """Insert unless the same source item or the same text is already stored; returns the new ids."""
+        new_ids: list[int] = []
+        execute = self.conn.execute
+        for mention, analysis in items:
+            cursor = execute(INSERT_MENTION, mention)
+            if cursor.rowcount != 1:
+                continue
+            mention_id = cursor.lastrowid
+            new_ids.append(mention_id)
+            if analysis is not None:
+                execute(UPSERT_ANALYSIS, (mention_id, *analysis, at_iso))
+        return new_ids
 
     def record_failure(
         self,
@@ -161,60 +172,10 @@ class Store:
             for statement in REGISTER_NEW_MENTIONS:
                 self.conn.execute(statement, parameters)
 
-    def _insert_mention(self, mention: Mention) -> int | None:
-        """Insert unless the same source item or the same text is already stored; returns the new id."""
-        cursor = self.conn.execute(
-            """INSERT OR IGNORE INTO mentions (source_name, source_kind, external_id, url, author, title, text,
-               published_at, published_estimated, fetched_at, declared_language, score, comment_count,
-               thread_title, thread_url, extra, matches, content_hash)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                mention.source_name,
-                mention.source_kind,
-                mention.external_id,
-                mention.url,
-                mention.author,
-                mention.title,
-                mention.text,
-                iso(mention.published_at),
-                int(mention.published_estimated),
-                iso(mention.fetched_at),
-                mention.language,
-                mention.score,
-                mention.comment_count,
-                mention.thread_title,
-                mention.thread_url,
-                json.dumps(mention.extra, default=str),
-                json.dumps([_match_dict(m) for m in mention.matches]),
-                mention.content_hash,
-            ),
-        )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
-
-    def _upsert_analysis(self, mention_id: int, analysis: Analysis, at_iso: str | None = None) -> None:
-        self.conn.execute(
-            """INSERT OR REPLACE INTO analyses (mention_id, language, sentiment, sentiment_score, kind, topics,
-               urgency, urgency_reasons, needs_reply, model_version, analysed_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                mention_id,
-                analysis.language,
-                analysis.sentiment,
-                analysis.sentiment_score,
-                analysis.kind,
-                json.dumps(analysis.topics),
-                analysis.urgency,
-                json.dumps(analysis.urgency_reasons),
-                int(analysis.needs_reply),
-                analysis.model_version,
-                at_iso or iso(utcnow()),
-            ),
-        )
-
     def save_analysis(self, mention_id: int, analysis: Analysis) -> None:
         """Store (or replace) the analysis of an already stored mention."""
         with self.transaction():
-            self._upsert_analysis(mention_id, analysis)
+            self.conn.execute(UPSERT_ANALYSIS, (mention_id, *analysis_row(analysis), iso(utcnow())))
             for statement in REGISTER_NEW_ANALYSIS:
                 self.conn.execute(statement, {"mention_id": mention_id})
 
@@ -303,10 +264,6 @@ def fts_query(text: str) -> str:
     folded = text.replace("ł", "l").replace("Ł", "L")  # as the FTS triggers fold it
     words = [w.replace('"', "") for w in folded.split()]
     return " ".join(f'"{w}"' for w in words if w)
-
-
-def _match_dict(match: Any) -> dict[str, Any]:
-    return {"term": match.term, "category": match.category, "field": match.field, "start": match.start, "end": match.end}
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import pytest
 
 from clinicwatch.models import Analysis, Mention
 from storage import open_store
+from storage.rows import MENTION_COLUMNS, SourceSave, mention_row, stored_items
 from storage.schema import SCHEMA_VERSION
 
 
@@ -60,20 +61,38 @@ def test_same_text_through_two_sources_is_stored_once(store):
     assert store.count_mentions() == 1
 
 
-def test_cursor_and_mentions_roll_back_together(store, monkeypatch):
+def test_cursor_and_mentions_roll_back_together(store):
     store.record_success("feed-a", [(mention("1", "one"), None)], {"n": 1}, seen=1)
-
-    class Boom(Exception):
-        pass
-
-    def explode(*args, **kwargs):
-        raise Boom()
-
-    monkeypatch.setattr(store, "_upsert_analysis", explode)
-    with pytest.raises(Boom):
-        store.record_success("feed-a", [(mention("2", "two"), analysis())], {"n": 2}, seen=1)
+    broken = analysis()
+    broken.sentiment_score = [-0.6]  # SQLite cannot bind it: fails after the mention row went in
+    with pytest.raises(sqlite3.Error):
+        store.record_success("feed-a", [(mention("2", "two"), broken)], {"n": 2}, seen=1)
     assert store.count_mentions() == 1
     assert store.cursor("feed-a") == {"n": 1}
+
+
+def test_several_sources_saved_in_one_transaction(store):
+    text = "Rejestracja w Salusie nie odbiera telefonu od rana"
+    saves = [SourceSave("feed-a", stored_items([(mention("1", text), analysis())]), {"n": 1}, 1),
+             SourceSave("feed-b", stored_items([(mention("1", text, "feed-b"), None),
+                                                (mention("2", "Inny wpis", "feed-b"), analysis())]), {"n": 2}, 2)]
+    results = store.record_saves(saves)
+    assert [(r.seen, r.new) for r in results] == [(1, 1), (2, 1)]  # feed-b's first item is feed-a's text
+    assert store.cursor("feed-a") == {"n": 1} and store.cursor("feed-b") == {"n": 2}
+    assert store.source("feed-b")["items_new"] == 1
+    assert store.mention(results[1].new_ids[0])["sentiment"] == "negative"
+    assert store.count_mentions() == 2
+
+
+def test_a_failing_source_rolls_back_the_whole_batch(store):
+    broken = analysis()
+    broken.sentiment_score = [-0.6]
+    saves = [SourceSave("feed-a", stored_items([(mention("1", "one"), analysis())]), {"n": 1}, 1),
+             SourceSave("feed-b", stored_items([(mention("2", "two", "feed-b"), broken)]), {"n": 2}, 1)]
+    with pytest.raises(sqlite3.Error):
+        store.record_saves(saves)
+    assert store.count_mentions() == 0
+    assert store.cursor("feed-a") == {} and store.cursor("feed-b") == {}
 
 
 def test_failure_backs_off_and_success_resets(store):
@@ -130,3 +149,13 @@ def test_a_source_disabled_by_staff_stays_disabled(store):
     store.set_source_enabled("feed-a", False)
     store.ensure_source("feed-a", "feed")  # every pipeline start registers configured sources again
     assert store.source("feed-a")["enabled"] == 0
+
+
+def test_a_mention_row_has_every_column_and_the_hash_of_its_folded_text():
+    row = mention_row(mention("1", "  Rejestracja w SALUSIE nie odbiera telefonu od rana "))
+    assert len(row) == len(MENTION_COLUMNS)
+    values = dict(zip(MENTION_COLUMNS, row))
+    assert values["content_hash"] == mention("9", "rejestracja w salusie nie odbiera telefonu od rana").content_hash
+    assert values["extra"] == "{}" and values["matches"] == "[]"
+    assert values["published_estimated"] == 1 and values["published_at"] == values["fetched_at"]
+    assert values["published_at"].endswith("Z")

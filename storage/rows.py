@@ -1,0 +1,88 @@
+"""The column values the store inserts for a mention and its analysis.
+
+Building them (hashing the folded text, encoding JSON and dates) is pure CPU work, so the pipeline's analysis
+workers build them beside the analysis; the storing process then only runs SQL. Plain tuples also cross the
+process boundary several times faster than the dataclasses they come from.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from clinicwatch.models import Analysis, Mention
+
+# Column order of MentionRow and AnalysisRow: the INSERT statements below and the row builders share it.
+MENTION_COLUMNS = (
+    "source_name", "source_kind", "external_id", "url", "author", "title", "text", "published_at",
+    "published_estimated", "fetched_at", "declared_language", "score", "comment_count", "thread_title",
+    "thread_url", "extra", "matches", "content_hash",
+)
+ANALYSIS_COLUMNS = (
+    "language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons", "needs_reply",
+    "model_version",
+)
+INSERT_MENTION = (f"INSERT OR IGNORE INTO mentions ({', '.join(MENTION_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})")
+# The mention id comes first and the analysis time last: neither is known where the row is built.
+UPSERT_ANALYSIS = (f"INSERT OR REPLACE INTO analyses (mention_id, {', '.join(ANALYSIS_COLUMNS)}, analysed_at) "
+                   f"VALUES (?, {', '.join('?' * len(ANALYSIS_COLUMNS))}, ?)")
+
+MentionRow = tuple[Any, ...]
+AnalysisRow = tuple[Any, ...]
+StoredItem = tuple[MentionRow, "AnalysisRow | None"]
+
+_EXTRA_ENCODER = json.JSONEncoder(default=str)  # one encoder, not one per call as json.dumps(default=...) makes
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def mention_row(mention: Mention) -> MentionRow:
+    published = iso(mention.published_at)
+    fetched = published if mention.fetched_at == mention.published_at else iso(mention.fetched_at)
+    return (
+        mention.source_name, mention.source_kind, mention.external_id, mention.url, mention.author, mention.title,
+        mention.text, published, int(mention.published_estimated), fetched, mention.language, mention.score,
+        mention.comment_count, mention.thread_title, mention.thread_url,
+        _EXTRA_ENCODER.encode(mention.extra) if mention.extra else "{}",
+        json.dumps([match_dict(m) for m in mention.matches]),
+        mention.content_hash,
+    )
+
+
+def analysis_row(analysis: Analysis) -> AnalysisRow:
+    return (
+        analysis.language, analysis.sentiment, analysis.sentiment_score, analysis.kind,
+        json.dumps(analysis.topics), analysis.urgency, json.dumps(analysis.urgency_reasons),
+        int(analysis.needs_reply), analysis.model_version,
+    )
+
+
+def stored_items(items: Iterable[tuple[Mention, Analysis | None]]) -> list[StoredItem]:
+    return [(mention_row(m), analysis_row(a) if a is not None else None) for m, a in items]
+
+
+def match_dict(match: Any) -> dict[str, Any]:
+    return {"term": match.term, "category": match.category, "field": match.field, "start": match.start, "end": match.end}
+
+
+@dataclass(slots=True)
+class SourceSave:
+    """One source's new items and its new cursor: stored together or not at all."""
+
+    name: str
+    items: list[StoredItem]
+    cursor: dict[str, Any]
+    seen: int
+    note: str | None = None
