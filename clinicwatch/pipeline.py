@@ -7,9 +7,9 @@ import multiprocessing
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 from analysis import Analyzer
 from clinicwatch.config import Config, Source
@@ -17,7 +17,8 @@ from clinicwatch.models import Analysis, Mention, TermMatch, utcnow
 from collectors.base import Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
 from matching import Matcher
-from storage.store import Store, parse_iso
+from storage.rows import SourceSave, StoredItem, parse_iso, stored_items
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,42 @@ class SourceRun:
     note: str | None = None
 
 
+
+
+@dataclass(slots=True)
+class _ReadyToStore:
+    """A source's matched, analysed items (as rows) waiting to be stored with its cursor."""
+
+    source: Source
+    started: float
+    result: CollectResult
+    items: list[StoredItem]
+    finished: float = field(default_factory=time.monotonic)
+
+    @property
+    def save(self) -> SourceSave:
+        return SourceSave(self.source.name, self.items, self.result.cursor, self.result.seen, self.result.note)
+
+    def run(self, new: int) -> SourceRun:
+        status = "not_modified" if self.result.not_modified else "ok"
+        return SourceRun(self.source.name, self.source.kind, status, seen=self.result.seen, matched=len(self.items),
+                         new=new, note=self.result.note)
+
+
+def _batch_is_due(ready: list[_ReadyToStore]) -> bool:
+    waited = time.monotonic() - ready[0].finished
+    return waited >= SAVE_DELAY_SECONDS or sum(len(r.items) for r in ready) >= SAVE_BATCH_MENTIONS
+
+
+T = TypeVar("T")
 ProgressCallback = Callable[[SourceRun], None]
 CollectorFactory = Callable[[Source, Config], Collector]
 
+# Finished sources are stored together, in one transaction, once this many mentions or this many seconds have
+# piled up (or nothing else is running): a commit and a search-index segment cost as much as ~20 mentions.
+# Nothing is lost by waiting: a source's cursor advances only with its stored items.
+SAVE_BATCH_MENTIONS = 1000
+SAVE_DELAY_SECONDS = 1.0
 # Below this many matched items a source is analysed in-process: shipping them to a worker costs more.
 MIN_BATCH_FOR_WORKERS = 64
 # The matcher and analyzer the forked workers inherit (set just before forking: nothing rebuilt or pickled).
@@ -118,35 +152,49 @@ class Pipeline:
 
         With analysis workers, a source's items are matched and analysed in the workers while this process
         parses the next documents and stores finished sources: the stages overlap instead of taking turns.
+        Finished sources are stored in batches, one transaction a second or a thousand mentions.
         """
         runs: list[SourceRun] = []
         if not sources:
             return runs
+
+        def finish(run: SourceRun, started: float) -> None:
+            run.seconds = time.monotonic() - started
+            runs.append(run)
+            if progress:
+                progress(run)
+
         threads = min(self.config.http.concurrency, len(sources))
         pending = list(reversed(sources))
+        ready: list[_ReadyToStore] = []
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="collector") as pool:
             collecting: dict[Future, tuple[Source, float]] = {}
-            analysing: dict[Future, tuple[Source, float, CollectResult]] = {}
-            while pending or collecting or analysing:
+            analysing: dict[Future, tuple[Source, float, CollectResult | None]] = {}
+            while pending or collecting or analysing or ready:
                 # A bounded window: parsed results never pile up faster than they are analysed and stored.
                 while pending and len(collecting) + len(analysing) < 2 * threads + self.workers:
                     source = pending.pop()
                     future = pool.submit(self._run_collector, source, self.store.cursor(source.name))
                     collecting[future] = (source, time.monotonic())
-                done, _ = wait([*collecting, *analysing], return_when=FIRST_COMPLETED)
+                # Finished results wait (up to SAVE_DELAY_SECONDS or SAVE_BATCH_MENTIONS) to be stored together.
+                timeout = None if not ready else max(0.0, ready[0].finished + SAVE_DELAY_SECONDS - time.monotonic())
+                in_flight = [*collecting, *analysing]
+                done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED) if in_flight else (set(), None)
+                if ready and (not done or _batch_is_due(ready)):
+                    for run, started in self._store_ready(ready):
+                        finish(run, started)
+                    ready = []
                 for future in done:
                     if future in collecting:
                         source, started = collecting.pop(future)
-                        run = self._collected(source, future, analysing, started)
+                        outcome = self._collected(source, future, analysing, started)
                     else:
                         source, started, result = analysing.pop(future)
-                        run = self._analysed(source, result, future)
-                    if run is None:
-                        continue
-                    run.seconds = time.monotonic() - started
-                    runs.append(run)
-                    if progress:
-                        progress(run)
+                        outcome = self._analysed(source, result, future, started)
+                    if isinstance(outcome, _ReadyToStore):
+                        ready.append(outcome)
+                    elif outcome is not None:
+                        finish(outcome, started)
         return runs
 
     def _run_collector(self, source: Source, cursor: dict) -> CollectResult | Fetched:
@@ -155,8 +203,9 @@ class Pipeline:
             return collector.fetch(cursor)  # parsed in a worker, with matching and analysis
         return collector.collect(cursor)
 
-    def _collected(self, source: Source, future: Future, analysing: dict, started: float) -> SourceRun | None:
-        """A collector finished: record its failure, or store its items (None while workers analyse them)."""
+    def _collected(self, source: Source, future: Future, analysing: dict,
+                   started: float) -> SourceRun | _ReadyToStore | None:
+        """A collector finished: its failure, its items ready to store, or None while workers analyse them."""
         try:
             result: CollectResult | Fetched = future.result()
         except SourceError as exc:
@@ -169,13 +218,14 @@ class Pipeline:
             analysing[self._parse_in_workers(result)] = (source, started, None)
             return None
         if self._pool is None or len(result.mentions) < MIN_BATCH_FOR_WORKERS:
-            return self._guarded(source, lambda: self.store_result(source, result))
+            return self._guarded(source, lambda: self._match_and_analyse_here(source, result, started))
         for mention in result.mentions:
             _cap_text(mention)
         analysing[self._analyse_in_workers(result.mentions)] = (source, started, result)
         return None
 
-    def _analysed(self, source: Source, result: CollectResult | None, future: Future) -> SourceRun:
+    def _analysed(self, source: Source, result: CollectResult | None, future: Future,
+                  started: float) -> SourceRun | _ReadyToStore:
         if result is None:  # fetched here; parsed, matched and analysed in a worker
             try:
                 parsed, items = future.result()
@@ -183,22 +233,25 @@ class Pipeline:
                 return self._source_error(source, exc)
             except Exception as exc:
                 return self._guarded(source, lambda: _raise(exc))
-            return self._guarded(source, lambda: self._save(source, parsed, items))
+            return _ReadyToStore(source, started, parsed, items)
 
-        def store() -> SourceRun:
+        def ready() -> _ReadyToStore:
             outcomes = future.result()
             for mention, (matches, _) in zip(result.mentions, outcomes):
                 mention.matches = matches
             items = [(m, analysis) for m, (_, analysis) in zip(result.mentions, outcomes) if analysis is not None]
-            return self._save(source, result, items)
-        return self._guarded(source, store)
+            return _ReadyToStore(source, started, result, stored_items(items))
+        return self._guarded(source, ready)
 
-    def _guarded(self, source: Source, step: Callable[[], SourceRun]) -> SourceRun:
+    def _guarded(self, source: Source, step: Callable[[], T]) -> T | SourceRun:
         try:
             return step()
         except Exception as exc:  # analysis or storage failing on one source's items must not end the cycle
-            log.error("storing %s failed:\n%s", source.name, "".join(traceback.format_exception(exc)))
-            return self._internal_error(source, f"internal error while storing: {type(exc).__name__}: {exc}")
+            return self._failed(source, exc)
+
+    def _failed(self, source: Source, exc: Exception) -> SourceRun:
+        log.error("storing %s failed:\n%s", source.name, "".join(traceback.format_exception(exc)))
+        return self._internal_error(source, f"internal error while storing: {type(exc).__name__}: {exc}")
 
     def _source_error(self, source: Source, exc: SourceError) -> SourceRun:
         self.store.record_failure(source.name, exc.kind, exc.message, retry_after=exc.retry_after)
@@ -210,19 +263,30 @@ class Pipeline:
 
     def store_result(self, source: Source, result: CollectResult) -> SourceRun:
         """Match and analyse a collector's items in this process, then store them with its cursor."""
+        ready = self._match_and_analyse_here(source, result, time.monotonic())
+        return self._store_ready([ready])[0][0]
+
+    def _match_and_analyse_here(self, source: Source, result: CollectResult, started: float) -> _ReadyToStore:
         matched = []
         for mention in result.mentions:
             _cap_text(mention)
             if self.matcher.match(mention):
                 matched.append(mention)
-        return self._save(source, result, [(m, self.analyzer.analyse(m)) for m in matched])
+        items = stored_items((m, self.analyzer.analyse(m)) for m in matched)
+        return _ReadyToStore(source, started, result, items)
 
-    def _save(self, source: Source, result: CollectResult, items: list[tuple[Mention, Analysis]]) -> SourceRun:
-        """Store matched, analysed items with the source's cursor in one transaction."""
-        saved = self.store.record_success(source.name, items, result.cursor, seen=result.seen, note=result.note)
-        status = "not_modified" if result.not_modified else "ok"
-        return SourceRun(source.name, source.kind, status, seen=result.seen, matched=len(items), new=saved.new,
-                         note=result.note)
+    def _store_ready(self, ready: list[_ReadyToStore]) -> list[tuple[SourceRun, float]]:
+        """Store sources' items with their cursors in one transaction; if that fails, each source on its own,
+        so one source's bad data fails only that source."""
+        if not ready:
+            return []
+        try:
+            saved = self.store.record_saves([r.save for r in ready])
+        except Exception as exc:
+            if len(ready) > 1:
+                return [pair for r in ready for pair in self._store_ready([r])]
+            return [(self._failed(ready[0].source, exc), ready[0].started)]
+        return [(r.run(s.new), r.started) for r, s in zip(ready, saved)]
 
     def _parse_in_workers(self, fetched: Fetched) -> Future:
         """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""
@@ -258,7 +322,7 @@ def _fork_workers(matcher: Matcher, analyzer: Analyzer, count: int):
     return multiprocessing.get_context("fork").Pool(count)
 
 
-def _parse_match_analyse_in_worker(fetched: Fetched) -> tuple[CollectResult, list[tuple[Mention, Analysis]]]:
+def _parse_match_analyse_in_worker(fetched: Fetched) -> tuple[CollectResult, list[StoredItem]]:
     assert _worker_state is not None, "analysis worker started without a matcher and an analyzer"
     matcher, analyzer = _worker_state
     result = fetched.parse()
@@ -267,9 +331,9 @@ def _parse_match_analyse_in_worker(fetched: Fetched) -> tuple[CollectResult, lis
         _cap_text(mention)
         if matcher.match(mention):
             items.append((mention, analyzer.analyse(mention)))
-    # Only the mentions to store travel back to the storing process.
+    # Only the rows to store travel back to the storing process, built here where the CPU is free.
     result.mentions = []
-    return result, items
+    return result, stored_items(items)
 
 
 def _raise(exc: BaseException) -> SourceRun:

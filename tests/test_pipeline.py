@@ -159,3 +159,59 @@ def test_a_document_that_is_not_a_feed_is_a_parse_error_when_workers_parse_it(tm
     assert "HTML page" in runs["f1"].error
     assert store.source("f1")["last_error_kind"] == "parse"
     assert (runs["f0"].status, runs["f0"].new) == ("ok", per_feed)
+
+
+def _count_commits(store) -> list[int]:
+    """Wrap record_saves to see how many sources each transaction stored."""
+    batches: list[int] = []
+    record_saves = store.record_saves
+
+    def counting(saves, **kwargs):
+        batches.append(len(saves))
+        return record_saves(saves, **kwargs)
+
+    store.record_saves = counting
+    return batches
+
+
+def test_sources_finishing_together_are_stored_in_one_transaction(tmp_path, loopback):
+    loopback.fallback = lambda r: Response(200, _rss(int(r.path[1:].split(".")[0]) * 5, 5))
+    config = _config(tmp_path, loopback, "batched", feeds=12)
+    store = open_store(config.database)
+    batches = _count_commits(store)
+    with Pipeline(config, store) as pipeline:
+        runs = pipeline.collect(config.sources)
+    assert sorted(r.name for r in runs) == sorted(s.name for s in config.sources)
+    assert all(r.status == "ok" and r.new == 5 for r in runs), runs
+    assert sum(batches) == 12 and len(batches) < 12  # 60 mentions: well under a batch, stored in few commits
+    assert all(store.source(s.name)["items_new"] == 5 for s in config.sources)
+
+
+def test_a_source_whose_rows_fail_to_store_fails_alone_in_its_batch(tmp_path, loopback):
+    loopback.fallback = lambda r: Response(200, _rss(int(r.path[1:].split(".")[0]) * 3, 3))
+    config = _config(tmp_path, loopback, "poisoned", feeds=4)
+    store = open_store(config.database)
+    from collectors.registry import build_collector
+
+    class Poisoned:
+        """Collects one mention SQLite cannot store (an integer wider than 64 bits)."""
+
+        def __init__(self, real):
+            self.real = real
+
+        def collect(self, cursor):
+            result = self.real.collect(cursor)
+            result.mentions[0].score = 2 ** 70
+            return result
+
+    def factory(source, cfg):
+        real = build_collector(source, cfg)
+        return Poisoned(real) if source.name == "f2" else real
+
+    with Pipeline(config, store, collector_factory=factory) as pipeline:
+        runs = {r.name: r for r in pipeline.collect(config.sources)}
+    assert runs["f2"].status == "error" and runs["f2"].error_kind == "internal"
+    assert "OverflowError" in store.source("f2")["last_error"]
+    assert store.cursor("f2") == {}  # not advanced: the next cycle tries these items again
+    assert all(runs[name].status == "ok" and runs[name].new == 3 for name in ("f0", "f1", "f3"))
+    assert store.count_mentions() == 9
