@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+
+import numpy as np
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -26,12 +29,17 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
                     "me but so you from we there been an would".split()),
 }
 CONFIRM_HITS = 2
+# The sets are disjoint, so one lookup tells a word's language.
+_FUNCTION_WORD_LANGUAGE = {word: lang for lang, words in FUNCTION_WORDS.items() for word in words}
 
 
 @functools.lru_cache(maxsize=8)
 def _identifier(candidates: tuple[str, ...]) -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(candidates))
+    # numpy computes float16 products in software; widening the table is exact (the products were already
+    # summed in float32), so the scores are the same bits, about twice as fast.
+    identifier.nb_ptc = identifier.nb_ptc.astype(np.float32)
     return identifier
 
 
@@ -62,7 +70,6 @@ class LanguageDetector:
     @staticmethod
     def _confirms(text: str, hint: str) -> bool:
         """The hint's function words clearly outnumber the other languages' in the opening of the text."""
-        words = _WORDS.findall(text[:SAMPLE_CHARS].lower())
-        hits = {lang: sum(map(vocabulary.__contains__, words)) for lang, vocabulary in FUNCTION_WORDS.items()}
-        others = max(count for lang, count in hits.items() if lang != hint)
+        hits = Counter(map(_FUNCTION_WORD_LANGUAGE.get, _WORDS.findall(text[:SAMPLE_CHARS].lower())))
+        others = max((count for lang, count in hits.items() if lang != hint and lang is not None), default=0)
         return hits[hint] >= CONFIRM_HITS and hits[hint] >= 2 * others
