@@ -2,6 +2,7 @@
 lexicon.fold, sentiment's token cache, emoticon pre-check and VADER fast path)."""
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -231,3 +232,41 @@ def test_endings_grouped_by_last_letter_decide_as_the_plain_loop(language: str) 
 
     check()
     assert any(reference_ending_weight(lexicon, s + "a", language) is not None for s in stems) or language == "en"
+
+
+_SAMPLES = st.lists(st.sampled_from(list("abcdeilnorstuwyząęłóśżèàò ,.!?'\n") + ["nie ", "the ", "che ", "è "]),
+                    max_size=120).map("".join)
+
+
+@functools.cache
+def _detector_and_plain_py3langid() -> tuple[LanguageDetector, object]:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    detector = LanguageDetector(["pl", "it", "en"])
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    reference.set_languages(sorted(detector.candidates))
+    assert detector.identifier.nb_ptc.dtype != reference.nb_ptc.dtype  # the fast table is in use
+    return detector, reference
+
+
+@FAST
+@given(_SAMPLES)
+def test_widened_identifier_table_ranks_exactly_as_py3langid(text: str) -> None:
+    detector, reference = _detector_and_plain_py3langid()
+    assert detector.identifier.rank(text) == reference.rank(text)
+
+
+@pytest.mark.parametrize("declared", ["pl", "it", "en"])
+def test_one_pass_function_word_count_confirms_as_counting_per_language(declared: str) -> None:
+    from analysis.language import _WORDS, CONFIRM_HITS, FUNCTION_WORDS
+
+    def plain(text: str) -> bool:
+        words = _WORDS.findall(text[:300].lower())
+        hits = {lang: sum(w in vocabulary for w in words) for lang, vocabulary in FUNCTION_WORDS.items()}
+        others = max(count for lang, count in hits.items() if lang != declared)
+        return hits[declared] >= CONFIRM_HITS and hits[declared] >= 2 * others
+
+    texts = ["nie jest tak źle, ale the end", "il medico non è venuto ma the nurse was", "the staff and the nurse",
+             "w na the of di che", "", "Ja ja ja", "the the il il", "nie nie nie the the"]
+    for text in texts:
+        assert LanguageDetector._confirms(text, declared) == plain(text), text
