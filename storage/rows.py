@@ -6,6 +6,7 @@ process boundary several times faster than the dataclasses they come from.
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -42,6 +43,28 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
 
 
+class _LastIso:
+    """iso() remembering its last answer: a feed's items share one fetch time and often one date."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: tuple[datetime | None, str | None] = (None, None)
+
+    def __call__(self, moment: datetime | None) -> str | None:
+        last = self.last  # one attribute, replaced whole, so threads never see a moment with another's text
+        # Equal aware datetimes are the same instant, hence the same UTC text (== never pairs naive with aware).
+        if moment is not None and moment == last[0]:
+            return last[1]
+        text = iso(moment)
+        self.last = (moment, text)
+        return text
+
+
+_published_iso = _LastIso()
+_fetched_iso = _LastIso()
+
+
 def parse_iso(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -49,14 +72,13 @@ def parse_iso(value: str | None) -> datetime | None:
 
 
 def mention_row(mention: Mention) -> MentionRow:
-    published = iso(mention.published_at)
-    fetched = published if mention.fetched_at == mention.published_at else iso(mention.fetched_at)
     return (
         mention.source_name, mention.source_kind, mention.external_id, mention.url, mention.author, mention.title,
-        mention.text, published, int(mention.published_estimated), fetched, mention.language, mention.score,
-        mention.comment_count, mention.thread_title, mention.thread_url,
+        mention.text, _published_iso(mention.published_at), int(mention.published_estimated),
+        _fetched_iso(mention.fetched_at), mention.language, mention.score, mention.comment_count,
+        mention.thread_title, mention.thread_url,
         _EXTRA_ENCODER.encode(mention.extra) if mention.extra else "{}",
-        json.dumps([match_dict(m) for m in mention.matches]),
+        matches_json(mention.matches),
         mention.content_hash,
     )
 
@@ -64,9 +86,27 @@ def mention_row(mention: Mention) -> MentionRow:
 def analysis_row(analysis: Analysis) -> AnalysisRow:
     return (
         analysis.language, analysis.sentiment, analysis.sentiment_score, analysis.kind,
-        json.dumps(analysis.topics), analysis.urgency, json.dumps(analysis.urgency_reasons),
+        _labels_json(tuple(analysis.topics)), analysis.urgency, _labels_json(tuple(analysis.urgency_reasons)),
         int(analysis.needs_reply), analysis.model_version,
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _labels_json(labels: tuple[str, ...]) -> str:
+    """Topic and reason lists come in a few dozen combinations: each is encoded once."""
+    return json.dumps(list(labels))
+
+
+def matches_json(matches: list[Any]) -> str:
+    """json.dumps([match_dict(m) for m in matches]), the same text, without the generic encoder's overhead."""
+    if not matches:
+        return "[]"
+    dumps = json.dumps
+    return "[" + ", ".join(
+        f'{{"term": {dumps(m.term)}, "category": {dumps(m.category)}, "field": {dumps(m.field)}, '
+        f'"start": {int(m.start)}, "end": {int(m.end)}}}'
+        for m in matches
+    ) + "]"
 
 
 def stored_items(items: Iterable[tuple[Mention, Analysis | None]]) -> list[StoredItem]:

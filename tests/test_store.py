@@ -1,14 +1,17 @@
 """The store: schema, WAL, idempotent inserts, cursor in the same transaction, FTS, privacy commands."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from clinicwatch.models import Analysis, Mention
+from clinicwatch.models import Analysis, Mention, TermMatch
 from storage import open_store
-from storage.rows import MENTION_COLUMNS, SourceSave, mention_row, stored_items
+from storage.rows import MENTION_COLUMNS, SourceSave, match_dict, matches_json, mention_row, stored_items
 from storage.schema import SCHEMA_VERSION
 
 
@@ -159,3 +162,21 @@ def test_a_mention_row_has_every_column_and_the_hash_of_its_folded_text():
     assert values["extra"] == "{}" and values["matches"] == "[]"
     assert values["published_estimated"] == 1 and values["published_at"] == values["fetched_at"]
     assert values["published_at"].endswith("Z")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(TermMatch, st.text(max_size=12), st.sampled_from(["name", "doctor", "location"]),
+                          st.sampled_from(["title", "text"]), st.integers(0, 10**6), st.integers(0, 10**6)),
+                max_size=4))
+def test_matches_json_is_what_json_dumps_writes(matches):
+    assert matches_json(matches) == json.dumps([match_dict(m) for m in matches])
+
+
+def test_row_dates_are_right_when_items_share_or_change_their_dates():
+    first = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+    other = datetime(2026, 11, 20, 12, 30, tzinfo=timezone(timedelta(hours=2)))
+    rows = [dict(zip(MENTION_COLUMNS, mention_row(mention(str(n), "x", published_at=moment, fetched_at=first))))
+            for n, moment in enumerate([first, first, other, first])]
+    assert [r["published_at"] for r in rows] == ["2026-11-20T10:00:00.000000Z"] * 2 + [
+        "2026-11-20T10:30:00.000000Z", "2026-11-20T10:00:00.000000Z"]
+    assert {r["fetched_at"] for r in rows} == {"2026-11-20T10:00:00.000000Z"}
