@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 
 import numpy as np
-
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # Languages the clinics' patients write in, plus neighbours so that foreign texts are not forced into them.
@@ -70,6 +68,6 @@ class LanguageDetector:
     @staticmethod
     def _confirms(text: str, hint: str) -> bool:
         """The hint's function words clearly outnumber the other languages' in the opening of the text."""
-        hits = Counter(map(_FUNCTION_WORD_LANGUAGE.get, _WORDS.findall(text[:SAMPLE_CHARS].lower())))
-        others = max((count for lang, count in hits.items() if lang != hint and lang is not None), default=0)
-        return hits[hint] >= CONFIRM_HITS and hits[hint] >= 2 * others
+        found = [lang for lang in map(_FUNCTION_WORD_LANGUAGE.get, _WORDS.findall(text[:SAMPLE_CHARS].lower())) if lang]
+        own = found.count(hint)
+        return own >= CONFIRM_HITS and all(own >= 2 * found.count(lang) for lang in FUNCTION_WORDS if lang != hint)
