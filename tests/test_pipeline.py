@@ -215,3 +215,18 @@ def test_a_source_whose_rows_fail_to_store_fails_alone_in_its_batch(tmp_path, lo
     assert store.cursor("f2") == {}  # not advanced: the next cycle tries these items again
     assert all(runs[name].status == "ok" and runs[name].new == 3 for name in ("f0", "f1", "f3"))
     assert store.count_mentions() == 9
+
+
+def _worker_gc_threshold(_: object) -> int:
+    import gc
+    return gc.get_threshold()[0]
+
+
+def test_workers_collect_garbage_less_often_than_the_main_process(tmp_path):
+    import gc
+
+    from clinicwatch.pipeline import WORKER_GC_THRESHOLD
+    config = parse_config({"clinic_name": "Salus", "database": str(tmp_path / "gc.db"), "brand": {"names": ["Salus"]}})
+    with Pipeline(config, open_store(config.database), analysis_workers=1) as pipeline:
+        assert pipeline._pool.map(_worker_gc_threshold, [0]) == [WORKER_GC_THRESHOLD]
+    assert gc.get_threshold()[0] != WORKER_GC_THRESHOLD
