@@ -167,6 +167,8 @@ class Pipeline:
 
         threads = min(self.config.http.concurrency, len(sources))
         pending = list(reversed(sources))
+        # Read once: a query per source would wait for the GIL behind the collector threads each time.
+        cursors = self.store.cursors()
         ready: list[_ReadyToStore] = []
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="collector") as pool:
             collecting: dict[Future, tuple[Source, float]] = {}
@@ -175,7 +177,7 @@ class Pipeline:
                 # A bounded window: parsed results never pile up faster than they are analysed and stored.
                 while pending and len(collecting) + len(analysing) < 2 * threads + self.workers:
                     source = pending.pop()
-                    future = pool.submit(self._run_collector, source, self.store.cursor(source.name))
+                    future = pool.submit(self._run_collector, source, cursors.get(source.name, {}))
                     collecting[future] = (source, time.monotonic())
                 # Finished results wait (up to SAVE_DELAY_SECONDS or SAVE_BATCH_MENTIONS) to be stored together.
                 timeout = None if not ready else max(0.0, ready[0].finished + SAVE_DELAY_SECONDS - time.monotonic())

@@ -145,6 +145,9 @@ class Fetcher:
                     return urljoin(str(response.url), response.headers["location"])
                 lower_headers = {name.lower(): value for name, value in response.headers.items()}
                 if status == 304:
+                    # A 304 has no body, but reading to its end lets the connection go back to the pool
+                    # (closed unread, it is dropped: a second poll of many feeds then pays a connect each).
+                    response.read()
                     return FetchResponse(str(response.url), status, lower_headers, b"", not_modified=True)
                 self._raise_for_status(response, url)
                 body = self._read_body(response, url, limit)

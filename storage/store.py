@@ -87,6 +87,11 @@ class Store:
         record = self.source(name)
         return record["cursor"] if record else {}
 
+    def cursors(self) -> dict[str, dict[str, Any]]:
+        """Every source's cursor, in one query."""
+        rows = self.conn.execute("SELECT name, cursor FROM sources").fetchall()
+        return {name: json.loads(cursor or "{}") for name, cursor in rows}
+
     def set_source_enabled(self, name: str, enabled: bool) -> None:
         self.conn.execute("UPDATE sources SET enabled = ? WHERE name = ?", (int(enabled), name))
 

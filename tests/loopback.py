@@ -14,6 +14,7 @@ class Request:
     path: str  # path plus query string
     headers: dict[str, str]
     body: bytes = b""
+    client_port: int = 0  # the same port means the same (kept-alive) connection
 
 
 @dataclass
@@ -47,7 +48,8 @@ class LoopbackServer:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                request = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                request = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body,
+                                  self.client_address[1])
                 outer.requests.append(request)
                 handler = outer.routes.get(self.path) or outer.routes.get(urlsplit(self.path).path) or outer.fallback
                 response = handler(request) if handler else Response(404, b"not found")

@@ -69,6 +69,13 @@ def test_conditional_get_returns_not_modified_without_body(loopback, fetcher) ->
     assert sent["if-none-match"] == '"v1"' and sent["if-modified-since"] == "Mon, 03 Apr 2023 01:02:03 GMT"
 
 
+def test_not_modified_answers_keep_the_connection_for_the_next_poll(loopback, fetcher) -> None:
+    loopback.routes["/feed"] = lambda r: Response(304, b"", {"ETag": '"v1"'})
+    for _ in range(3):
+        assert fetcher.get(loopback.url("/feed"), etag='"v1"').not_modified
+    assert len({request.client_port for request in loopback.requests}) == 1, "each 304 dropped its connection"
+
+
 @pytest.mark.parametrize("encoding,compress", [
     ("gzip", gzip.compress),
     ("deflate", zlib.compress),

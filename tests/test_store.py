@@ -180,3 +180,8 @@ def test_row_dates_are_right_when_items_share_or_change_their_dates():
     assert [r["published_at"] for r in rows] == ["2026-11-20T10:00:00.000000Z"] * 2 + [
         "2026-11-20T10:30:00.000000Z", "2026-11-20T10:00:00.000000Z"]
     assert {r["fetched_at"] for r in rows} == {"2026-11-20T10:00:00.000000Z"}
+
+
+def test_cursors_reads_every_source_at_once(store):
+    store.record_success("feed-a", [], {"etag": "a"}, seen=0)
+    assert store.cursors() == {"feed-a": {"etag": "a"}, "feed-b": {}}
