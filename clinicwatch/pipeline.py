@@ -43,6 +43,12 @@ class SourceRun:
     note: str | None = None
 
 
+# Finished sources are stored together, in one transaction, once this many mentions or this many seconds have
+# piled up (or nothing else is running): a commit and a search-index segment cost as much as ~20 mentions.
+# Nothing is lost by waiting: a source's cursor advances only with its stored items.
+SAVE_BATCH_MENTIONS = 1000
+SAVE_DELAY_SECONDS = 1.0
+WORKER_GC_THRESHOLD = 10_000
 
 
 @dataclass(slots=True)
@@ -74,12 +80,6 @@ T = TypeVar("T")
 ProgressCallback = Callable[[SourceRun], None]
 CollectorFactory = Callable[[Source, Config], Collector]
 
-# Finished sources are stored together, in one transaction, once this many mentions or this many seconds have
-# piled up (or nothing else is running): a commit and a search-index segment cost as much as ~20 mentions.
-# Nothing is lost by waiting: a source's cursor advances only with its stored items.
-SAVE_BATCH_MENTIONS = 1000
-SAVE_DELAY_SECONDS = 1.0
-WORKER_GC_THRESHOLD = 10_000
 # Below this many matched items a source is analysed in-process: shipping them to a worker costs more.
 MIN_BATCH_FOR_WORKERS = 64
 # The matcher and analyzer the forked workers inherit (set just before forking: nothing rebuilt or pickled).
