@@ -15,7 +15,8 @@ from alerts.report_html import render_html, render_text
 from clinicwatch.config import Config
 from clinicwatch.models import utcnow
 from storage.alerts_repo import AlertsRepo
-from storage.store import Store, parse_iso
+from storage.rows import parse_iso
+from storage.store import Store
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 TOP_COMPLAINTS = 10

@@ -8,10 +8,10 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from analysis.labels import KINDS, TOPICS
+from analysis.labels import TOPICS
 from clinicwatch.models import content_hash
 from storage import open_store
-from storage.store import iso
+from storage.rows import iso
 
 SOURCES = [("google-news", "feed"), ("google-alerts", "feed"), ("reddit", "reddit"), ("forum-zdrowie", "forum"),
            ("znanylekarz-forum", "forum"), ("discourse-it", "discourse"), ("milano-salute", "feed"),

@@ -1,9 +1,7 @@
-"""One collection cycle: collectors (in parallel) → matching → analysis → store, one source at a time."""
+"""One collection cycle: collectors (in parallel) → matching → analysis → store."""
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -13,7 +11,8 @@ from typing import Callable, Iterable, TypeVar
 
 from analysis import Analyzer
 from clinicwatch.config import Config, Source
-from clinicwatch.models import Analysis, Mention, TermMatch, utcnow
+from clinicwatch.models import Mention, utcnow
+from clinicwatch.workers import cap_text, fork_workers, match_and_analyse, parse_match_analyse
 from collectors.base import Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
 from matching import Matcher
@@ -22,9 +21,6 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
-# A post longer than this is cut before matching and analysis: no reply needs more, and a 10 MB "post"
-# must not stall the cycle or bloat the database.
-MAX_TEXT_CHARS = 20_000
 
 
 @dataclass(slots=True)
@@ -48,7 +44,6 @@ class SourceRun:
 # Nothing is lost by waiting: a source's cursor advances only with its stored items.
 SAVE_BATCH_MENTIONS = 1000
 SAVE_DELAY_SECONDS = 1.0
-WORKER_GC_THRESHOLD = 10_000
 
 
 @dataclass(slots=True)
@@ -82,8 +77,6 @@ CollectorFactory = Callable[[Source, Config], Collector]
 
 # Below this many matched items a source is analysed in-process: shipping them to a worker costs more.
 MIN_BATCH_FOR_WORKERS = 64
-# The matcher and analyzer the forked workers inherit (set just before forking: nothing rebuilt or pickled).
-_worker_state: tuple[Matcher, Analyzer] | None = None
 
 
 class Pipeline:
@@ -102,7 +95,7 @@ class Pipeline:
         self.analyzer = analyzer or Analyzer(config, model_dir=config.model_dir)
         self.collector_factory = collector_factory
         self.workers = analysis_workers
-        self._pool = _fork_workers(self.matcher, self.analyzer, analysis_workers) if analysis_workers > 0 else None
+        self._pool = fork_workers(self.matcher, self.analyzer, analysis_workers) if analysis_workers > 0 else None
         for source in config.sources:
             store.ensure_source(source.name, source.kind)
 
@@ -111,7 +104,7 @@ class Pipeline:
         workers = self.workers
         self.close()
         self.analyzer = analyzer
-        self._pool = _fork_workers(self.matcher, analyzer, workers) if workers > 0 else None
+        self._pool = fork_workers(self.matcher, analyzer, workers) if workers > 0 else None
 
     def close(self) -> None:
         if self._pool is not None:
@@ -223,7 +216,7 @@ class Pipeline:
         if self._pool is None or len(result.mentions) < MIN_BATCH_FOR_WORKERS:
             return self._guarded(source, lambda: self._match_and_analyse_here(source, result, started))
         for mention in result.mentions:
-            _cap_text(mention)
+            cap_text(mention)
         analysing[self._analyse_in_workers(result.mentions)] = (source, started, result)
         return None
 
@@ -235,7 +228,7 @@ class Pipeline:
             except SourceError as exc:  # e.g. the document was not a feed
                 return self._source_error(source, exc)
             except Exception as exc:
-                return self._guarded(source, lambda: _raise(exc))
+                return self._failed(source, exc)
             return _ReadyToStore(source, started, parsed, items)
 
         def ready() -> _ReadyToStore:
@@ -272,7 +265,7 @@ class Pipeline:
     def _match_and_analyse_here(self, source: Source, result: CollectResult, started: float) -> _ReadyToStore:
         matched = []
         for mention in result.mentions:
-            _cap_text(mention)
+            cap_text(mention)
             if self.matcher.match(mention):
                 matched.append(mention)
         items = stored_items((m, self.analyzer.analyse(m)) for m in matched)
@@ -295,7 +288,7 @@ class Pipeline:
         """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""
         assert self._pool is not None
         outcome: Future = Future()
-        self._pool.apply_async(_parse_match_analyse_in_worker, (fetched,), callback=outcome.set_result,
+        self._pool.apply_async(parse_match_analyse, (fetched,), callback=outcome.set_result,
                                error_callback=outcome.set_exception)
         return outcome
 
@@ -306,54 +299,11 @@ class Pipeline:
         size = max(MIN_BATCH_FOR_WORKERS // 2, -(-len(mentions) // self.workers))
         chunks = [mentions[i:i + size] for i in range(0, len(mentions), size)]
         self._pool.map_async(
-            _match_and_analyse_in_worker, chunks,
+            match_and_analyse, chunks,
             callback=lambda parts: outcome.set_result([pair for part in parts for pair in part]),
             error_callback=outcome.set_exception,
         )
         return outcome
-
-
-def _fork_workers(matcher: Matcher, analyzer: Analyzer, count: int):
-    """Fork the analysis workers now, before any collector thread exists (forking with threads is unsafe)."""
-    global _worker_state
-    analyzer.warm_up()  # load the lemma dictionaries once, here, so every worker inherits them
-    _worker_state = (matcher, analyzer)
-    # What exists now (dictionaries, lexicons, the model) lives as long as the process: the garbage collector
-    # need not scan it again, and not touching it keeps the forked workers' copies of those pages shared.
-    gc.collect()
-    gc.freeze()
-    return multiprocessing.get_context("fork").Pool(count, initializer=_tune_worker_gc)
-
-
-def _tune_worker_gc() -> None:
-    """A worker makes tens of thousands of short-lived objects per document, almost none in cycles: a
-    young-generation pass every 10,000 allocations instead of 700 saves ~4 % of its time."""
-    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
-
-
-def _parse_match_analyse_in_worker(fetched: Fetched) -> tuple[CollectResult, list[StoredItem]]:
-    assert _worker_state is not None, "analysis worker started without a matcher and an analyzer"
-    matcher, analyzer = _worker_state
-    result = fetched.parse()
-    items = []
-    for mention in result.mentions:
-        _cap_text(mention)
-        if matcher.match(mention):
-            items.append((mention, analyzer.analyse(mention)))
-    # Only the rows to store travel back to the storing process, built here where the CPU is free.
-    result.mentions = []
-    return result, stored_items(items)
-
-
-def _raise(exc: BaseException) -> SourceRun:
-    raise exc
-
-
-def _match_and_analyse_in_worker(mentions: list[Mention]) -> list[tuple[list[TermMatch], Analysis | None]]:
-    assert _worker_state is not None, "analysis worker started without a matcher and an analyzer"
-    matcher, analyzer = _worker_state
-    # Only what the parent lacks travels back: the matches found, and the analysis of matched mentions.
-    return [(m.matches, analyzer.analyse(m)) if matcher.match(m) else (m.matches, None) for m in mentions]
 
 
 def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = None, force: bool = True,
@@ -361,14 +311,6 @@ def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = N
     """Collect every enabled source once (or only the named ones)."""
     pipeline = pipeline or Pipeline(config, store)
     return pipeline.collect(pipeline.due_sources(only=only, force=force), progress)
-
-
-def _cap_text(mention: Mention) -> None:
-    if len(mention.text) > MAX_TEXT_CHARS:
-        mention.extra["truncated_from_chars"] = len(mention.text)
-        mention.text = mention.text[:MAX_TEXT_CHARS]
-    if len(mention.title) > 1000:
-        mention.title = mention.title[:1000]
 
 
 def seconds_until_next_due(config: Config, store: Store, now: datetime | None = None) -> float:

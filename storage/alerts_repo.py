@@ -5,7 +5,8 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.store import Store, _decode, iso
+from storage.rows import iso
+from storage.store import Store, _decode
 
 OPEN_STATUSES = ("new", "in_review")
 MENTION_COLUMNS = (

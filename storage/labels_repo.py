@@ -10,7 +10,8 @@ from typing import Any, Iterable
 
 from analysis.labels import KINDS, LABEL_FIELDS, SENTIMENTS, TOPICS
 from clinicwatch.models import utcnow
-from storage.store import Store, iso
+from storage.rows import iso
+from storage.store import Store
 
 _ALLOWED: dict[str, tuple[str, ...]] = {"sentiment": SENTIMENTS, "kind": KINDS, "topics": TOPICS}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -12,7 +12,7 @@ import sqlite_utils
 
 from clinicwatch.models import Analysis, Mention, utcnow
 from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionRow, SourceSave, analysis_row,
-                          iso, parse_iso, stored_items)
+                          iso, stored_items)
 from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate
 
 BUSY_TIMEOUT_MS = 30_000

@@ -9,7 +9,8 @@ from typing import Any
 from analysis.labels import WORKFLOW_STATUSES
 from clinicwatch.models import utcnow
 from storage import labels_repo
-from storage.store import Store, iso
+from storage.rows import iso
+from storage.store import Store
 
 # Which status may follow which; reopening a closed item goes back to review.
 TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,8 @@ from aiosmtpd.controller import Controller
 
 from clinicwatch.config import Config, parse_config
 from clinicwatch.models import Analysis, Mention
-from storage.store import Store, iso
+from storage.rows import iso
+from storage.store import Store
 
 
 def free_port() -> int:

@@ -8,7 +8,8 @@ import textwrap
 import pytest
 
 from clinicwatch.config import parse_config
-from clinicwatch.pipeline import MAX_TEXT_CHARS, collect_once
+from clinicwatch.pipeline import collect_once
+from clinicwatch.workers import MAX_TEXT_CHARS
 from collectors.http import close_shared_fetchers
 from storage import open_store
 from tests.loopback import Response

@@ -12,7 +12,8 @@ import streamlit as st
 from analysis.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
 from clinicwatch.config import Config, find_config, load_config
 from storage.queries import UNASSIGNED, MentionFilter
-from storage.store import Store, open_store, parse_iso
+from storage.rows import parse_iso
+from storage.store import Store, open_store
 from ui.auth import User
 from ui.i18n import label, t
 
