@@ -7,7 +7,6 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from operator import itemgetter
 from typing import Any
 
 import joblib
@@ -102,7 +101,7 @@ class LearnedModel:
 
     version: int
     vocabulary: dict[str, int]
-    weights: np.ndarray  # (total rows, features)
+    columns: np.ndarray  # (features, total rows): the weight matrix transposed, so one text's gather is contiguous
     intercepts: np.ndarray
     heads: dict[str, Head]  # "sentiment", "kind", "topic:<id>"
     min_labels: int
@@ -118,26 +117,24 @@ class LearnedModel:
 
     def probabilities(self, features: dict[str, float], fields: list[str]) -> dict[str, dict[str, float]]:
         """Class probabilities of the given heads for one text."""
-        known = list(features.keys() & self.vocabulary.keys())  # the set operation runs in C
+        known = features.keys() & self.vocabulary.keys()  # the set operation runs in C
+        raw = self.intercepts
         if known:
-            pick = itemgetter(*known)
-            indices, values = pick(self.vocabulary), pick(features)
-            if len(known) == 1:
-                indices, values = (indices,), (values,)
-            raw = self.weights[:, indices] @ np.asarray(values, dtype=np.float32) + self.intercepts
-        else:
-            raw = self.intercepts.copy()
+            columns = np.fromiter(map(self.vocabulary.__getitem__, known), np.intp, len(known))
+            values = np.fromiter(map(features.__getitem__, known), np.float32, len(known))
+            raw = values @ self.columns[columns] + raw  # (features, rows): each feature's weights are contiguous
         result = {}
         for field in fields:
             head = self.heads[field]
-            scores = raw[head.rows]
+            scores = raw[head.rows].tolist()  # a few floats: plain Python beats numpy's per-call overhead here
             if len(head.classes) == 2:
-                positive = 1.0 / (1.0 + math.exp(-float(scores[0])))
+                positive = 1.0 / (1.0 + math.exp(-scores[0]))
                 result[field] = {head.classes[0]: 1.0 - positive, head.classes[1]: positive}
             else:
-                exp = np.exp(scores - scores.max())
-                exp /= exp.sum()
-                result[field] = dict(zip(head.classes, exp.tolist()))
+                top = max(scores)
+                exp = [math.exp(score - top) for score in scores]
+                total = sum(exp)
+                result[field] = {label: e / total for label, e in zip(head.classes, exp)}
         return result
 
 
@@ -190,7 +187,7 @@ def load_model(model_dir: Path | None) -> LearnedModel | None:
     return LearnedModel(
         version=version,
         vocabulary=payload["vocabulary"],
-        weights=np.ascontiguousarray(payload["weights"], dtype=np.float32),
+        columns=np.ascontiguousarray(np.asarray(payload["weights"], dtype=np.float32).T),
         intercepts=np.asarray(payload["intercepts"], dtype=np.float32),
         heads=heads,
         min_labels=payload["min_labels"],

@@ -6,6 +6,7 @@ import json
 import logging
 
 import joblib
+import numpy as np
 import pytest
 
 from analysis import Analyzer, learn
@@ -156,3 +157,33 @@ def test_a_model_of_another_format_is_ignored_with_a_log_line(tmp_path, caplog):
     store, _ = store_with_labels(tmp_path / "cw.db", synthetic_rows())
     assert retrain(store, model_dir)["version"] == 4
     assert Analyzer(model_dir=model_dir).model_version == "model-v4"
+
+
+def test_fast_probabilities_match_the_plain_weight_matrix_product(tmp_path):
+    # Prediction gathers transposed weight rows; it must give exactly what the saved matrix says.
+    store, _ = store_with_labels(tmp_path / "cw.db", ambiguous_rows(5))
+    retrain(store, tmp_path / "models")
+    model = load_model(tmp_path / "models")
+    payload = joblib.load(tmp_path / "models" / "model-v1.joblib")
+    weights, intercepts = np.asarray(payload["weights"], dtype=np.float64), np.asarray(payload["intercepts"])
+    features = {"w:zorblax": 0.5, "w:plumbo": 0.5, "l:okienko": 0.7, "w:never-seen": 3.0, "lang:pl": 1.0}
+    dense = np.zeros(weights.shape[1])
+    for name, value in features.items():
+        if name in model.vocabulary:
+            dense[model.vocabulary[name]] = value
+    raw = weights @ dense + intercepts
+    fields = list(model.heads)
+    assert {"sentiment", "kind"} <= set(fields)
+    got = model.probabilities(features, fields)
+    for field in fields:
+        head = model.heads[field]
+        scores = raw[head.rows]
+        if len(head.classes) == 2:
+            expected = [1 - 1 / (1 + np.exp(-scores[0])), 1 / (1 + np.exp(-scores[0]))]
+        else:
+            expected = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+        assert [got[field][c] for c in head.classes] == pytest.approx(list(expected), abs=1e-5)
+    assert sum(got["sentiment"].values()) == pytest.approx(1.0)
+    nothing = model.probabilities({"w:never-seen": 1.0}, ["sentiment"])["sentiment"]
+    expected = np.exp(intercepts[model.heads["sentiment"].rows] - intercepts[model.heads["sentiment"].rows].max())
+    assert [nothing[c] for c in model.heads["sentiment"].classes] == pytest.approx(list(expected / expected.sum()), abs=1e-5)
