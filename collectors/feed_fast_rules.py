@@ -74,6 +74,9 @@ _AUTHOR_EMAIL = re.compile(
     r"""([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"""
 )
 
+# The code points feedparser maps from cp1252 (C1 controls, rare in real text).
+_C1_CONTROLS = re.compile("[" + "".join(map(chr, sorted(_cp1252))) + "]")
+
 
 class NotSure(Exception):
     """The document uses something only feedparser's full path interprets exactly."""
@@ -152,7 +155,8 @@ def finish_text(raw: str) -> str:
         raw = raw.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
-    return raw.translate(_cp1252)
+    # translate() with a dict looks up every character; the C1 range it maps is rare, so look for it first.
+    return raw.translate(_cp1252) if _C1_CONTROLS.search(raw) else raw
 
 
 _SHORT_CONTENT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html",

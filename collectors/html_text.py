@@ -21,6 +21,8 @@ _TAG_LIKE = re.compile(r"<[A-Za-z!?/]")
 # "<!" that opens neither a comment, CDATA nor a doctype is text; html.parser would swallow what follows.
 _STRAY_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[|doctype)", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+# What _SPACES would change: a run of two spaces or any space other than " ". Most texts have neither.
+_SPACES_TO_CHANGE = re.compile(r"[\t\r\f\v\u00a0\u200b]|  ")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _MAX_PASSES = 3
 
@@ -77,8 +79,8 @@ class _TextExtractor(HTMLParser):
 
 def tidy(raw: str) -> str:
     """Collapse white space inside paragraphs, keep one blank line between them and kept line breaks."""
-    if "\n" not in raw and "\x00" not in raw:
-        return _SPACES.sub(" ", raw).strip()  # one paragraph of one line: what the loop below gives, quicker
+    if "\n" not in raw and "\x00" not in raw:  # one paragraph of one line: what the loop below gives, quicker
+        return (_SPACES.sub(" ", raw) if _SPACES_TO_CHANGE.search(raw) else raw).strip()
     paragraphs = []
     for block in _PARAGRAPH_BREAK.split(raw):
         lines = [_SPACES.sub(" ", line.replace("\n", " ")).strip() for line in block.split("\x00")]
