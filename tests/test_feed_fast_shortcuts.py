@@ -101,3 +101,30 @@ def test_text_shortcuts_change_no_output(text: str) -> None:
     assert html_to_text(text) == reference_html_to_text(text)
     assert plain_to_text(text) == reference_plain_to_text(text)
     assert html_text.tidy(text) == reference_tidy(text)
+
+
+SPACEY = st.text(st.sampled_from(list("ab c  \t\r\f\v\u00a0\u200b\u2003\u0105\x81\x92\x9dé.")), max_size=30)
+
+
+@settings(max_examples=600, deadline=None)
+@given(SPACEY)
+def test_one_line_tidy_equals_collapsing_every_space_run(raw: str) -> None:
+    one_line = raw.replace("\n", "").replace("\x00", "")
+    assert html_text.tidy(one_line) == html_text._SPACES.sub(" ", one_line).strip()
+
+
+@settings(max_examples=600, deadline=None)
+@given(SPACEY)
+def test_finish_text_equals_feedparsers_repair_and_cp1252_mapping(raw: str) -> None:
+    from feedparser.html import _cp1252
+
+    from collectors.feed_fast_rules import finish_text
+
+    expected = raw
+    if not raw.isascii():
+        try:
+            expected = raw.encode("iso-8859-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+        expected = expected.translate(_cp1252)
+    assert finish_text(raw) == expected
