@@ -138,18 +138,20 @@ def _stem_weight(lexicon: Lexicon, folded: str) -> float | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _contrast_words(language: str) -> re.Pattern[str] | None:
-    words = load_lexicon(language).contrast
-    return re.compile(r"\b(?:" + "|".join(sorted(words)) + r")\b") if words else None
+def _contrast_words(language: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    words = tuple(sorted(load_lexicon(language).contrast))
+    return (re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None), words
 
 
 def last_contrast(folded: str, language: str) -> int:
     """Where the last contrast word ("but", "ale", "ma") starts in the folded text, or -1."""
-    pattern = _contrast_words(language)
+    pattern, words = _contrast_words(language)
+    # A few substring tests rule out most texts before the regex walks them.
+    if pattern is None or not any(map(folded.__contains__, words)):
+        return -1
     position = -1
-    if pattern is not None:
-        for match in pattern.finditer(folded):
-            position = match.start()
+    for match in pattern.finditer(folded):
+        position = match.start()
     return position
 
 

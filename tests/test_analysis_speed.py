@@ -270,3 +270,12 @@ def test_one_pass_function_word_count_confirms_as_counting_per_language(declared
              "w na the of di che", "", "Ja ja ja", "the the il il", "nie nie nie the the"]
     for text in texts:
         assert LanguageDetector._confirms(text, declared) == plain(text), text
+
+
+@FAST
+@given(st.lists(st.sampled_from(["ale", "male", "ma", "mamma", "but", "butter", "jednak", "x", " ", ",", "pero"]),
+                max_size=12).map(" ".join), st.sampled_from(["pl", "it", "en"]))
+def test_last_contrast_pretest_never_hides_a_contrast_word(folded: str, language: str) -> None:
+    words = sorted(load_lexicon(language).contrast)
+    plain = [m.start() for m in re.finditer(r"\b(?:" + "|".join(words) + r")\b", folded)]
+    assert sentiment.last_contrast(folded, language) == (plain[-1] if plain else -1)
