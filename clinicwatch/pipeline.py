@@ -23,7 +23,6 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(slots=True)
 class SourceRun:
     """What happened to one source in one cycle (shown in the CLI summary)."""

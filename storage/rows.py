@@ -98,7 +98,7 @@ def _labels_json(labels: tuple[str, ...]) -> str:
 
 
 def matches_json(matches: list[Any]) -> str:
-    """json.dumps([match_dict(m) for m in matches]), the same text, without the generic encoder's overhead."""
+    """The JSON list of {term, category, field, start, end} json.dumps writes, without its generic encoder."""
     if not matches:
         return "[]"
     dumps = json.dumps
@@ -111,10 +111,6 @@ def matches_json(matches: list[Any]) -> str:
 
 def stored_items(items: Iterable[tuple[Mention, Analysis | None]]) -> list[StoredItem]:
     return [(mention_row(m), analysis_row(a) if a is not None else None) for m, a in items]
-
-
-def match_dict(match: Any) -> dict[str, Any]:
-    return {"term": match.term, "category": match.category, "field": match.field, "start": match.start, "end": match.end}
 
 
 @dataclass(slots=True)
