@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import threading
 import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -106,6 +107,9 @@ T = TypeVar("T")
 ProgressCallback = Callable[[SourceRun], None]
 CollectorFactory = Callable[[Source, Config], Collector]
 
+# Documents waiting for each analysis worker: enough that the workers stay busy while this process stores a
+# batch (tens of milliseconds), few enough that memory stays bounded.
+WORK_QUEUED_PER_WORKER = 4
 # Below this many matched items a source is analysed in-process: shipping them to a worker costs more.
 MIN_BATCH_FOR_WORKERS = 64
 
@@ -139,8 +143,7 @@ class Pipeline:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def __enter__(self) -> "Pipeline":
@@ -190,6 +193,7 @@ class Pipeline:
                 progress(run)
 
         threads = min(self.config.http.concurrency, len(sources))
+        window = 2 * threads + WORK_QUEUED_PER_WORKER * self.workers
         pending = list(reversed(sources))
         # Read once: a query per source would wait for the GIL behind the collector threads each time.
         cursors = self.store.cursors()
@@ -207,7 +211,7 @@ class Pipeline:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="collector") as pool:
             while pending or collecting or analysing or ready.items:
                 # A bounded window: parsed results never pile up faster than they are analysed and stored.
-                while pending and len(collecting) + len(analysing) < 2 * threads + self.workers:
+                while pending and len(collecting) + len(analysing) < window:
                     source = pending.pop()
                     future = pool.submit(self._run_collector, source, cursors.get(source.name, {}))
                     collecting[future] = (source, time.monotonic())
@@ -323,23 +327,36 @@ class Pipeline:
     def _parse_in_workers(self, fetched: Fetched) -> Future:
         """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""
         assert self._pool is not None
-        outcome: Future = Future()
-        self._pool.apply_async(parse_match_analyse, (fetched,), callback=outcome.set_result,
-                               error_callback=outcome.set_exception)
-        return outcome
+        return self._pool.submit(parse_match_analyse, fetched)
 
     def _analyse_in_workers(self, mentions: list[Mention]) -> Future:
         """Match and analyse in the worker processes; the future gives (matches, analysis or None) per mention."""
         assert self._pool is not None
-        outcome: Future = Future()
         size = max(MIN_BATCH_FOR_WORKERS // 2, -(-len(mentions) // self.workers))
-        chunks = [mentions[i:i + size] for i in range(0, len(mentions), size)]
-        self._pool.map_async(
-            match_and_analyse, chunks,
-            callback=lambda parts: outcome.set_result([pair for part in parts for pair in part]),
-            error_callback=outcome.set_exception,
-        )
-        return outcome
+        parts = [self._pool.submit(match_and_analyse, mentions[i:i + size]) for i in range(0, len(mentions), size)]
+        return _joined(parts)
+
+
+def _joined(parts: list[Future]) -> Future:
+    """One future for the concatenated results of `parts` (in order), or the first failure among them."""
+    outcome: Future = Future()
+    left = [len(parts)]
+    lock = threading.Lock()  # callbacks run in the executor's thread, or here for a part already done
+
+    def part_done(_: Future) -> None:
+        with lock:
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            failed = next((p.exception() for p in parts if p.exception() is not None), None)
+            if failed is not None:
+                outcome.set_exception(failed)
+            else:
+                outcome.set_result([pair for part in parts for pair in part.result()])
+
+    for part in parts:
+        part.add_done_callback(part_done)
+    return outcome
 
 
 def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = None, force: bool = True,

@@ -228,5 +228,5 @@ def test_workers_collect_garbage_less_often_than_the_main_process(tmp_path):
     from clinicwatch.workers import WORKER_GC_THRESHOLD
     config = parse_config({"clinic_name": "Salus", "database": str(tmp_path / "gc.db"), "brand": {"names": ["Salus"]}})
     with Pipeline(config, open_store(config.database), analysis_workers=1) as pipeline:
-        assert pipeline._pool.map(_worker_gc_threshold, [0]) == [WORKER_GC_THRESHOLD]
+        assert list(pipeline._pool.map(_worker_gc_threshold, [0])) == [WORKER_GC_THRESHOLD]
     assert gc.get_threshold()[0] != WORKER_GC_THRESHOLD
