@@ -7,6 +7,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, TypeVar
@@ -131,6 +132,7 @@ class Pipeline:
         self.collector_factory = collector_factory
         self.workers = analysis_workers
         self._pool = fork_workers(self.matcher, self.analyzer, analysis_workers) if analysis_workers > 0 else None
+        self._pool_broken = False
         for source in config.sources:
             store.ensure_source(source.name, source.kind)
 
@@ -140,6 +142,7 @@ class Pipeline:
         self.close()
         self.analyzer = analyzer
         self._pool = fork_workers(self.matcher, analyzer, workers) if workers > 0 else None
+        self._pool_broken = False
 
     def close(self) -> None:
         if self._pool is not None:
@@ -185,6 +188,8 @@ class Pipeline:
         runs: list[SourceRun] = []
         if not sources:
             return runs
+        if self._pool_broken:  # a worker died last cycle: fork afresh now, while no collector thread runs
+            self.replace_analyzer(self.analyzer)
 
         def finish(run: SourceRun, started: float) -> None:
             run.seconds = time.monotonic() - started
@@ -327,7 +332,18 @@ class Pipeline:
     def _parse_in_workers(self, fetched: Fetched) -> Future:
         """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""
         assert self._pool is not None
-        return self._pool.submit(parse_match_analyse, fetched)
+        try:
+            return self._pool.submit(parse_match_analyse, fetched)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): its sources failed with their cursors unmoved; the rest of
+            # this cycle is parsed here, and the next cycle forks new workers.
+            self._pool_broken = True
+            here: Future = Future()
+            try:
+                here.set_result(parse_match_analyse(fetched))
+            except Exception as exc:
+                here.set_exception(exc)
+            return here
 
     def _analyse_in_workers(self, mentions: list[Mention]) -> Future:
         """Match and analyse in the worker processes; the future gives (matches, analysis or None) per mention."""

@@ -147,6 +147,36 @@ def test_an_analysis_failure_in_a_worker_fails_only_its_source(tmp_path, loopbac
     assert store.conn.execute("SELECT count(*) FROM mentions WHERE source_name = 'f1'").fetchone()[0] == 0
 
 
+def test_a_worker_that_dies_fails_its_sources_and_the_next_cycle_forks_new_workers(tmp_path, loopback):
+    import os
+
+    from analysis import Analyzer
+
+    parent = os.getpid()
+
+    class DiesOnceInAWorker(Analyzer):
+        def analyse(self, mention):
+            if mention.source_name == "f1" and os.getpid() != parent and not died.exists():
+                died.touch()
+                os._exit(1)  # as the kernel's out-of-memory killer would end it
+            return super().analyse(mention)
+
+    died = tmp_path / "died"
+    per_feed = 5
+    loopback.fallback = lambda r: Response(200, _rss(int(r.path[1:].split(".")[0]) * per_feed, per_feed))
+    config = _config(tmp_path, loopback, "dying", feeds=4)
+    store = open_store(config.database)
+    with Pipeline(config, store, analyzer=DiesOnceInAWorker(config), analysis_workers=2) as pipeline:
+        first = {r.name: r for r in pipeline.collect(config.sources)}
+        assert died.exists() and first["f1"].status == "error"
+        failed = {name for name, run in first.items() if run.status == "error"}
+        assert all(store.source(name)["cursor"] == {} for name in failed)  # read again next cycle
+        second = {r.name: r for r in pipeline.collect(config.sources)}
+    assert all(second[name].status == "ok" for name in failed), second
+    assert all(run.status in ("ok", "not_modified") for run in second.values()), second
+    assert store.count_mentions() == 4 * per_feed
+
+
 def test_a_document_that_is_not_a_feed_is_a_parse_error_when_workers_parse_it(tmp_path, loopback):
     per_feed = 5
     loopback.fallback = lambda r: (Response(200, b"<html><body>Moved</body></html>", {"content-type": "text/html"})
