@@ -2,8 +2,14 @@
 documents, match and analyse the items, and build the rows the storing process inserts."""
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from analysis import Analyzer
@@ -39,14 +45,34 @@ def fork_workers(matcher: Matcher, analyzer: Analyzer, count: int) -> ProcessPoo
     # need not scan it again, and not touching it keeps the forked workers' copies of those pages shared.
     gc.collect()
     gc.freeze()
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_tune_gc)
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                               initargs=(os.getpid(),))
     # With "fork" the executor starts every worker at its first task: give it one now, before threads exist.
     pool.submit(gc.get_threshold).result()
     return pool
 
 
-def _tune_gc() -> None:
+def _start_worker(parent: int) -> None:
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
+    _end_with_parent(parent)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Exit when the storing process dies (SIGKILL, out of memory): forked workers hold the task pipe's write
+    end too, so they would otherwise wait on it for ever."""
+    if sys.platform.startswith("linux"):
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    if os.getppid() != parent:  # it died before the request above took effect
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def parse_match_analyse(fetched: Fetched) -> tuple[CollectResult, list[StoredItem]]:

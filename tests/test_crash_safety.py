@@ -9,13 +9,16 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.loopback import Response
 from tests.test_cli import ROOT, _config, _rss, cli
 
 FEEDS, PER_FEED, KILLS = 24, 25, 20
 
 
-def test_sigkill_at_twenty_random_points_loses_and_duplicates_nothing(tmp_path, loopback):
+@pytest.mark.parametrize("workers", ["0", "2"], ids=["in-process", "analysis-workers"])
+def test_sigkill_at_twenty_random_points_loses_and_duplicates_nothing(tmp_path, loopback, workers):
     def serve(request):
         number = int(request.path.split("/")[-1].split(".")[0])
         # Slow answers stretch one collection over a few seconds, so kills land in the middle of it.
@@ -28,7 +31,8 @@ def test_sigkill_at_twenty_random_points_loses_and_duplicates_nothing(tmp_path, 
     partial = 0
     for kill in range(KILLS):
         _reset(db)  # every kill interrupts a fresh collection
-        proc = subprocess.Popen([sys.executable, "-m", "clinicwatch", "collect", "--once", "--config", str(config)],
+        proc = subprocess.Popen([sys.executable, "-m", "clinicwatch", "collect", "--once", "--workers", workers,
+                                 "--config", str(config)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _wait_until_storing(db, proc)
         time.sleep(rng.uniform(0.0, 2.0))

@@ -1,6 +1,11 @@
 """The pipeline: analysis in worker processes gives the same result as in-process; one bad source is contained."""
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 
 from clinicwatch.config import parse_config
@@ -9,7 +14,7 @@ from collectors.base import CollectResult
 from collectors.http import close_shared_fetchers
 from storage import open_store
 from tests.loopback import Response
-from tests.test_cli import _rss
+from tests.test_cli import ROOT, _rss
 
 
 @pytest.fixture(autouse=True)
@@ -260,3 +265,37 @@ def test_workers_collect_garbage_less_often_than_the_main_process(tmp_path):
     with Pipeline(config, open_store(config.database), analysis_workers=1) as pipeline:
         assert list(pipeline._pool.map(_worker_gc_threshold, [0])) == [WORKER_GC_THRESHOLD]
     assert gc.get_threshold()[0] != WORKER_GC_THRESHOLD
+
+
+_WORKER_PARENT = """
+import sys
+from clinicwatch.config import parse_config
+from clinicwatch.pipeline import Pipeline
+from storage import open_store
+config = parse_config({"clinic_name": "Salus", "database": sys.argv[1], "brand": {"names": ["Salus"]}})
+pipeline = Pipeline(config, open_store(config.database), analysis_workers=2)
+print(*pipeline._pool._processes, flush=True)
+sys.stdin.read()
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_the_storing_process_is_killed(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", _WORKER_PARENT, str(tmp_path / "w.db")], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2 and all(map(_alive, workers))
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers)), "analysis workers outlived the killed storing process"
