@@ -25,22 +25,47 @@ FORMAT = 1
 # Character n-grams are a second view at training time only (learn.py folds them into the word weights).
 STEM = 5  # a 5-letter prefix stands in for a lemma the dictionary does not know (Polish inflects heavily)
 NEGATION_SCOPE = 3
-# Words, punctuation, emoticons and emoji: in posts and tweets ":(" or "😡" often is the whole verdict.
-_TOKENS = re.compile(r"[:;]-?[()/](?!/)|[^\W\d_]+|[.;:!?,]|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+# Words, punctuation, emoticons and emoji: in posts and tweets ":(" or "😡" often is the whole verdict. A run of
+# "!" or "?" is one token (its length is a marker below).
+_TOKENS = re.compile(r"[:;]-?[()/](?!/)|[^\W\d_]+|[.;:,]|[!?]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_BREAKS = frozenset(".;:,!?")  # what a punctuation token ends with (an emoticon ends with a bracket or slash)
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+# How tweets and posts are written, normalised so that the model sees one feature for each habit:
+# laughter ("ahah", "hahaha", "eheh", "lol", "xD", "asd") is one LAUGH token, often the cue of irony; an
+# elongated word ("bellooo", "nooo") is its base word plus ELONG; a word in capitals of 4+ letters adds CAPS
+# (shorter ones are mostly acronyms: "PD", "UE", "NHS"); "!!", "??" or "?!" add a marker.
+_LAUGH = re.compile(r"[aei]?(?:h+[aeiou]+)+h*|(?:ah|ha|eh|he){2,}|(?:lo)+l|x+d+|(?:asd)+|muah[ah]*")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")  # a letter 3+ times in a row: hardly any word is spelt so
+URL, LAUGH, ELONG, CAPS = "URL", "LAUGH", "x:ELONG", "x:CAPS"
 
 
 @functools.lru_cache(maxsize=300_000)
-def _token_features(token: str, language: str) -> tuple[str, str]:
-    """Per distinct token (cached): its folded form and its lemma (or stem, when the dictionary lacks it)."""
-    folded = fold(token)
-    lemma = fold(lemma_of(token, language))
+def _token_features(token: str, language: str) -> tuple[str, str, str]:
+    """Per distinct token as written (cached): its folded form, its lemma (or stem, when the dictionary lacks
+    it), and a marker of how it was written ("" for none)."""
+    lower = token.lower()
+    marker = CAPS if len(token) > 3 and token.isupper() else ""
+    if lower.count("h") != 1 and _LAUGH.fullmatch(lower):  # one "h" is a word: "ha", "hai", "ahi", "eh"
+        return LAUGH, LAUGH, marker
+    if _ELONGATED.search(lower):
+        lower = _ELONGATED.sub(r"\1", lower)
+        marker = marker or ELONG
+    folded = fold(lower)
+    lemma = fold(lemma_of(lower, language))
     if lemma == folded and len(folded) > STEM + 1:
         lemma = folded[:STEM] + "~"
-    return folded, lemma
+    return folded, lemma, marker
+
+
+def _punctuation_marker(token: str) -> str:
+    if "?" not in token:
+        return "x:!!"
+    return "x:??" if "!" not in token else "x:?!"
 
 
 def extract_features(text: str, language: str, rules: SentimentResult, is_question: bool) -> dict[str, float]:
-    """Words, word pairs, lemmas (marked when negated) and lemma pairs, plus the rule-based scores.
+    """Words, word pairs, lemmas (marked when negated) and lemma pairs, markers of how the text was written
+    (links, laughter, elongated words, capitals, "!!"/"??"), plus the rule-based scores.
 
     Lemma pairs ("nie_polecać", "tempo_attesa") generalise word pairs over inflection; a negator stands as
     "NEG" in them and sentence punctuation breaks them.
@@ -53,12 +78,20 @@ def extract_features(text: str, language: str, rules: SentimentResult, is_questi
     lemmas: set[str] = set()
     sequence: list[str] = []  # lemmas in order, "NEG" for negators, "|" at sentence punctuation
     negation_left = 0
-    for token in _TOKENS.findall(text.lower()):
-        if token in ".;:!?,":
+    marks: set[str] = set()  # how the text was written: a link, capitals, elongation, "!!" / "??"
+    if "://" in text or "www." in text:
+        marks.add("w:" + URL)  # a link is one feature, not "https", "t", "co" and a random code
+        text = _URL.sub(" ", text)
+    for token in _TOKENS.findall(text):
+        if token[-1] in _BREAKS:
             negation_left = 0
             sequence.append("|")
+            if len(token) > 1:
+                marks.add(_punctuation_marker(token))
             continue
-        folded, lemma = _token_features(token, language)
+        folded, lemma, marker = _token_features(token, language)
+        if marker:
+            marks.add(marker)
         words.append(folded)
         if folded in negators:
             negation_left = NEGATION_SCOPE
@@ -69,6 +102,7 @@ def extract_features(text: str, language: str, rules: SentimentResult, is_questi
         if negation_left:
             negation_left -= 1
     word_feats = {f"w:{w}" for w in words}
+    word_feats |= marks
     word_feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:]))
     lemmas.update(f"m:{a}_{b}" for a, b in zip(sequence, sequence[1:]) if a != "|" and b != "|")
     features: dict[str, float] = {}

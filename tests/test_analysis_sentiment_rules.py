@@ -77,3 +77,51 @@ def test_naming_a_condition_in_a_question_is_not_a_complaint():
     analysis = Analyzer().analyse_text("Does Salus Medica do flu vaccinations for children, and do I need to book?", "en")
     assert analysis.kind == "question"
     assert "vaccinations" in analysis.topics
+
+
+def _it_features(text: str) -> dict[str, float]:
+    scorer = SentimentScorer()
+    return extract_features(text, "it", scorer.score(text, fold(text), "it"), False)
+
+
+def test_model_features_take_a_link_as_one_token():
+    features = _it_features("Leggete qui https://t.co/AbC123xY e www.esempio.it/pagina")
+    assert "w:URL" in features and "w:leggete" in features
+    assert not {"w:https", "w:t", "w:co", "w:www", "w:esempio"} & features.keys()
+
+
+@pytest.mark.parametrize("laughter", ["ahahah", "AHAHAH", "hahaha", "ahah", "eheh", "lol", "xD", "asdasd"])
+def test_model_features_take_laughter_as_one_token(laughter):
+    features = _it_features(f"Ma che dice {laughter}")
+    assert "w:LAUGH" in features
+    assert f"w:{laughter.lower()}" not in features
+
+
+def test_model_features_keep_one_h_words_as_words():
+    features = _it_features("Ha ragione, eh")  # "ha" (has) and "eh" are words, not laughter
+    assert "w:ha" in features and "w:eh" in features and "w:LAUGH" not in features
+
+
+def test_model_features_reduce_elongated_words_and_mark_capitals_and_repeated_marks():
+    features = _it_features("Bellooo!!! nooo VERGOGNA, il PD?!")
+    assert {"w:bello", "w:no", "w:vergogna", "x:ELONG", "x:CAPS", "x:!!", "x:?!"} <= features.keys()
+    assert "w:bellooo" not in features and "x:??" not in features
+    plain = _it_features("Bello! no vergogna, il PD?")  # one mark, no capitals of 4+ letters (PD is an acronym)
+    assert not any(name.startswith("x:") for name in plain)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Grazie tante, governo.", "negative"),  # sarcastic thanks
+        ("Non hanno vergogna.", "negative"),  # shameless: a negated negative word that is no praise
+        ("Tanto per cambiare, un'altra stangata.", "negative"),
+        ("Sì, come no.", "negative"),
+        ("Sono d'accordo con lei.", "positive"),
+        ("Non sono d'accordo con lei.", "negative"),
+        ("Hai ragione, ben detto.", "positive"),
+    ],
+)
+def test_italian_sarcasm_and_agreement_idioms(text, expected):
+    scorer = SentimentScorer()
+    assert scorer.score(text, fold(text), "it").label == expected
