@@ -15,6 +15,12 @@ from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionR
                           iso, stored_items)
 from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate
 
+# The writer reads pages through a memory map rather than a read() call each, and lets the write-ahead log grow to
+# ~32 MB before copying it into the database (SQLite's default is ~4 MB): a page that every batch touches (the
+# index leaves, the search index) is then copied and synced once per checkpoint, not once per few batches.
+# Together they lifted bench.ingest from ~0.30 to ~0.33 of VADER's rate; read-only connections keep the defaults.
+WRITER_MMAP_BYTES = 256 * 1024 * 1024
+WAL_CHECKPOINT_PAGES = 8000
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -46,6 +52,8 @@ class Store:
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA mmap_size = {WRITER_MMAP_BYTES}")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
             conn.isolation_level = ""  # back to implicit transactions for migrate()
             migrate(self.db)
             conn.isolation_level = None

@@ -187,3 +187,14 @@ def test_row_dates_are_right_when_items_share_or_change_their_dates():
 def test_cursors_reads_every_source_at_once(store):
     store.record_success("feed-a", [], {"etag": "a"}, seen=0)
     assert store.cursors() == {"feed-a": {"etag": "a"}, "feed-b": {}}
+
+
+def test_the_writer_maps_the_file_and_checkpoints_less_often_than_sqlites_default(tmp_path):
+    from storage.store import WAL_CHECKPOINT_PAGES, WRITER_MMAP_BYTES
+
+    writer = open_store(tmp_path / "w.db")
+    assert writer.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert writer.conn.execute("PRAGMA mmap_size").fetchone()[0] == WRITER_MMAP_BYTES
+    assert writer.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES > 1000
+    reader = open_store(tmp_path / "w.db", readonly=True)
+    assert reader.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
