@@ -1,6 +1,7 @@
 """The one HTTP fetch layer every collector uses: conditional GET, caps, retries, and an SSRF guard."""
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import ipaddress
 import json
@@ -61,8 +62,17 @@ class FetchResponse:
             raise SourceError("parse", f"{self.url} did not answer valid JSON ({exc})") from None
 
 
+# Connections each pooled client keeps open for reuse (a thread polls feeds of a few hosts in turn).
+KEEPALIVE_PER_CLIENT = 4
+
+
 class Fetcher:
-    """GET with the project's rules; one shared httpx.Client, safe to call from many threads."""
+    """GET with the project's rules; safe to call from many threads.
+
+    Each request borrows an httpx.Client of its own from a small free list (one per request in flight) rather
+    than sharing one: httpcore's connection pool takes one lock and checks every pooled connection's socket for
+    each request, which made a poll of 1,000 unchanged feeds cost ~0.75 ms of CPU per 304.
+    """
 
     def __init__(
         self,
@@ -77,11 +87,30 @@ class Fetcher:
         self.backoff_seconds = backoff_seconds
         self.max_retry_after = max_retry_after
         # Waiting for a free pooled connection is queueing, not a slow server, so it gets a longer allowance.
-        timeout = httpx.Timeout(http.timeout_seconds, pool=max(60.0, http.timeout_seconds * 3))
-        limits = httpx.Limits(max_connections=max(http.concurrency * 2, 10), max_keepalive_connections=http.concurrency)
+        self._timeout = httpx.Timeout(http.timeout_seconds, pool=max(60.0, http.timeout_seconds * 3))
+        self._free: list[httpx.Client] = []  # idle clients, the most recently used last
+        self._all: list[httpx.Client] = []
+        self._lock = threading.Lock()
+
+    def _new_client(self) -> httpx.Client:
+        limits = httpx.Limits(max_connections=KEEPALIVE_PER_CLIENT, max_keepalive_connections=KEEPALIVE_PER_CLIENT)
         # Redirects are followed by hand so that every hop passes the address guard; proxy variables are
         # ignored because the guard must see the real destination.
-        self._client = httpx.Client(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False)
+        return httpx.Client(timeout=self._timeout, limits=limits, follow_redirects=False, trust_env=False)
+
+    @contextlib.contextmanager
+    def _borrowed_client(self) -> Iterator[httpx.Client]:
+        with self._lock:
+            client = self._free.pop() if self._free else None
+        if client is None:
+            client = self._new_client()
+            with self._lock:
+                self._all.append(client)
+        try:
+            yield client
+        finally:
+            with self._lock:
+                self._free.append(client)
 
     def __enter__(self) -> "Fetcher":
         return self
@@ -90,7 +119,10 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        with self._lock:
+            clients, self._all, self._free = self._all, [], []
+        for client in clients:
+            client.close()
 
     def get(
         self,
@@ -138,7 +170,7 @@ class Fetcher:
     def _get_once(self, url: str, headers: dict[str, str], limit: int) -> FetchResponse | str:
         """One request: a FetchResponse, or the next URL when the server redirects."""
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            with self._borrowed_client() as client, client.stream("GET", url, headers=headers) as response:
                 self._check_peer(response, url)
                 status = response.status_code
                 if status in REDIRECT_STATUSES and response.headers.get("location"):

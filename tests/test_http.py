@@ -76,6 +76,18 @@ def test_not_modified_answers_keep_the_connection_for_the_next_poll(loopback, fe
     assert len({request.client_port for request in loopback.requests}) == 1, "each 304 dropped its connection"
 
 
+def test_threads_borrow_their_own_clients_and_reuse_their_connections(loopback, fetcher) -> None:
+    loopback.routes["/feed"] = lambda r: Response(304, b"", {"ETag": '"v1"'}, delay=0.02)
+    threads = 4
+    with ThreadPoolExecutor(threads) as pool:
+        answers = list(pool.map(lambda _: fetcher.get(loopback.url("/feed"), etag='"v1"'), range(40)))
+    assert all(answer.not_modified for answer in answers)
+    assert 1 < len(fetcher._all) <= threads  # one client per request in flight, reused after
+    assert len({request.client_port for request in loopback.requests}) <= threads  # and so their connections
+    fetcher.close()
+    assert fetcher._all == [] and fetcher._free == []
+
+
 @pytest.mark.parametrize("encoding,compress", [
     ("gzip", gzip.compress),
     ("deflate", zlib.compress),
