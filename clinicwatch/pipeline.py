@@ -259,7 +259,7 @@ class Pipeline:
             analyse(self._parse_in_workers(result), (source, started, None))
             return None
         if self._pool is None or len(result.mentions) < MIN_BATCH_FOR_WORKERS:
-            return self._guarded(source, lambda: self._match_and_analyse_here(source, result, started))
+            return self._guarded(source, lambda: self._match_and_analyse_here(source, result, started), "analysing")
         for mention in result.mentions:
             cap_text(mention)
         analyse(self._analyse_in_workers(result.mentions), (source, started, result))
@@ -273,7 +273,7 @@ class Pipeline:
             except SourceError as exc:  # e.g. the document was not a feed
                 return self._source_error(source, exc)
             except Exception as exc:
-                return self._failed(source, exc)
+                return self._failed(source, exc, "analysing")
             return _ReadyToStore(source, started, parsed, items)
 
         def ready() -> _ReadyToStore:
@@ -282,17 +282,17 @@ class Pipeline:
                 mention.matches = matches
             items = [(m, analysis) for m, (_, analysis) in zip(result.mentions, outcomes) if analysis is not None]
             return _ReadyToStore(source, started, result, stored_items(items))
-        return self._guarded(source, ready)
+        return self._guarded(source, ready, "analysing")
 
-    def _guarded(self, source: Source, step: Callable[[], T]) -> T | SourceRun:
+    def _guarded(self, source: Source, step: Callable[[], T], stage: str) -> T | SourceRun:
         try:
             return step()
         except Exception as exc:  # analysis or storage failing on one source's items must not end the cycle
-            return self._failed(source, exc)
+            return self._failed(source, exc, stage)
 
-    def _failed(self, source: Source, exc: Exception) -> SourceRun:
-        log.error("storing %s failed:\n%s", source.name, "".join(traceback.format_exception(exc)))
-        return self._internal_error(source, f"internal error while storing: {type(exc).__name__}: {exc}")
+    def _failed(self, source: Source, exc: Exception, stage: str) -> SourceRun:
+        log.error("%s %s failed:\n%s", stage, source.name, "".join(traceback.format_exception(exc)))
+        return self._internal_error(source, f"internal error while {stage}: {type(exc).__name__}: {exc}")
 
     def _source_error(self, source: Source, exc: SourceError) -> SourceRun:
         self.store.record_failure(source.name, exc.kind, exc.message, retry_after=exc.retry_after)
@@ -326,7 +326,7 @@ class Pipeline:
         except Exception as exc:
             if len(ready) > 1:
                 return [pair for r in ready for pair in self._store_ready([r])]
-            return [(self._failed(ready[0].source, exc), ready[0].started)]
+            return [(self._failed(ready[0].source, exc, "storing"), ready[0].started)]
         return [(r.run(s.new), r.started) for r, s in zip(ready, saved)]
 
     def _parse_in_workers(self, fetched: Fetched) -> Future:

@@ -147,6 +147,7 @@ def test_an_analysis_failure_in_a_worker_fails_only_its_source(tmp_path, loopbac
     with Pipeline(config, store, analyzer=FailsOnSecondFeed(config), analysis_workers=2) as pipeline:
         runs = {r.name: r for r in pipeline.collect(config.sources)}
     assert runs["f1"].status == "error" and "broken lexicon" in runs["f1"].error
+    assert "internal error while analysing" in runs["f1"].error
     assert runs["f0"].new == runs["f2"].new == per_feed
     assert store.source("f1")["cursor"] == {}  # nothing of the failed source is stored, so it is read again
     assert store.conn.execute("SELECT count(*) FROM mentions WHERE source_name = 'f1'").fetchone()[0] == 0
