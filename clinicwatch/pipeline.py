@@ -331,26 +331,27 @@ class Pipeline:
 
     def _parse_in_workers(self, fetched: Fetched) -> Future:
         """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""
-        assert self._pool is not None
-        try:
-            return self._pool.submit(parse_match_analyse, fetched)
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): its sources failed with their cursors unmoved; the rest of
-            # this cycle is parsed here, and the next cycle forks new workers.
-            self._pool_broken = True
-            here: Future = Future()
-            try:
-                here.set_result(parse_match_analyse(fetched))
-            except Exception as exc:
-                here.set_exception(exc)
-            return here
+        return self._submit(parse_match_analyse, fetched)
 
     def _analyse_in_workers(self, mentions: list[Mention]) -> Future:
         """Match and analyse in the worker processes; the future gives (matches, analysis or None) per mention."""
-        assert self._pool is not None
         size = max(MIN_BATCH_FOR_WORKERS // 2, -(-len(mentions) // self.workers))
-        parts = [self._pool.submit(match_and_analyse, mentions[i:i + size]) for i in range(0, len(mentions), size)]
-        return _joined(parts)
+        return _joined([self._submit(match_and_analyse, mentions[i:i + size]) for i in range(0, len(mentions), size)])
+
+    def _submit(self, work: Callable[[T], object], argument: T) -> Future:
+        """`work(argument)` in a worker; here, if a worker has died (killed, out of memory): the sources it had
+        failed with their cursors unmoved, the rest of this cycle runs here, and the next cycle forks anew."""
+        assert self._pool is not None
+        try:
+            return self._pool.submit(work, argument)
+        except BrokenProcessPool:
+            self._pool_broken = True
+        here: Future = Future()
+        try:
+            here.set_result(work(argument))
+        except Exception as exc:
+            here.set_exception(exc)
+        return here
 
 
 def _joined(parts: list[Future]) -> Future:

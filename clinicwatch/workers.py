@@ -59,7 +59,8 @@ def _start_worker(parent: int) -> None:
 
 def _end_with_parent(parent: int) -> None:
     """Exit when the storing process dies (SIGKILL, out of memory): forked workers hold the task pipe's write
-    end too, so they would otherwise wait on it for ever."""
+    end too, so they would otherwise wait on it for ever. (Linux sends the signal when the thread that forked
+    ends: the pipeline forks from the thread that runs it.)"""
     if sys.platform.startswith("linux"):
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
