@@ -72,7 +72,7 @@ def run(total: int, per_feed: int, workers: int) -> dict:
             "http": {"concurrency": CONCURRENCY},
             "sources": [{"name": f"feed{n}", "kind": "feed", "url": url} for n, url in enumerate(documents)],
         })
-        store = open_store(config.database)
+        store = open_store(config.database, map_file=True)  # as the CLI opens it
         fetcher = MemoryFetcher(documents)
         children_before = _children_cpu()
         with Pipeline(config, store, analysis_workers=workers,

@@ -100,7 +100,7 @@ def poll_with_pipeline(config: Config) -> tuple[float, float, dict[str, int]]:
     from clinicwatch.pipeline import Pipeline, collect_once
     from storage.store import open_store
 
-    store = open_store(config.database)
+    store = open_store(config.database, map_file=True)  # as the CLI opens it
     pipeline = Pipeline(config, store)  # built once, outside the timing, as the `run` loop does
     first_started = time.perf_counter()
     first = collect_once(config, store, pipeline=pipeline)

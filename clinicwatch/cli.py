@@ -49,7 +49,7 @@ def _load(config_path: Optional[Path]) -> Config:
 
 def _open(config: Config) -> Store:
     try:
-        return open_store(config.database)
+        return open_store(config.database, map_file=True)
     except Exception as exc:  # sqlite3.DatabaseError, permission errors …
         fail(f"cannot open database {config.database}: {exc}")
         raise

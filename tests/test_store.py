@@ -189,12 +189,15 @@ def test_cursors_reads_every_source_at_once(store):
     assert store.cursors() == {"feed-a": {"etag": "a"}, "feed-b": {}}
 
 
-def test_the_writer_maps_the_file_and_checkpoints_less_often_than_sqlites_default(tmp_path):
+def test_the_collector_maps_the_file_and_writers_checkpoint_less_often_than_sqlites_default(tmp_path):
     from storage.store import WAL_CHECKPOINT_PAGES, WRITER_MMAP_BYTES
 
-    writer = open_store(tmp_path / "w.db")
+    writer = open_store(tmp_path / "w.db", map_file=True)
     assert writer.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert writer.conn.execute("PRAGMA mmap_size").fetchone()[0] == WRITER_MMAP_BYTES
     assert writer.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES > 1000
+    dashboard = open_store(tmp_path / "w.db")  # mapped pages would count in the dashboard's memory
+    assert dashboard.conn.execute("PRAGMA mmap_size").fetchone()[0] == 0
+    assert dashboard.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES
     reader = open_store(tmp_path / "w.db", readonly=True)
     assert reader.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
