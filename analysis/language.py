@@ -48,6 +48,10 @@ class LanguageDetector:
         candidates = tuple(dict.fromkeys([*(languages or ()), *DEFAULT_CANDIDATES]))
         self.identifier = _identifier(candidates)
         self.candidates = frozenset(candidates)
+        self.classes = list(self.identifier.nb_classes)
+        if len(set(self.classes)) != len(self.classes) or self.identifier._alias_pairs:
+            raise ValueError("the language model has aliased columns; detect() reads one column per language")
+        self.columns = {lang: index for index, lang in enumerate(self.classes) if lang in self.candidates}
 
     def detect(self, text: str, declared: str | None = None) -> str:
         hint = (declared or "").split("-")[0].split("_")[0].lower() or None
@@ -57,13 +61,15 @@ class LanguageDetector:
         letters = len(_NON_LETTERS.sub("", text[:SAMPLE_CHARS]))
         if letters < 3:
             return hint or "und"
-        ranked = self.identifier.rank(text[:SAMPLE_CHARS])
-        if hint not in self.candidates:
-            return ranked[0][0]
+        # The scores rank() would sort, without the sort and the per-language dict: only the best and the hint's
+        # are needed (the restricted model has one column per language, and argmax breaks ties as rank() does).
+        scores = self.identifier._decide(text[:SAMPLE_CHARS])
+        top = int(scores.argmax())
+        best = self.classes[top]
+        if hint not in self.columns:
+            return best
         bonus = HINT_BONUS_SHORT if letters < SHORT_TEXT else HINT_BONUS_LONG
-        best, best_prob = ranked[0]
-        hint_prob = next((prob for lang, prob in ranked if lang == hint), 0.0)
-        return hint if hint_prob + bonus >= best_prob else best
+        return hint if float(scores[self.columns[hint]]) + bonus >= float(scores[top]) else best
 
     @staticmethod
     def _confirms(text: str, hint: str) -> bool:

@@ -36,10 +36,11 @@ _POSITIVE_EMOJI = "😀😁😃😄😊🙂😍🥰😘👍👏🙏💪❤💙�
 _NEGATIVE_EMOJI = "😡😠🤬😢😭😞😒👎🤮💩😤🙄😩😫😱🙁☹😔😕😓😖😣💔😑🤦"
 _POSITIVE_EMOTICONS = re.compile(rf"(?::-?\)|:-?D\b|;-?\)|<3|[{_POSITIVE_EMOJI}])")
 _NEGATIVE_EMOTICONS = re.compile(rf"(?::-?\(|:'\(|(?<![\w:]):-?/(?![/\w])|-_-|[{_NEGATIVE_EMOJI}])")
-# Every emoticon above contains one of these, or a character from _FIRST_EMOJI up: texts without any (nearly
-# all) skip both regex scans.
-_EMOTICON_PARTS = (":)", ":-", ":D", ";)", ";-", "<3", ":(", ":'", ":/", "-_-")
+# Every emoticon above contains one of these parts, or a character from the first emoji up: texts without any
+# (nearly all) skip both regex scans. One search finds either, where a max() over the text and ten substring
+# tests took ~4 us a text.
 _FIRST_EMOJI = min(_POSITIVE_EMOJI + _NEGATIVE_EMOJI)
+_MAY_HAVE_EMOTICONS = re.compile(rf":[-)D('/]|;[-)]|<3|-_-|[{_FIRST_EMOJI}-\U0010FFFF]")
 _DICTIONARIES = DefaultDictionaryFactory()
 _LEMMA_LANGUAGES = frozenset({"pl", "it", "en"})
 
@@ -215,7 +216,7 @@ class SentimentScorer:
 
 def emoticon_counts(text: str) -> tuple[int, int]:
     """How many positive and negative emoticons or emoji the text has."""
-    if max(text, default=" ") < _FIRST_EMOJI and not any(map(text.__contains__, _EMOTICON_PARTS)):
+    if _MAY_HAVE_EMOTICONS.search(text) is None:
         return 0, 0
     return len(_POSITIVE_EMOTICONS.findall(text)), len(_NEGATIVE_EMOTICONS.findall(text))
 

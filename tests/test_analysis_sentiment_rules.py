@@ -125,3 +125,12 @@ def test_model_features_reduce_elongated_words_and_mark_capitals_and_repeated_ma
 def test_italian_sarcasm_and_agreement_idioms(text, expected):
     scorer = SentimentScorer()
     assert scorer.score(text, fold(text), "it").label == expected
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("Super lekarz :-) polecam <3", (2, 0)), ("Tragedia 😡😡", (0, 2)), ("No comment -_-", (0, 1)),
+    ("Dr. Rossi: ottima (davvero) - 10/10", (0, 0)), ("https://example.org/a:b", (0, 0)), ("", (0, 0)),
+])
+def test_emoticons_and_emoji_are_counted_and_plain_punctuation_is_not(text, counts):
+    from analysis.sentiment import emoticon_counts
+    assert emoticon_counts(text) == counts
