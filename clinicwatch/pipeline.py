@@ -342,10 +342,11 @@ class Pipeline:
         """`work(argument)` in a worker; here, if a worker has died (killed, out of memory): the sources it had
         failed with their cursors unmoved, the rest of this cycle runs here, and the next cycle forks anew."""
         assert self._pool is not None
-        try:
-            return self._pool.submit(work, argument)
-        except BrokenProcessPool:
-            self._pool_broken = True
+        if not self._pool_broken:
+            try:
+                return self._pool.submit(work, argument)
+            except BrokenProcessPool:
+                self._pool_broken = True
         here: Future = Future()
         try:
             here.set_result(work(argument))
