@@ -10,10 +10,10 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from clinicwatch.config import ConfigError  # noqa: E402
+from core.config import ConfigError  # noqa: E402
 from ui import auth  # noqa: E402
 from ui.components import Context, load_app_config, shared_store  # noqa: E402
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, t  # noqa: E402
+from core.i18n import LANGUAGE_NAMES, LANGUAGES, t  # noqa: E402
 from ui.pages import inbox, settings, sources, trends  # noqa: E402
 
 PAGES = {"inbox": inbox.render, "trends": trends.render, "sources": sources.render, "settings": settings.render}

@@ -10,7 +10,7 @@ from alerts.email import DeliveryError, build_email, send_email
 from alerts.report import Report, build_weekly_report, report_subject
 from alerts.report_pdf import PdfUnavailable, render_pdf
 from alerts.service import evaluate_and_send
-from clinicwatch.config import Config, ConfigError, find_config, load_config
+from core.config import Config, ConfigError, find_config, load_config
 from storage import open_store
 
 

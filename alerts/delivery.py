@@ -21,7 +21,7 @@ from alerts.email import DeliveryError, alert_email, send_email
 from alerts.messages import Message, digest_subject, render
 from alerts.rules import Candidate
 from alerts.webhook import post_webhook, webhook_body
-from clinicwatch.config import Config
+from core.config import Config
 from storage.alerts_repo import AlertsRepo
 
 LEASE = timedelta(minutes=10)  # longer than any send with its quick retries

@@ -8,7 +8,7 @@ from email.utils import formatdate, make_msgid
 from html import escape
 
 from alerts.messages import Message, text
-from clinicwatch.config import AlertsConfig, secret
+from core.config import AlertsConfig, secret
 
 SMTP_USERNAME_ENV = "SMTP_USERNAME"
 SMTP_PASSWORD_ENV = "SMTP_PASSWORD"

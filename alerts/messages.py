@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ui.i18n import label as vocabulary_label  # kinds, sentiments, topics: the dashboard's one catalogue
+from core.i18n import label as vocabulary_label  # kinds, sentiments, topics: the dashboard's one catalogue
 
 LANGUAGES = ("pl", "it", "en")
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from alerts.messages import text
 from alerts.report_html import render_html, render_text
-from clinicwatch.config import Config
-from clinicwatch.models import utcnow
+from core.config import Config
+from core.models import utcnow
 from storage.alerts_repo import AlertsRepo
 from storage.rows import parse_iso
 from storage.store import Store

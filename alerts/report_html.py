@@ -6,8 +6,8 @@ from html import escape
 from typing import TYPE_CHECKING, Iterable
 
 from alerts.messages import text
-from ui.i18n import label as vocabulary_label
-from clinicwatch.config import Config
+from core.i18n import label as vocabulary_label
+from core.config import Config
 
 if TYPE_CHECKING:
     from alerts.report import Report

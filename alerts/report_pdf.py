@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from alerts.messages import text
 from alerts.report_html import SENTIMENT_COLOURS, response_line
-from clinicwatch.config import Config
-from ui.i18n import label as vocabulary_label
+from core.config import Config
+from core.i18n import label as vocabulary_label
 
 if TYPE_CHECKING:
     from alerts.report import Report

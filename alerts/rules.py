@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from alerts.spikes import Spike, negative_share_spike, volume_spike
-from clinicwatch.config import AlertsConfig
+from core.config import AlertsConfig
 from storage.alerts_repo import AlertsRepo
 
 # Reasons that go out even in quiet hours: someone may be hurt, or a lawyer is involved.

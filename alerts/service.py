@@ -9,8 +9,8 @@ from typing import Callable
 
 from alerts.delivery import deliver_due, record, targets
 from alerts.rules import evaluate_rules
-from clinicwatch.config import Config
-from clinicwatch.models import as_utc, utcnow
+from core.config import Config
+from core.models import as_utc, utcnow
 from storage.alerts_repo import AlertsRepo
 from storage.store import Store
 

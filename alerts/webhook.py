@@ -8,7 +8,7 @@ import httpx
 
 from alerts.email import DeliveryError
 from alerts.messages import Message, text
-from clinicwatch.config import AlertsConfig
+from core.config import AlertsConfig
 
 WebhookFormat = Literal["slack", "teams"]
 TEAMS_HOST_MARKERS = ("office.com", "webhook.office", "logic.azure.com", "powerautomate")

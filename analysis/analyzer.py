@@ -4,14 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from analysis.labels import TOPICS
+from core.labels import TOPICS
 from analysis.language import LanguageDetector
 from analysis.lexicon import fold
 from analysis.model import DEFAULT_MODEL_DIR, LearnedModel, extract_features, load_model
 from analysis.rules import assess_urgency, detect_kind, detect_topics, find_cues, is_question
 from analysis.sentiment import SentimentResult, SentimentScorer
-from clinicwatch.config import Config
-from clinicwatch.models import Analysis, Mention
+from core.config import Config
+from core.models import Analysis, Mention
 
 MAX_CHARS = 5000  # long posts: the opening carries the complaint, and analysis stays fast
 

@@ -23,9 +23,9 @@ from sklearn.metrics import f1_score
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.analyzer import Analyzer
-from analysis.labels import SENTIMENTS
+from core.labels import SENTIMENTS
 from analysis.learn import retrain
-from clinicwatch.models import Mention
+from core.models import Mention
 from storage import labels_repo
 from storage.store import open_store
 

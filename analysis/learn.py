@@ -17,7 +17,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from analysis.analyzer import Analyzer
-from analysis.labels import TOPICS
+from core.labels import TOPICS
 from analysis.model import current_version, model_path, save_model
 from storage import labels_repo
 from storage.store import Store

@@ -34,7 +34,7 @@ assert not any(_FOLDABLE.intersection(base) for base in _FOLD_CHARS.values())
 def fold(text: str) -> str:
     """Lower case without diacritics, single spaces: what every cue and lexicon entry is matched against.
 
-    The same result as clinicwatch.models.fold_text for Latin scripts, several times faster.
+    The same result as core.models.fold_text for Latin scripts, several times faster.
     """
     lowered = text.lower()
     # A text has a handful of distinct foldable characters: replacing each is faster than translate(),

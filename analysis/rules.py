@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from analysis.labels import TOPICS, URGENCY_REASONS
+from core.labels import TOPICS, URGENCY_REASONS
 from analysis.lexicon import load_cues, load_pattern_list
 
 # Urgency: each reason adds its weight, combined as independent evidence: 1 - prod(1 - w).

@@ -8,8 +8,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from analysis.labels import TOPICS
-from clinicwatch.models import content_hash
+from core.labels import TOPICS
+from core.models import content_hash
 from storage import open_store
 from storage.rows import iso
 

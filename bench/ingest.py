@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from bench.common import eval_texts
-from clinicwatch.config import parse_config
+from core.config import parse_config
 from clinicwatch.pipeline import Pipeline
 from collectors.feeds import FeedCollector
 from collectors.http import FetchResponse

@@ -17,7 +17,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from clinicwatch.config import Config, parse_config
+from core.config import Config, parse_config
 
 BRAND = "Medicover"
 SENTENCES = [

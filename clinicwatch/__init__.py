@@ -1,5 +1,8 @@
-"""ClinicWatch: brand monitoring and social response for medical clinics."""
+"""ClinicWatch's wiring: the pipeline, its worker processes, the demo and the command line.
 
-__version__ = "0.1.0"
-PROJECT_URL = "https://github.com/clinicwatch/clinicwatch"
-USER_AGENT = f"ClinicWatch/{__version__} (+{PROJECT_URL})"
+This is the only package that joins the stages (collectors, matching, analysis, storage, alerts).
+"""
+
+from core import __version__
+
+__all__ = ["__version__"]

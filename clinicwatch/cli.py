@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from clinicwatch.config import Config, ConfigError, find_config, load_config
+from core.config import Config, ConfigError, find_config, load_config
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from storage import Store, open_store
 

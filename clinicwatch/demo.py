@@ -9,7 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
-from clinicwatch.config import Config, parse_config
+from core.config import Config, parse_config
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_CONFIG = DEMO_DIR / "demo.toml"

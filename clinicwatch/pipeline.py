@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Callable, Iterable, TypeVar
 
 from analysis import Analyzer
-from clinicwatch.config import Config, Source
-from clinicwatch.models import Mention, utcnow
+from core.config import Config, Source
+from core.models import Mention, utcnow
 from clinicwatch.workers import cap_text, fork_workers, match_and_analyse, parse_match_analyse
 from collectors.base import Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from analysis import Analyzer
-from clinicwatch.models import Analysis, Mention, TermMatch
+from core.models import Analysis, Mention, TermMatch
 from collectors.base import CollectResult, Fetched
 from matching import Matcher
 from storage.rows import StoredItem, stored_items

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Protocol
 
-from clinicwatch.models import Mention
+from core.models import Mention
 
 # Kinds of source error, shown on the Sources page.
 ERROR_KINDS = (

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from clinicwatch.config import Config, FeedSource
-from clinicwatch.models import Mention, utcnow
+from core.config import Config, FeedSource
+from core.models import Mention, utcnow
 from collectors.base import CollectResult, Fetched
 from collectors.feed_items import FeedItem, ParsedFeed
 from collectors.feed_parse import parse_feed

@@ -17,8 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-import clinicwatch
-from clinicwatch.config import HttpConfig
+import core
+from core.config import HttpConfig
 from collectors.base import SourceError
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -78,7 +78,7 @@ class Fetcher:
         self,
         http: HttpConfig,
         *,
-        user_agent: str = clinicwatch.USER_AGENT,
+        user_agent: str = core.USER_AGENT,
         backoff_seconds: float = 0.5,
         max_retry_after: float = MAX_RETRY_AFTER_SLEEP,
     ) -> None:
@@ -377,7 +377,7 @@ _shared: dict[tuple[str, str], Fetcher] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_fetcher(http: HttpConfig, user_agent: str = clinicwatch.USER_AGENT) -> Fetcher:
+def shared_fetcher(http: HttpConfig, user_agent: str = core.USER_AGENT) -> Fetcher:
     """The process-wide Fetcher for this HTTP config, so concurrent collectors share one connection pool."""
     key = (http.model_dump_json(), user_agent)
     with _shared_lock:

@@ -5,8 +5,8 @@ from typing import Any, Callable, ClassVar, ContextManager, Iterable
 
 import praw
 
-from clinicwatch.config import Config, RedditSource
-from clinicwatch.models import Mention
+from core.config import Config, RedditSource
+from core.models import Mention
 from collectors.base import CollectResult
 from collectors.reddit_client import build_reddit, find_credentials, request_timeout
 from collectors.reddit_errors import reddit_errors

@@ -9,7 +9,7 @@ import praw
 import praw.config
 import requests
 
-from clinicwatch.config import Config, RedditSource, secret
+from core.config import Config, RedditSource, secret
 from collectors.base import SourceError
 from collectors.http import check_url_allowed
 

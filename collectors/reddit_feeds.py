@@ -6,8 +6,8 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from clinicwatch.config import Config, FeedSource, RedditSource
-from clinicwatch.models import Mention
+from core.config import Config, FeedSource, RedditSource
+from core.models import Mention
 from collectors.base import CollectResult
 from collectors.feeds import FeedCollector
 from collectors.reddit_client import web_url

@@ -6,7 +6,7 @@ from typing import Any
 
 from praw.models import Comment, Submission
 
-from clinicwatch.models import Mention
+from core.models import Mention
 from collectors.reddit_client import REDDIT_WEB
 
 DELETED_AUTHOR = "[deleted]"

@@ -1,7 +1,7 @@
 """Build the collector for a configured source (imports lazily so one kind's dependencies never block another)."""
 from __future__ import annotations
 
-from clinicwatch.config import Config, Source
+from core.config import Config, Source
 from collectors.base import Collector
 
 

@@ -5,8 +5,8 @@ import random
 import sys
 import time
 
-from clinicwatch.config import BrandConfig
-from clinicwatch.models import Mention
+from core.config import BrandConfig
+from core.models import Mention
 from matching.matcher import Matcher
 
 BRAND = BrandConfig(

@@ -5,7 +5,7 @@ import unicodedata
 
 
 def fold_char(char: str) -> str:
-    """Fold one character the way clinicwatch.models.fold_text does, without collapsing white space.
+    """Fold one character the way core.models.fold_text does, without collapsing white space.
 
     White space is left to the patterns (they accept any run of it), so every character folds on
     its own and offsets can be mapped back. The final lower() catches compatibility characters

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from clinicwatch.config import BrandConfig
-from clinicwatch.models import Mention, TermMatch
+from core.config import BrandConfig
+from core.models import Mention, TermMatch
 from matching.folding import FoldedText
 from matching.patterns import TITLE_RUN, PhrasePattern, bounded, phrase_anchor, phrase_parts
 from matching.query import Leaf, Query, parse_query

@@ -1,13 +1,8 @@
-"""The optional boolean query: AND, OR, NOT, quoted phrases, parentheses, implicit AND.
+"""The optional boolean query, compiled for matching: each term of the parsed tree becomes a pattern.
 
-Grammar (operators in capitals, as in Google Alerts; `|` is OR and a leading `-` is NOT):
-    query   := or_expr
-    or_expr := and_expr (OR and_expr)*
-    and_expr:= unary ([AND] unary)*
-    unary   := NOT unary | '-' unary | primary
-    primary := '(' query ')' | "quoted phrase" | word
-Terms are folded and matched like brand terms (whole words, case forms); `word*` matches any word
-starting with word.
+The grammar and its parser live in core.query_syntax (config validation needs them); here each term
+is folded and matched like a brand term (whole words, case forms), `word*` matching any word that
+starts with word.
 """
 from __future__ import annotations
 
@@ -15,29 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Union
 
+from core.query_syntax import Expr as SyntaxExpr
+from core.query_syntax import Node as SyntaxNode
+from core.query_syntax import QuerySyntaxError, Term, parse_syntax
 from matching.patterns import bounded, phrase_anchor, phrase_pattern, phrase_words
 
-OPERATORS = {"AND", "OR", "NOT", "|"}
-MAX_DEPTH = 50
-OPENING_QUOTES = '"„“«'
-CLOSING_QUOTES = '"”“»'
-_BREAKS = set("()") | set(OPENING_QUOTES) | set(CLOSING_QUOTES)
-
-
-class QuerySyntaxError(ValueError):
-    """A query that cannot be parsed; position is the 0-based index of the offending character."""
-
-    def __init__(self, query: str, position: int, reason: str) -> None:
-        self.query = query
-        self.position = position
-        super().__init__(f"query: {reason} at character {position + 1} of {query!r}")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # word | phrase | ( | ) | AND | OR | NOT
-    text: str
-    position: int
+__all__ = ["Leaf", "Node", "Query", "QuerySyntaxError", "parse_query"]
 
 
 @dataclass(eq=False)
@@ -60,133 +38,19 @@ class Node:
 Expr = Union[Node, Leaf]
 
 
-def tokenize(query: str) -> Iterator[Token]:
-    index = 0
-    while index < len(query):
-        char = query[index]
-        if char.isspace():
-            index += 1
-        elif char in "()":
-            yield Token(char, char, index)
-            index += 1
-        elif char in OPENING_QUOTES:
-            close = _find_closing_quote(query, index)
-            yield Token("phrase", query[index + 1 : close], index)
-            index = close + 1
-        elif char in CLOSING_QUOTES:
-            raise QuerySyntaxError(query, index, "closing quote without an opening one")
-        elif char == "-" and index + 1 < len(query) and not query[index + 1].isspace():
-            yield Token("NOT", char, index)
-            index += 1
-        else:
-            end = index
-            while end < len(query) and not query[end].isspace() and query[end] not in _BREAKS:
-                end += 1
-            text = query[index:end]
-            kind = "OR" if text == "|" else text if text in OPERATORS else "word"
-            yield Token(kind, text, index)
-            index = end
+def _compile(query: str, expr: SyntaxExpr) -> Expr:
+    if isinstance(expr, SyntaxNode):
+        return Node(expr.op, [_compile(query, child) for child in expr.children])
+    return _compile_term(query, expr)
 
 
-def _find_closing_quote(query: str, start: int) -> int:
-    for index in range(start + 1, len(query)):
-        if query[index] in CLOSING_QUOTES:
-            return index
-    raise QuerySyntaxError(query, start, "quote is never closed")
-
-
-class _Parser:
-    def __init__(self, query: str) -> None:
-        self.query = query
-        self.tokens = list(tokenize(query))
-        self.index = 0
-        self.depth = 0  # nesting of NOT and parentheses, bounded so a hostile query cannot exhaust the stack
-
-    def peek(self) -> Token | None:
-        return self.tokens[self.index] if self.index < len(self.tokens) else None
-
-    def take(self) -> Token:
-        token = self.tokens[self.index]
-        self.index += 1
-        return token
-
-    def fail(self, token: Token | None, reason: str) -> QuerySyntaxError:
-        return QuerySyntaxError(self.query, token.position if token else len(self.query), reason)
-
-    def parse(self) -> Expr:
-        if not self.tokens:
-            raise QuerySyntaxError(self.query, 0, "the query is empty")
-        expr = self.or_expr()
-        token = self.peek()
-        if token is not None:
-            raise self.fail(token, "unexpected ')'" if token.kind == ")" else f"unexpected {token.text!r}")
-        return expr
-
-    def or_expr(self) -> Expr:
-        children = [self.and_expr()]
-        while (token := self.peek()) is not None and token.kind == "OR":
-            self.take()
-            children.append(self.and_expr(after=token))
-        return children[0] if len(children) == 1 else Node("OR", children)
-
-    def and_expr(self, after: Token | None = None) -> Expr:
-        children = [self.unary(after)]
-        while (token := self.peek()) is not None and token.kind not in ("OR", ")"):
-            if token.kind == "AND":
-                self.take()
-                children.append(self.unary(after=token))
-            else:
-                children.append(self.unary())  # implicit AND between adjacent terms
-        return children[0] if len(children) == 1 else Node("AND", children)
-
-    def unary(self, after: Token | None = None) -> Expr:
-        token = self.peek()
-        self.depth += 1
-        if self.depth > MAX_DEPTH and token is not None:
-            raise self.fail(token, f"more than {MAX_DEPTH} nested NOTs or parentheses")
-        try:
-            return self._unary(token, after)
-        finally:
-            self.depth -= 1
-
-    def _unary(self, token: Token | None, after: Token | None) -> Expr:
-        if token is not None and token.kind == "NOT":
-            self.take()
-            return Node("NOT", [self.unary(after=token)])
-        return self.primary(after)
-
-    def primary(self, after: Token | None) -> Expr:
-        token = self.peek()
-        if token is None or token.kind in ("AND", "OR", ")"):
-            if after is not None:
-                raise self.fail(after, f"{after.text!r} needs a term after it")
-            if token is None:
-                raise self.fail(token, "expected a term")
-            raise self.fail(token, f"{token.text!r} needs a term before it" if token.kind != ")"
-                            else "unexpected ')'")
-        self.take()
-        if token.kind == "(":
-            if (inner := self.peek()) is not None and inner.kind == ")":
-                raise self.fail(token, "empty parentheses")
-            expr = self.or_expr()
-            closing = self.peek()
-            if closing is None or closing.kind != ")":
-                raise self.fail(token, "'(' is never closed")
-            self.take()
-            return expr
-        return self.leaf(token)
-
-    def leaf(self, token: Token) -> Leaf:
-        text = token.text.strip()
-        prefix = token.kind == "word" and text.endswith("*")
-        bare = text.rstrip("*") if prefix else text
-        try:
-            pattern = phrase_pattern(bare, prefix_last=prefix)
-        except ValueError:
-            reason = "empty quotes" if not text else f"term {text!r} has no letters or digits"
-            raise self.fail(token, reason) from None
-        anchor = phrase_words(bare)[-1] if prefix else phrase_anchor(bare)
-        return Leaf(text, token.position, re.compile(bounded(pattern)), anchor)
+def _compile_term(query: str, term: Term) -> Leaf:
+    try:
+        pattern = phrase_pattern(term.bare, prefix_last=term.prefix)
+    except ValueError:
+        raise QuerySyntaxError(query, term.position, f"term {term.text!r} has no letters or digits") from None
+    anchor = phrase_words(term.bare)[-1] if term.prefix else phrase_anchor(term.bare)
+    return Leaf(term.text, term.position, re.compile(bounded(pattern)), anchor)
 
 
 class Query:
@@ -194,7 +58,7 @@ class Query:
 
     def __init__(self, query: str) -> None:
         self.source = query
-        self.root = _Parser(query).parse()
+        self.root = _compile(query, parse_syntax(query))
         self.leaves = list(_mark_negation(self.root, negated=False))
 
     def evaluate(self, *folded_fields: str) -> tuple[bool, list[Leaf]]:
@@ -241,5 +105,5 @@ def _mark_negation(expr: Expr, negated: bool) -> Iterator[Leaf]:
 
 
 def parse_query(query: str) -> Query:
-    """Parse a boolean query; raises QuerySyntaxError (a ValueError) naming the position."""
+    """Parse and compile a boolean query; raises QuerySyntaxError (a ValueError) naming the position."""
     return Query(query)

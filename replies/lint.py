@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from clinicwatch.config import Config
+from core.config import Config
 from replies.personal_data import URL, EMAIL, find_personal_data
 from replies.textfold import fold, fold_with_map, original_span
 

@@ -5,7 +5,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from clinicwatch.config import Channels, Config
+from core.config import Channels, Config
 from replies.office_hours import clock_text, describe_day, is_open, local_now, next_opening
 from replies.routing import Route
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clinicwatch.config import Channels, Config
+from core.config import Channels, Config
 
 MAX_CHANNELS = 2
 # Preferred channels per topic, best first; topics not listed use DEFAULT_ROUTE.

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from analysis.labels import TOPICS
-from clinicwatch.config import Channels, Config
-from clinicwatch.models import Analysis, Mention
+from core.labels import TOPICS
+from core.config import Channels, Config
+from core.models import Analysis, Mention
 from replies.lint import Finding, lint
 from replies.render import channel_values, closed_sentence, compose, handle_for
 from replies.routing import Route, available, channels_for, route
@@ -79,7 +79,7 @@ def suggest(
 SPECIFIC_FIRST = ("results_records", "patient_account", "prices_billing", "vaccinations", "reaching_clinic",
                   "staff_attitude", "waiting_time", "location_hours", "services_offered", "appointments",
                   "quality_of_care", "other")
-assert set(SPECIFIC_FIRST) == set(TOPICS), "SPECIFIC_FIRST must order exactly the topics in analysis.labels"
+assert set(SPECIFIC_FIRST) == set(TOPICS), "SPECIFIC_FIRST must order exactly the topics in core.labels"
 
 
 def primary_topic(topics: list[str]) -> str:

@@ -1,7 +1,7 @@
 """Reply templates as data (templates/<lang>.toml), loaded and validated so a bad edit fails with its name.
 
 Per-kind coverage (documented rule the loader enforces):
-- complaint and question: every topic in analysis.labels.TOPICS has its own variants, or is listed in the
+- complaint and question: every topic in core.labels.TOPICS has its own variants, or is listed in the
   kind's `uses_default`, which then falls back to the kind's `default` variants;
 - praise: only `default` (a short thank-you);
 - other: no reply at all.
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.labels import KINDS, TOPICS
-from clinicwatch.config import BrandConfig, Channels, Config
+from core.labels import KINDS, TOPICS
+from core.config import BrandConfig, Channels, Config
 from replies.lint import lint
 from replies.office_hours import WEEKDAYS
 from replies.render import channel_values, compose
@@ -172,7 +172,7 @@ def check_language_text(language: str, text: str, config: Config | None = None) 
 def _check_kinds() -> None:
     unknown = set(KINDS) - set(TOPIC_KINDS + DEFAULT_ONLY_KINDS + SILENT_KINDS)
     if unknown:
-        raise TemplateError(f"analysis.labels.KINDS has {sorted(unknown)}, which replies/templates_loader.py does not handle")
+        raise TemplateError(f"core.labels.KINDS has {sorted(unknown)}, which replies/templates_loader.py does not handle")
 
 
 def parse_pack(path: Path) -> LanguagePack:

@@ -8,8 +8,8 @@ import json
 from datetime import datetime
 from typing import Any, Iterable
 
-from analysis.labels import KINDS, LABEL_FIELDS, SENTIMENTS, TOPICS
-from clinicwatch.models import utcnow
+from core.labels import KINDS, LABEL_FIELDS, SENTIMENTS, TOPICS
+from core.models import utcnow
 from storage.rows import iso
 from storage.store import Store
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Iterator
 
-from analysis.labels import OPEN_STATUSES
+from core.labels import OPEN_STATUSES
 from storage.store import Store, fts_query
 
 UNASSIGNED = "__unassigned__"

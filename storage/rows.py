@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from clinicwatch.models import Analysis, Mention
+from core.models import Analysis, Mention
 
 # Column order of MentionRow and AnalysisRow: the INSERT statements below and the row builders share it.
 MENTION_COLUMNS = (

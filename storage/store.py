@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from clinicwatch.models import Analysis, Mention, utcnow
+from core.models import Analysis, Mention, utcnow
 from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionRow, SourceSave, analysis_row,
                           iso, stored_items)
 from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate

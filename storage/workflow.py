@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.labels import WORKFLOW_STATUSES
-from clinicwatch.models import utcnow
+from core.labels import WORKFLOW_STATUSES
+from core.models import utcnow
 from storage import labels_repo
 from storage.rows import iso
 from storage.store import Store
@@ -118,7 +118,7 @@ def notes(store: Store, mention_id: int) -> list[dict[str, Any]]:
 def correct_label(store: Store, mention_id: int, field: str, value: str | list[str], actor: str) -> None:
     """Store a staff correction in `labels` (for learning) and show it at once in the analysis."""
     try:
-        stored = labels_repo.encode_label(field, value)  # validates against analysis.labels
+        stored = labels_repo.encode_label(field, value)  # validates against core.labels
     except ValueError as exc:
         raise WorkflowError(str(exc)) from None
     with store.transaction():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from clinicwatch.models import Analysis, Mention, TermMatch
+from core.models import Analysis, Mention, TermMatch
 from storage.store import Store, open_store
 
 XSS_IMG = "<img src=x onerror=alert(1)>"

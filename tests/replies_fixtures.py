@@ -1,7 +1,7 @@
 """Test data for the replies tests: a clinic config with every channel filled, and real-shaped mentions."""
 from __future__ import annotations
 
-from clinicwatch.config import BrandConfig, Channels, Config, OfficeHours
+from core.config import BrandConfig, Channels, Config, OfficeHours
 
 CHANNELS = {
     "pl": Channels(

@@ -9,7 +9,7 @@ import pytest
 
 from alerts import evaluate_and_send
 from alerts.spikes import find_volume_spikes, negative_share_spike, volume_spike
-from clinicwatch.models import Analysis, Mention
+from core.models import Analysis, Mention
 from storage.alerts_repo import AlertsRepo
 from storage.store import open_store
 from tests.test_alerts_support import SmtpServer, fixed_now, make_config

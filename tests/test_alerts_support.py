@@ -10,8 +10,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from clinicwatch.config import Config, parse_config
-from clinicwatch.models import Analysis, Mention
+from core.config import Config, parse_config
+from core.models import Analysis, Mention
 from storage.rows import iso
 from storage.store import Store
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from analysis import Analyzer
-from analysis.labels import KINDS, SENTIMENTS, TOPICS, URGENCY_REASONS
-from clinicwatch.models import Mention
+from core.labels import KINDS, SENTIMENTS, TOPICS, URGENCY_REASONS
+from core.models import Mention
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from analysis import Analyzer, learn
 from analysis.learn import maybe_retrain, retrain
 from analysis.model import FORMAT, load_model
-from clinicwatch.models import Mention
+from core.models import Mention
 from storage import labels_repo
 from storage.store import open_store
 

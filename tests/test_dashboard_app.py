@@ -193,7 +193,7 @@ def test_settings_valid_change_is_written_with_backup(demo):
     app.text_area(key="set_exclusions").set_value("salus populi\nsalus per aquam")
     app.button(key="FormSubmitter:settings_form-Validate and save").click().run()
     assert not app.error
-    from clinicwatch.config import load_config
+    from core.config import load_config
 
     assert load_config(demo["config"]).brand.exclusions == ["salus populi", "salus per aquam"]
     backups = list(demo["config"].parent.glob("config.toml.*.bak"))

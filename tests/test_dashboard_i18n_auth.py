@@ -8,7 +8,7 @@ import pytest
 
 from analysis import labels
 from ui import auth
-from ui.i18n import CATALOGUE, LANGUAGES, label, t
+from core.i18n import CATALOGUE, LANGUAGES, label, t
 
 
 def _placeholders(text: str) -> set[str]:

@@ -141,7 +141,7 @@ def test_export_pseudonymises_authors_stably_and_neutralises_formulas(store, tmp
 
 
 def test_unanalysed_mentions_still_reach_the_queue(store):
-    from clinicwatch.models import Mention
+    from core.models import Mention
 
     raw = Mention("feed", "forum-zdrowie", "raw-1", "https://f.example/raw", "Salus bez analizy", title="Raw")
     store.record_success("forum-zdrowie", [(raw, None)], {}, seen=1)

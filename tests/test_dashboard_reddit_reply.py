@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clinicwatch.models import Analysis, Mention
+from core.models import Analysis, Mention
 from storage.store import open_store
 from tests.dashboard_fixtures import build_demo
 from tests.reddit_replay import RedditReplay

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clinicwatch.config import FeedSource, HttpConfig, parse_config
+from core.config import FeedSource, HttpConfig, parse_config
 from collectors.base import SourceError
 from collectors.feeds import FeedCollector
 from collectors.http import Fetcher

@@ -10,8 +10,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from clinicwatch.config import FeedSource, parse_config
-from clinicwatch.models import Mention
+from core.config import FeedSource, parse_config
+from core.models import Mention
 from collectors.base import SourceError
 from collectors.feeds import FeedCollector
 from collectors.html_text import html_to_text, plain_to_text

@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from clinicwatch.config import parse_config
+from core.config import parse_config
 from clinicwatch.pipeline import collect_once
 from collectors.http import close_shared_fetchers
 from storage.store import open_store

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from clinicwatch.config import parse_config
+from core.config import parse_config
 from clinicwatch.pipeline import collect_once
 from clinicwatch.workers import MAX_TEXT_CHARS
 from collectors.http import close_shared_fetchers

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-import clinicwatch
-from clinicwatch.config import HttpConfig
+import core
+from core.config import HttpConfig
 from collectors import http as http_module
 from collectors.base import SourceError
 from collectors.http import Fetcher, is_blocked_ip, parse_retry_after
@@ -44,8 +44,8 @@ def test_get_sends_user_agent_and_decodes_charset(loopback, fetcher) -> None:
     assert response.status == 200 and not response.not_modified
     assert response.text == "zażółć"
     assert response.headers["etag"] == '"v1"'  # names are lower-case
-    assert loopback.requests[0].headers["user-agent"] == clinicwatch.USER_AGENT
-    assert clinicwatch.PROJECT_URL in clinicwatch.USER_AGENT
+    assert loopback.requests[0].headers["user-agent"] == core.USER_AGENT
+    assert core.PROJECT_URL in core.USER_AGENT
 
 
 def test_json_body_and_broken_json(loopback, fetcher) -> None:

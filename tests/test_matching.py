@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from clinicwatch.config import BrandConfig
-from clinicwatch.models import Mention
+from core.config import BrandConfig
+from core.models import Mention
 from matching import Matcher
 
 
@@ -168,7 +168,7 @@ def test_query_words_are_highlighted_when_the_query_holds() -> None:
 
 
 def test_query_is_checked_at_config_load() -> None:
-    from clinicwatch.config import ConfigError, parse_config
+    from core.config import ConfigError, parse_config
 
     raw = {"clinic_name": "Salus", "brand": {"names": ["Salus"], "query": "(Salus OR Kraków"}}
     with pytest.raises(ConfigError, match=r"brand\.query: .*'\(' is never closed at character 1"):
@@ -220,8 +220,8 @@ def test_exclusion_with_punctuation_inside() -> None:
 
 
 def test_a_reply_in_a_thread_about_the_clinic_is_a_mention():
-    from clinicwatch.config import BrandConfig
-    from clinicwatch.models import Mention
+    from core.config import BrandConfig
+    from core.models import Mention
     from matching import Matcher
 
     matcher = Matcher(BrandConfig(names=["Salus"]))

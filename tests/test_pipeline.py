@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from clinicwatch.config import parse_config
+from core.config import parse_config
 from clinicwatch.pipeline import MIN_BATCH_FOR_WORKERS, Pipeline
 from collectors.base import CollectResult
 from collectors.http import close_shared_fetchers
@@ -85,7 +85,7 @@ def test_results_are_stored_as_they_arrive_in_a_bounded_window(tmp_path, loopbac
 
 
 def test_store_result_skips_unmatched_items(tmp_path):
-    from clinicwatch.models import Mention
+    from core.models import Mention
 
     config = parse_config({"clinic_name": "Salus", "database": str(tmp_path / "s.db"), "brand": {"names": ["Salus"]},
                            "sources": [{"kind": "feed", "name": "f", "url": "https://example.org/f"}]})
@@ -270,7 +270,7 @@ def test_workers_collect_garbage_less_often_than_the_main_process(tmp_path):
 
 _WORKER_PARENT = """
 import sys
-from clinicwatch.config import parse_config
+from core.config import parse_config
 from clinicwatch.pipeline import Pipeline
 from storage import open_store
 config = parse_config({"clinic_name": "Salus", "database": sys.argv[1], "brand": {"names": ["Salus"]}})

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from clinicwatch.models import content_hash
+from core.models import content_hash
 from collectors.reddit import RedditCollector
 from storage.store import Store
 from tests.reddit_replay import RedditReplay, listing_children, reddit_config

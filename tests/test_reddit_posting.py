@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from clinicwatch.models import Mention
+from core.models import Mention
 from collectors.base import SourceError
 from collectors.reddit_posting import post_reply
 from storage.store import Store

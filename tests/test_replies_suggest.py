@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import replies
-from analysis.labels import KINDS, TOPICS
-from clinicwatch.config import Channels
-from clinicwatch.models import Analysis, Mention
+from core.labels import KINDS, TOPICS
+from core.config import Channels
+from core.models import Analysis, Mention
 from tests.replies_fixtures import CHANNELS, SOURCES, make_config, mention_text
 
 LANGUAGES = ("pl", "it", "en")

@@ -7,7 +7,7 @@ import pytest
 import streamlit.config as st_config
 from streamlit.testing.v1 import AppTest
 
-from clinicwatch.config import load_config
+from core.config import load_config
 from replies import suggest, templates_dir_for
 from replies.templates_loader import TEMPLATES_DIR, TemplateError, check_language_text, templates_for
 from storage.store import open_store

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from clinicwatch.config import ConfigError, parse_config
+from core.config import ConfigError, parse_config
 from clinicwatch.pipeline import collect_once
 from collectors.http import close_shared_fetchers
 from storage import open_store

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinicwatch.models import Analysis, Mention, TermMatch
+from core.models import Analysis, Mention, TermMatch
 from storage import open_store
 from storage.rows import MENTION_COLUMNS, SourceSave, matches_json, mention_row, stored_items
 from storage.schema import SCHEMA_VERSION

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.labels import TOPICS
+from core.labels import TOPICS
 from bench.dataset import build
-from clinicwatch.models import Analysis
+from core.models import Analysis
 from storage import open_store, queries, workflow
 from storage.store import Store, fts_query
 

@@ -110,7 +110,7 @@ def login(path: Path, lang: str) -> User | None:
     """Show the login form until the user signs in; None means 'stop rendering'."""
     import streamlit as st
 
-    from ui.i18n import t
+    from core.i18n import t
 
     if not path.exists():
         if is_localhost():

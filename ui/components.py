@@ -9,13 +9,13 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
-from clinicwatch.config import Config, find_config, load_config
+from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
+from core.config import Config, find_config, load_config
 from storage.queries import UNASSIGNED, MentionFilter
 from storage.rows import parse_iso
 from storage.store import Store, open_store
 from ui.auth import User
-from ui.i18n import label, t
+from core.i18n import label, t
 
 KIND_COLOURS = {"complaint": "#c62828", "question": "#1565c0", "praise": "#2e7d32", "other": "#616161"}
 SENTIMENT_COLOURS = {"negative": "#c62828", "neutral": "#757575", "positive": "#2e7d32"}
@@ -120,7 +120,7 @@ def time_ago(published_at: str | None, lang: str, now: datetime | None = None) -
 # --- filters --------------------------------------------------------------------------------------
 
 def mention_filters(ctx: Context, sources: list[str], assignees: list[str]) -> MentionFilter:
-    """The Inbox filter widgets (in the sidebar); every option list comes from analysis.labels."""
+    """The Inbox filter widgets (in the sidebar); every option list comes from core.labels."""
     lang = ctx.lang
     side = st.sidebar
     side.subheader(t("filters", lang))

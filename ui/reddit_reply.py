@@ -5,12 +5,12 @@ from typing import Any
 
 import streamlit as st
 
-from clinicwatch.config import RedditSource
+from core.config import RedditSource
 from collectors.base import SourceError
 from collectors.reddit_posting import post_reply
 from storage import workflow
 from ui.components import Context
-from ui.i18n import t
+from core.i18n import t
 
 POSTING_ROLES: tuple[str, ...] = ("staff", "admin")  # managers read the Inbox; they do not answer patients
 

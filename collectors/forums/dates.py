@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from clinicwatch.models import fold_text
+from core.models import fold_text
 
 # Month names, full and abbreviated, in every grammatical form forums print; keys are folded (no diacritics).
 MONTHS: dict[str, dict[str, int]] = {

@@ -5,8 +5,8 @@ from datetime import datetime
 from typing import Any, ClassVar, Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
-from clinicwatch.config import Config, DiscourseSource
-from clinicwatch.models import Mention
+from core.config import Config, DiscourseSource
+from core.models import Mention
 from collectors.base import CollectResult, SourceError
 from collectors.forums.dates import parse_machine_date
 from collectors.forums.html_posts import fragment_text

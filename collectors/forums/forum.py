@@ -8,8 +8,8 @@ from datetime import datetime, tzinfo
 from typing import Any, Callable, ClassVar
 from urllib.parse import urldefrag
 
-from clinicwatch.config import Config, FeedSource, ForumSource
-from clinicwatch.models import Mention, utcnow
+from core.config import Config, FeedSource, ForumSource
+from core.models import Mention, utcnow
 from collectors.base import CollectResult, SourceError
 from collectors.forums.dates import DateParseError, parse_forum_date, parse_machine_date, zone
 from collectors.forums.html_posts import ForumPage, RawPost, extract_page

@@ -4,12 +4,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-import clinicwatch
+import core
 from collectors.base import SourceError
 from collectors.http import Fetcher
 
 # The token a forum's robots.txt names us by ("User-agent: ClinicWatch").
-ROBOTS_TOKEN = clinicwatch.USER_AGENT.split("/")[0]
+ROBOTS_TOKEN = core.USER_AGENT.split("/")[0]
 
 
 class RobotsPolicy:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from clinicwatch.config import Config
+from core.config import Config
 from tests.loopback import Request, Response
 
 FIXTURES = Path(__file__).resolve().parent

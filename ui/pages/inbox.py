@@ -9,7 +9,7 @@ import streamlit as st
 from storage import queries
 from ui.auth import list_users
 from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
-from ui.i18n import t
+from core.i18n import t
 from ui.pages import inbox_detail
 
 PAGE_SIZE = 20

@@ -6,10 +6,10 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from analysis.labels import KINDS, SENTIMENTS, TOPICS
+from core.labels import KINDS, SENTIMENTS, TOPICS
 from storage import queries, workflow
 from ui.components import Context, badges_html, escape_all, show_source_text, time_ago
-from ui.i18n import label, t
+from core.i18n import label, t
 from ui.reddit_reply import render_post_button
 
 ANALYSIS_KEYS = ("language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons")

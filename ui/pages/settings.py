@@ -11,11 +11,11 @@ from typing import Any
 import streamlit as st
 import tomli_w
 
-from clinicwatch.config import Config, ConfigError, parse_config
+from core.config import Config, ConfigError, parse_config
 from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
 from ui.auth import ROLES, add_user, list_users
 from ui.components import Context
-from ui.i18n import t
+from core.i18n import t
 
 TERM_FIELDS = ("names", "aliases", "doctors", "locations", "exclusions")
 TERM_LABELS = {name: name for name in TERM_FIELDS} | {"names": "brand_names"}  # catalogue keys

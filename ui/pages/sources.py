@@ -6,7 +6,7 @@ from typing import Any
 import streamlit as st
 
 from ui.components import Context
-from ui.i18n import t
+from core.i18n import t
 
 
 def render(ctx: Context) -> None:

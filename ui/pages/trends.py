@@ -9,7 +9,7 @@ import streamlit as st
 
 from storage import queries
 from ui.components import SENTIMENT_COLOURS, Context, default_range
-from ui.i18n import label, t
+from core.i18n import label, t
 
 LABEL_PREFIX = {"topic": "topic", "sentiment": "sentiment", "kind": "kind"}
 CACHE_SECONDS = 30

@@ -197,7 +197,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "full_name": ("Full name", "Imię i nazwisko", "Nome e cognome"),
     "role": ("Role", "Rola", "Ruolo"),
     "user_added": ("User {username} added.", "Dodano użytkownika {username}.", "Utente {username} aggiunto."),
-    # urgency reasons (analysis.labels.URGENCY_REASONS)
+    # urgency reasons (core.labels.URGENCY_REASONS)
     "urgency_reasons": ("Why urgent", "Dlaczego pilne", "Perché è urgente"),
     "reason_legal_threat": ("legal threat", "groźba prawna", "minaccia legale"),
     "reason_press": ("press", "prasa", "stampa"),

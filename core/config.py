@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
+from core.query_syntax import parse_syntax
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
@@ -39,9 +40,7 @@ class BrandConfig(Strict):
     @classmethod
     def _query_parses(cls, value: str) -> str:
         if value.strip():
-            from matching.query import parse_query  # imported late: matching imports this module
-
-            parse_query(value)
+            parse_syntax(value)
         return value
 
 
