@@ -8,7 +8,7 @@ import pytest
 
 from core.models import Mention
 from collectors.base import SourceError
-from collectors.reddit_posting import post_reply
+from publishing.reddit import post_reply
 from storage.store import Store
 from tests.loopback import Request, Response
 from tests.reddit_replay import RedditReplay, reddit_config

@@ -1,4 +1,4 @@
-"""The Inbox's "Post this reply to Reddit" button: lint, post through collectors.reddit_posting, mark replied."""
+"""The Inbox's "Post this reply to Reddit" button: lint, post through publishing.reddit, mark replied."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.config import RedditSource
 from collectors.base import SourceError
-from collectors.reddit_posting import post_reply
+from publishing.reddit import post_reply
 from storage import workflow
 from ui.components import Context
 from core.i18n import t
