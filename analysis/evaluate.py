@@ -5,7 +5,7 @@
 
 Each line: {"lang": "pl", "text": "...", "label": "negative|neutral|positive|mixed", "source": "..."}.
 Without --train it scores what ships (the rules). With --train (or --split-train) the training rows go through
-exactly the staff-correction path (mentions and labels in a temporary SQLite store, then retrain()) first.
+the same training as staff corrections (analysis.learn.retrain; a text repeated counts once) first.
 """
 from __future__ import annotations
 
@@ -24,12 +24,9 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.analyzer import Analyzer
 from core.labels import SENTIMENTS
-from analysis.learn import retrain
-from core.models import Mention
-from storage import labels_repo
-from storage.store import open_store
+from analysis.learn import TrainingRow, retrain
+from core.models import content_hash
 
-EVAL_SOURCE = "evaluation"
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -63,29 +60,19 @@ def split_rows(rows: list[dict[str, Any]], fraction: float, seed: int) -> tuple[
 
 
 def train_like_staff(rows: list[dict[str, Any]], workdir: Path) -> tuple[Path, dict[str, Any]]:
-    """Store the rows as mentions with sentiment labels, as staff corrections would be, then retrain()."""
-    store = open_store(workdir / "train.db")
-    try:
-        store.ensure_source(EVAL_SOURCE, "evaluation")
-        mentions = [
-            Mention(EVAL_SOURCE, EVAL_SOURCE, f"row-{i}", "", row["text"], language=row["lang"])
-            for i, row in enumerate(rows)
-        ]
-        store.record_success(EVAL_SOURCE, [(m, None) for m in mentions], {}, seen=len(mentions))
-        # Rows repeating a text are stored once (ingestion is idempotent), so only the first keeps its label.
-        by_external = dict(
-            store.conn.execute("SELECT external_id, id FROM mentions WHERE source_name = ?", (EVAL_SOURCE,))
-        )
-        labels = [
-            (by_external[f"row-{i}"], "sentiment", row["label"])
-            for i, row in enumerate(rows)
-            if row["label"] in SENTIMENTS and f"row-{i}" in by_external  # duplicates of a text are stored once
-        ]
-        labels_repo.add_labels(store, labels, actor="evaluate")
-        model_dir = workdir / "models"
-        return model_dir, retrain(store, model_dir)
-    finally:
-        store.close()
+    """Train on the rows' sentiment labels as retraining would on staff corrections.
+
+    Rows repeating a text count once, with the first row's label, as the store keeps one mention per content.
+    """
+    training: dict[str, TrainingRow] = {}
+    for index, row in enumerate(rows):
+        if row["label"] not in SENTIMENTS:
+            continue
+        identity = content_hash("", row["text"], f"row-{index}")
+        training.setdefault(identity, TrainingRow(text=row["text"], declared_language=row["lang"],
+                                                  language=None, labels={"sentiment": row["label"]}))
+    model_dir = workdir / "models"
+    return model_dir, retrain(list(training.values()), model_dir)
 
 
 def score(rows: list[dict[str, Any]], analyzer: Analyzer, use_hint: bool) -> dict[str, Any]:

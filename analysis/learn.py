@@ -7,7 +7,7 @@ import math
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, TypedDict
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,8 +19,6 @@ from sklearn.model_selection import StratifiedKFold
 from analysis.analyzer import Analyzer
 from core.labels import TOPICS
 from analysis.model import current_version, model_path, save_model
-from storage import labels_repo
-from storage.store import Store
 
 MIN_LABELS_PER_LANGUAGE = 20  # below this a head is not used for that language: the rules do better
 MIN_PER_CLASS = 3
@@ -36,11 +34,12 @@ INNER_FOLDS = 3
 OFFSET_GRID = (-0.25, 0.0, 0.25, 0.5, 0.75, 1.0)  # in log-odds; chosen per head from the clinic's labels
 
 
-def retrain(store: Store, model_dir: Path) -> dict[str, Any]:
-    """Train on every current staff label; save model-vN.joblib and point CURRENT at it; return a summary."""
+def retrain(rows: Iterable[TrainingRow], model_dir: Path, *, last_label_id: int = 0) -> dict[str, Any]:
+    """Train on labelled rows (staff's current labels, read by the caller); save model-vN.joblib and point
+    CURRENT at it; return a summary. `last_label_id` is remembered so the next retrain knows what is new."""
     model_dir = Path(model_dir)
-    last_id = labels_repo.last_label_id(store)
-    examples = _examples(store)
+    last_id = last_label_id
+    examples = _examples(rows)
     vocabulary, weights, intercepts, heads = _train_heads(examples)
     version = _next_version(model_dir)
     summary = {
@@ -72,14 +71,23 @@ def retrain(store: Store, model_dir: Path) -> dict[str, Any]:
     return summary
 
 
+class TrainingRow(TypedDict):
+    """One labelled mention: its text, languages, and the labels by field (sentiment, kind, topics)."""
+
+    text: str
+    declared_language: str | None
+    language: str | None
+    labels: dict[str, Any]
+
+
 Example = tuple[str, dict[str, float], dict[str, Any]]  # language, features, labels
 
 
-def _examples(store: Store) -> list[Example]:
+def _examples(rows: Iterable[TrainingRow]) -> list[Example]:
     """Each labelled mention as the model's features, computed exactly as at prediction time."""
     featuriser = Analyzer(model_dir=Path("/nonexistent-no-model"))  # features never depend on a model
     examples = []
-    for row in labels_repo.training_rows(store):
+    for row in rows:
         language, features = featuriser.features_for(row["text"], row["declared_language"] or row["language"])
         examples.append((language, features, row["labels"]))
     return examples
@@ -242,14 +250,6 @@ def _char_matrix(feature_dicts: list[dict[str, float]]) -> tuple[dict[str, int],
     return {str(name): i for i, name in enumerate(names)}, matrix[:, frequent].tocsr()
 
 
-def maybe_retrain(store: Store, model_dir: Path, every: int = 50) -> dict[str, Any] | None:
-    """Retrain when at least `every` labels arrived since the current model; returns its summary, or None."""
-    since = _last_trained_label(Path(model_dir))
-    if labels_repo.count_labels_since(store, since) < every:
-        return None
-    return retrain(store, model_dir)
-
-
 def _vectorise(feature_dicts: list[dict[str, float]]) -> tuple[dict[str, int], Any]:
     """One vocabulary for every head, without features seen only once (they cannot generalise)."""
     seen = Counter(name for feats in feature_dicts for name in feats)
@@ -292,7 +292,8 @@ def _next_version(model_dir: Path) -> int:
     return max([current_version(model_dir) or 0, *existing]) + 1
 
 
-def _last_trained_label(model_dir: Path) -> int:
+def last_trained_label(model_dir: Path) -> int:
+    """The id of the last staff label the current model was trained on (0 without a model)."""
     version = current_version(model_dir)
     if version is None:
         return 0

@@ -12,6 +12,8 @@ per text: on a shared machine those move less than the rates do.
 """
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import argparse
 import json
 import os
@@ -21,7 +23,6 @@ from html import escape
 from pathlib import Path
 
 from bench.common import eval_texts
-from core.config import parse_config
 from clinicwatch.pipeline import Pipeline
 from collectors.feeds import FeedCollector
 from collectors.http import FetchResponse

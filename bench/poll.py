@@ -8,6 +8,8 @@ match, analyse, store into a fresh SQLite file); --collectors-only measures Feed
 """
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import argparse
 import multiprocessing
 import tempfile
@@ -17,7 +19,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from core.config import Config, parse_config
+from core.config import Config
 
 BRAND = "Medicover"
 SENTENCES = [

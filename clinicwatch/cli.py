@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -14,8 +15,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from core.config import Config, ConfigError, find_config, load_config
+from alerts import evaluate_and_send
+from alerts.cli import alerts_check, report
+from analysis import Analyzer
+from clinicwatch.demo import demo_config, serve_demo_files
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
+from clinicwatch.training import maybe_retrain, retrain_from_store
+from collectors.registry import load_config
+from core.config import Config, ConfigError, find_config
 from storage import Store, open_store
 
 # Plain tracebacks: rich ones print local variables, which could include secrets.
@@ -96,6 +103,7 @@ def run(workers: int = WorkersOption, config: Optional[Path] = ConfigOption) -> 
         signal.signal(sig, lambda *_: stop.set())
     console.print(f"collecting from {len(cfg.sources)} sources; Ctrl-C to stop")
     while not stop.is_set():
+        store.beat(store.COLLECTOR, os.getpid())
         due = pipeline.due_sources()
         if due:
             runs = pipeline.collect(due)
@@ -113,8 +121,6 @@ def demo(
     database: Optional[Path] = typer.Option(None, help="Where to build the demo database (default from demo.toml)."),
 ) -> None:
     """Build the demo database from the bundled offline sources, through the real collectors."""
-    from clinicwatch.demo import demo_config, serve_demo_files
-
     with serve_demo_files() as base_url:
         cfg = demo_config(base_url, database=database)
         store = _open(cfg)
@@ -159,12 +165,10 @@ def erase_author(author: str, config: Optional[Path] = ConfigOption) -> None:
 @app.command()
 def retrain(config: Optional[Path] = ConfigOption) -> None:
     """Train the clinic's model on staff corrections now (a new version under data/models/)."""
-    from analysis.learn import retrain as train
-
     cfg = _load(config)
     store = _open(cfg)
     try:
-        summary = train(store, cfg.model_dir)
+        summary = retrain_from_store(store, cfg.model_dir)
     except ValueError as exc:  # e.g. no labels yet
         fail(str(exc))
     console.print(f"trained {summary['model']} on {summary['mentions']} corrected mentions; saved in {cfg.model_dir}")
@@ -172,12 +176,9 @@ def retrain(config: Optional[Path] = ConfigOption) -> None:
 
 def _retrain_if_enough_labels(pipeline: Pipeline, every: int = 50) -> None:
     """In the `run` loop: retrain after `every` new staff labels and start using the new model."""
-    from analysis import Analyzer
-    from analysis.learn import maybe_retrain
-
     try:
         summary = maybe_retrain(pipeline.store, pipeline.config.model_dir, every=every)
-    except Exception as exc:  # a failed retrain keeps the current model
+    except (ValueError, OSError) as exc:  # too few labels, a full disk: the current model stays in use
         console.print(f"[yellow]warning:[/yellow] retraining failed: {exc}")
         return
     if summary:
@@ -194,7 +195,9 @@ def add_user(
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Add or replace a dashboard user; the password is asked for and stored only as a hash."""
-    from ui.auth import add_user as store_user, users_path
+    # Imported here, not at the top: ui.auth imports streamlit, which every other command would pay for.
+    # (The users file moves to a module of its own without streamlit; see docs/ARCHITECTURE.md.)
+    from ui.auth import add_user as store_user, users_path  # noqa: PLC0415
 
     cfg = _load(config)
     password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
@@ -208,8 +211,6 @@ def add_user(
 
 def _register_commands_of_other_stages() -> None:
     """Commands whose logic lives with its stage (alerts, analysis, ui); the CLI only names them."""
-    from alerts.cli import alerts_check, report
-
     app.command("report", help="Build the weekly report (HTML, optional PDF); save it or e-mail it.")(report)
     app.command("alerts-check", help="Evaluate alert rules now and deliver what is due.")(alerts_check)
 
@@ -256,8 +257,6 @@ def _after_cycle(cfg: Config, store: Store) -> None:
 
 
 def _cycle_hooks() -> list:
-    from alerts import evaluate_and_send
-
     return [evaluate_and_send]
 
 

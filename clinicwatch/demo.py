@@ -1,6 +1,8 @@
 """The offline demo: bundled sources under data/demo/ served on 127.0.0.1 and read by the real collectors."""
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import functools
 import threading
 import tomllib
@@ -9,7 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
-from core.config import Config, parse_config
+from core.config import Config
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_CONFIG = DEMO_DIR / "demo.toml"

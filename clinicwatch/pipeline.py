@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from typing import Callable, Iterable, TypeVar
 
 from analysis import Analyzer
-from core.config import Config, Source
+from core.config import Config
+from core.config import SourceBase as Source
 from core.models import Mention, utcnow
 from clinicwatch.workers import cap_text, fork_workers, match_and_analyse, parse_match_analyse
 from collectors.base import Collector, CollectResult, Fetched, SourceError
@@ -171,6 +172,9 @@ class Pipeline:
             if wanted is not None:
                 if source.name in wanted:
                     due.append(source)
+                continue
+            if state.get("run_requested_at"):  # "Run now" from the Sources page, even for a paused source
+                due.append(source)
                 continue
             if not source.enabled or not state.get("enabled", 1):
                 continue
@@ -377,6 +381,9 @@ def _joined(parts: list[Future]) -> Future:
     return outcome
 
 
+# The `run` loop looks for "Run now" requests from the Sources page at least this often.
+RUN_REQUEST_POLL_SECONDS = 5.0
+
 def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = None, force: bool = True,
                  progress: ProgressCallback | None = None, pipeline: Pipeline | None = None) -> list[SourceRun]:
     """Collect every enabled source once (or only the named ones)."""
@@ -385,10 +392,12 @@ def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = N
 
 
 def seconds_until_next_due(config: Config, store: Store, now: datetime | None = None) -> float:
-    """How long the `run` loop may sleep before some enabled source is due again."""
+    """How long the `run` loop may sleep before some enabled source is due again (or a "Run now" waits)."""
     now = now or utcnow()
     states = {row["name"]: row for row in store.sources()}
-    waits = []
+    if any(state.get("run_requested_at") for state in states.values()):
+        return 0.0
+    waits = [RUN_REQUEST_POLL_SECONDS]
     for source in config.sources:
         state = states.get(source.name, {})
         if not source.enabled or not state.get("enabled", 1):
@@ -399,7 +408,7 @@ def seconds_until_next_due(config: Config, store: Store, now: datetime | None = 
         if backoff_until and backoff_until > due:
             due = backoff_until
         waits.append((due - now).total_seconds())
-    return max(0.0, min(waits)) if waits else 60.0
+    return max(0.0, min(waits))
 
 
 def _is_due(source: Source, state: dict, now: datetime) -> bool:

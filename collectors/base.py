@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Protocol
 
+from core.config import Config, SourceBase
 from core.models import Mention
 
 # Kinds of source error, shown on the Sources page.
@@ -81,3 +82,13 @@ class Collector(Protocol):
         pipeline can fetch in a thread and parse in a worker process.
         """
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceKind:
+    """A kind of source: the `kind` value in config, its config model and the collector built from it."""
+
+    name: str
+    config_model: type[SourceBase]
+    collector: Callable[[Any, Config], Collector]
+    description: str = ""

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from core.config import Config, FeedSource
+from pydantic import AnyHttpUrl
+
+from core.config import Config, SourceBase
 from core.models import Mention, utcnow
-from collectors.base import CollectResult, Fetched
+from collectors.base import CollectResult, Fetched, SourceKind
 from collectors.feed_items import FeedItem, ParsedFeed
 from collectors.feed_parse import parse_feed
 from collectors.google import strip_bold_markers, unwrap_google_url
@@ -19,6 +21,11 @@ from collectors.http import Fetcher, FetchResponse, shared_fetcher
 SEEN_IDS_KEPT = 500
 # WordPress comment feeds, in the languages the project serves: "Comments on: <post title>".
 COMMENT_FEED_PREFIXES = ("Comments on:", "Komentarze do:", "Commenti a:", "Commenti su:")
+
+
+class FeedSource(SourceBase):
+    kind: Literal["feed"]
+    url: AnyHttpUrl
 
 
 class FeedCollector:
@@ -155,3 +162,6 @@ def comment_thread(feed: ParsedFeed) -> tuple[str, str]:
         if title.startswith(prefix):
             return title[len(prefix):].strip(), safe_link(feed.link)
     return "", ""
+
+
+SOURCE_KIND = SourceKind("feed", FeedSource, FeedCollector)

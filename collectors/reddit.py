@@ -5,10 +5,18 @@ from typing import Any, Callable, ClassVar, ContextManager, Iterable
 
 import praw
 
-from core.config import Config, RedditSource
+from core.config import Config
+from collectors.reddit_client import RedditSource
 from core.models import Mention
-from collectors.base import CollectResult
-from collectors.reddit_client import build_reddit, find_credentials, request_timeout
+from collectors.base import CollectResult, SourceKind
+from collectors.reddit_client import (
+    build_reddit,
+    configured_subreddit,
+    find_credentials,
+    request_timeout,
+    search_queries,
+)
+from collectors.reddit_feeds import collect_public_feeds
 from collectors.reddit_errors import reddit_errors
 from collectors.reddit_items import created_utc, fullname, to_mention
 
@@ -17,19 +25,6 @@ from collectors.reddit_items import created_utc, fullname, to_mention
 SEARCH_OVERLAP_SECONDS = 15 * 60
 
 Listing = Callable[..., Iterable[Any]]
-
-
-def configured_subreddit(configured: str) -> str:
-    """Accept "warszawa", "r/warszawa" and "/r/warszawa/"."""
-    name = configured.strip().strip("/")
-    return name[2:] if name.lower().startswith("r/") else name
-
-
-def search_queries(source: RedditSource, config: Config) -> list[str]:
-    """The configured queries, else the brand names (quoted when they hold a space, so Reddit matches the phrase)."""
-    if source.search:
-        return list(source.search)
-    return [f'"{name}"' if " " in name.strip() else name.strip() for name in config.brand.names]
 
 
 class RedditCollector:
@@ -42,8 +37,6 @@ class RedditCollector:
     def collect(self, cursor: dict[str, Any]) -> CollectResult:
         credentials = find_credentials(self.source)
         if credentials is None:
-            from collectors.reddit_feeds import collect_public_feeds  # the feed collector is only needed here
-
             return collect_public_feeds(self.source, self.config, cursor)
         with build_reddit(self.source, self.config, credentials) as reddit:
             return _Run(reddit, self.source, self.config, cursor).collect()
@@ -125,3 +118,6 @@ class _Run:
 
     def _errors(self, target: str, setting: str) -> ContextManager[None]:
         return reddit_errors(target, setting=setting, timeout=request_timeout(self.config))
+
+
+SOURCE_KIND = SourceKind("reddit", RedditSource, RedditCollector)

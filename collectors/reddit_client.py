@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import configparser
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import praw
 import praw.config
 import requests
+from pydantic import AnyHttpUrl, Field
 
-from core.config import Config, RedditSource, secret
+from core.config import Config, SourceBase, secret
 from collectors.base import SourceError
 from collectors.http import check_url_allowed
 
@@ -17,6 +18,19 @@ from collectors.http import check_url_allowed
 # this long and raises beyond it, so a staff member clicking "post" never waits minutes.
 RATELIMIT_SECONDS = 10
 REDDIT_WEB = "https://www.reddit.com"
+
+
+class RedditSource(SourceBase):
+    kind: Literal["reddit"]
+    search: list[str] = Field(default=[], description="Queries; empty means the brand names.")
+    search_subreddits: list[str] = Field(default=[], description="Restrict search to these; empty = all of Reddit.")
+    stream_subreddits: list[str] = []
+    limit: int = Field(default=100, ge=1, le=1000)
+    user_agent: str = "ClinicWatch/0.1 (brand monitoring)"
+    allow_posting: bool = False
+    praw_site: str | None = Field(default=None, description="A praw.ini site to read credentials from.")
+    oauth_url: AnyHttpUrl | None = Field(default=None, description="Override of https://oauth.reddit.com.")
+    reddit_url: AnyHttpUrl | None = Field(default=None, description="Override of https://www.reddit.com.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +130,16 @@ def _ini_value(ini: praw.config.Config | None, key: str) -> str | None:
         return None
     value = getattr(ini, key, None)
     return value if isinstance(value, str) and value.strip() else None
+
+
+def configured_subreddit(configured: str) -> str:
+    """Accept "warszawa", "r/warszawa" and "/r/warszawa/"."""
+    name = configured.strip().strip("/")
+    return name[2:] if name.lower().startswith("r/") else name
+
+
+def search_queries(source: RedditSource, config: Config) -> list[str]:
+    """The configured queries, else the brand names (quoted when they hold a space, so Reddit matches the phrase)."""
+    if source.search:
+        return list(source.search)
+    return [f'"{name}"' if " " in name.strip() else name.strip() for name in config.brand.names]

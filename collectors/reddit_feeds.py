@@ -6,11 +6,13 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from core.config import Config, FeedSource, RedditSource
+from core.config import Config
+from collectors.feeds import FeedSource
+from collectors.reddit_client import RedditSource
 from core.models import Mention
 from collectors.base import CollectResult
 from collectors.feeds import FeedCollector
-from collectors.reddit_client import web_url
+from collectors.reddit_client import configured_subreddit, search_queries, web_url
 
 NO_CREDENTIALS_NOTE = (
     "no Reddit credentials: using public search RSS (set REDDIT_CLIENT_ID / REDDIT_CLIENT_SECRET for full coverage)"
@@ -25,8 +27,6 @@ FULLNAME_AT_END = re.compile(r"(?:^|/)(t[13]_[a-z0-9]+)$")
 
 def public_feeds(source: RedditSource, config: Config) -> list[tuple[str, str]]:
     """(cursor key, feed URL) for every search and subreddit of the source."""
-    from collectors.reddit import configured_subreddit, search_queries  # reddit.py imports this module lazily
-
     base = web_url(source)
     feeds = []
     subreddits = [configured_subreddit(s) for s in source.search_subreddits]

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 from core.query_syntax import parse_syntax
@@ -13,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -45,61 +48,22 @@ class BrandConfig(Strict):
 
 
 class SourceBase(Strict):
+    """What every source kind's config has; each kind's collector module declares a subclass with `kind`."""
+
+    kind: str
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     enabled: bool = True
     interval_minutes: float = Field(default=30, gt=0)
     language: str | None = Field(default=None, description="Declared language of the source, a hint.")
 
 
-class FeedSource(SourceBase):
-    kind: Literal["feed"]
-    url: AnyHttpUrl
+class GenericSource(SourceBase):
+    """A source read without its kind's model (by code that needs only the common keys)."""
+
+    model_config = ConfigDict(extra="allow")
 
 
-class RedditSource(SourceBase):
-    kind: Literal["reddit"]
-    search: list[str] = Field(default=[], description="Queries; empty means the brand names.")
-    search_subreddits: list[str] = Field(default=[], description="Restrict search to these; empty = all of Reddit.")
-    stream_subreddits: list[str] = []
-    limit: int = Field(default=100, ge=1, le=1000)
-    user_agent: str = "ClinicWatch/0.1 (brand monitoring)"
-    allow_posting: bool = False
-    praw_site: str | None = Field(default=None, description="A praw.ini site to read credentials from.")
-    oauth_url: AnyHttpUrl | None = Field(default=None, description="Override of https://oauth.reddit.com.")
-    reddit_url: AnyHttpUrl | None = Field(default=None, description="Override of https://www.reddit.com.")
-
-
-class DiscourseSource(SourceBase):
-    kind: Literal["discourse"]
-    base_url: AnyHttpUrl
-    search: list[str] = []
-    categories: list[str] = []
-    max_pages: int = Field(default=5, ge=1, le=100)
-    timezone: str = "UTC"
-
-
-class ForumSource(SourceBase):
-    """A forum read through its feed (phpBB feed.php, XenForo RSS) or through CSS selectors."""
-
-    kind: Literal["forum"]
-    url: AnyHttpUrl
-    engine: Literal["feed", "html"] = "html"
-    timezone: str = "UTC"
-    date_language: str | None = None
-    max_pages: int = Field(default=5, ge=1, le=100)
-    delay_seconds: float = Field(default=1.0, ge=0)
-    preset: Literal["phpbb", "xenforo", "vbulletin"] | None = Field(
-        default=None, description="Default selectors of a stock forum theme; `selectors` override them."
-    )
-    selectors: dict[str, str] = Field(
-        default={},
-        description="post, author, date, text, permalink, next_page, thread_title (CSS selectors).",
-    )
-
-
-Source = Annotated[
-    Union[FeedSource, RedditSource, DiscourseSource, ForumSource], Field(discriminator="kind")
-]
+SourceModels = Mapping[str, type[SourceBase]]
 
 
 class Channels(Strict):
@@ -180,7 +144,7 @@ class Config(Strict):
     database: Path = Path("data/clinicwatch.db")
     retention_days: int = Field(default=730, ge=1)
     brand: BrandConfig
-    sources: list[Source] = []
+    sources: list[SourceBase] = []
     channels: dict[Literal["pl", "it", "en"], Channels] = {}
     office_hours: OfficeHours = OfficeHours()
     alerts: AlertsConfig = AlertsConfig()
@@ -200,7 +164,7 @@ class Config(Strict):
         """Where the clinic's own learned models live: beside the database, under data/."""
         return self.database.parent / "models"
 
-    def source(self, name: str) -> Source:
+    def source(self, name: str) -> SourceBase:
         for candidate in self.sources:
             if candidate.name == name:
                 return candidate
@@ -209,8 +173,12 @@ class Config(Strict):
     path: Path | None = Field(default=None, exclude=True)
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a TOML config; relative paths in it are resolved against its folder."""
+def load_config(path: str | Path, source_models: SourceModels | None = None) -> Config:
+    """Read and validate a TOML config; relative paths in it are resolved against its folder.
+
+    `source_models` maps each source kind to its config model (collectors.registry.SOURCE_MODELS); without it,
+    sources are validated for their common keys only.
+    """
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -218,19 +186,34 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_config(raw, path)
+    return parse_config(raw, path, source_models)
 
 
-def parse_config(raw: dict[str, Any], path: Path | str = "<config>") -> Config:
+def parse_config(raw: dict[str, Any], path: Path | str = "<config>",
+                 source_models: SourceModels | None = None) -> Config:
     path = Path(path)
     if "path" in raw:
         raise ConfigError(f"{path}: path: unknown key")
     try:
-        config = Config.model_validate(raw)
+        config = config_model(source_models).model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{path}: " + "; ".join(describe_error(e) for e in exc.errors())) from None
     config.path = path  # a relative `database` stays relative to the working directory, like data/
     return config
+
+
+@lru_cache(maxsize=8)
+def _config_model(kinds: tuple[tuple[str, type[SourceBase]], ...]) -> type[Config]:
+    if not kinds:
+        return create_model("Config", __base__=Config, sources=(list[GenericSource], []))
+    models = tuple(model for _, model in kinds)
+    union = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]
+    return create_model("Config", __base__=Config, sources=(list[union], []))  # type: ignore[valid-type]
+
+
+def config_model(source_models: SourceModels | None) -> type[Config]:
+    """The Config model whose `sources` are validated by each kind's own model (a discriminated union)."""
+    return _config_model(tuple(sorted((source_models or {}).items())))
 
 
 def describe_error(error: dict[str, Any]) -> str:
@@ -251,11 +234,11 @@ def describe_error(error: dict[str, Any]) -> str:
 
 def format_location(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
-    for item in loc:
+    for index, item in enumerate(loc):
         if isinstance(item, int):
             parts.append(f"[{item}]")
-        elif item in ("feed", "reddit", "discourse", "forum") and parts and parts[-1].endswith("]"):
-            continue  # the discriminator tag pydantic inserts is noise for a user
+        elif index == 2 and loc[0] == "sources" and item not in SourceBase.model_fields:
+            continue  # the kind tag pydantic inserts after sources[n] is noise for a user
         else:
             parts.append(("." if parts else "") + str(item))
     return "".join(parts)

@@ -144,8 +144,21 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "items": ("Items (last run / total)", "Elementy (ostatnio / razem)", "Elementi (ultimo / totale)"),
     "enabled": ("Enabled", "Włączone", "Attiva"),
     "run_now": ("Run now", "Uruchom teraz", "Esegui ora"),
-    "run_result": ("Collected: {result}", "Pobrano: {result}", "Raccolto: {result}"),
-    "run_unavailable": ("Collection is not available: {error}", "Pobieranie niedostępne: {error}", "Raccolta non disponibile: {error}"),
+    "run_queued": (
+        "Run requested at {when}; the collector runs it within a few seconds and the result shows here.",
+        "Uruchomienie zlecone o {when}; kolektor wykona je w ciągu kilku sekund, a wynik pojawi się tutaj.",
+        "Esecuzione richiesta alle {when}; il collettore la esegue entro pochi secondi e il risultato appare qui.",
+    ),
+    "collector_idle": (
+        "No collector is running (last seen: {when}). Start one with `python -m clinicwatch run` to carry out the request.",
+        "Kolektor nie działa (ostatnio: {when}). Uruchom go poleceniem `python -m clinicwatch run`, aby wykonać zlecenie.",
+        "Nessun collettore è attivo (ultima volta: {when}). Avvialo con `python -m clinicwatch run` per eseguire la richiesta.",
+    ),
+    "last_run_ok": (
+        "Last run {when}: {seen} items read, {new} new.",
+        "Ostatnie uruchomienie {when}: odczytano {seen}, nowych {new}.",
+        "Ultima esecuzione {when}: {seen} elementi letti, {new} nuovi.",
+    ),
     "never": ("never", "nigdy", "mai"),
     "not_in_store": ("Not run yet.", "Jeszcze nie uruchomione.", "Non ancora eseguita."),
     # settings

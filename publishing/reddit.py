@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.config import Config, RedditSource
+from core.config import Config
+from collectors.reddit_client import RedditSource
 from collectors.base import SourceError
 from collectors.reddit_client import build_reddit, find_credentials, request_timeout
 from collectors.reddit_errors import reddit_errors

@@ -256,6 +256,13 @@ MIGRATIONS: list[str] = [
     DROP TRIGGER IF EXISTS trend_mention_ai;
     DROP TRIGGER IF EXISTS trend_analysis_ai;
     """,
+    # 5: "Run now" on the Sources page asks the collector process for a run instead of collecting inside a
+    # dashboard request; the request waits on the source's row until a run (success or failure) clears it.
+    """
+    ALTER TABLE sources ADD COLUMN run_requested_at TEXT;
+    ALTER TABLE sources ADD COLUMN run_requested_by TEXT;
+    CREATE TABLE heartbeats (process TEXT PRIMARY KEY, seen_at TEXT NOT NULL, pid INTEGER);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -103,8 +103,41 @@ class Store:
         rows = self.conn.execute("SELECT name, cursor FROM sources").fetchall()
         return {name: json.loads(cursor or "{}") for name, cursor in rows}
 
-    def set_source_enabled(self, name: str, enabled: bool) -> None:
-        self.conn.execute("UPDATE sources SET enabled = ? WHERE name = ?", (int(enabled), name))
+    def set_source_enabled(self, name: str, kind: str, enabled: bool) -> None:
+        """The Sources page toggle; registers a configured source the store has not seen yet."""
+        with self.transaction():
+            self.ensure_source(name, kind)
+            self.conn.execute("UPDATE sources SET enabled = ? WHERE name = ?", (int(enabled), name))
+
+    def request_run(self, name: str, kind: str, actor: str, *, at: datetime | None = None) -> None:
+        """Ask the collector process to run a source at its next look (the Sources page's "Run now")."""
+        with self.transaction():
+            self.ensure_source(name, kind)
+            self.conn.execute(
+                "UPDATE sources SET run_requested_at = coalesce(run_requested_at, ?), run_requested_by = ? "
+                "WHERE name = ?", (iso(at or utcnow()), actor, name),
+            )
+
+    # The collector's `run` loop beats under this name; the Sources page reads it to tell whether a "Run now"
+    # request will be picked up.
+    COLLECTOR = "collector"
+
+    def beat(self, process: str, pid: int, *, at: datetime | None = None) -> None:
+        """A long-running process (the collector's `run` loop) says it is alive."""
+        self.conn.execute(
+            "INSERT INTO heartbeats (process, seen_at, pid) VALUES (?, ?, ?) "
+            "ON CONFLICT(process) DO UPDATE SET seen_at = excluded.seen_at, pid = excluded.pid",
+            (process, iso(at or utcnow()), pid),
+        )
+
+    def last_beat(self, process: str) -> datetime | None:
+        row = self.conn.execute("SELECT seen_at FROM heartbeats WHERE process = ?", (process,)).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def run_requests(self) -> dict[str, str]:
+        """Sources whose run was asked for and not yet done: name -> when it was asked."""
+        rows = self.conn.execute("SELECT name, run_requested_at FROM sources WHERE run_requested_at IS NOT NULL")
+        return dict(rows.fetchall())
 
     def record_success(
         self,
@@ -135,7 +168,8 @@ class Store:
                 self.conn.execute(
                     """UPDATE sources SET cursor = ?, last_attempt = ?, last_success = ?, last_error_kind = NULL,
                        last_error = NULL, consecutive_failures = 0, next_attempt_after = NULL, items_seen = ?,
-                       items_new = ?, items_total = items_total + ?, note = ? WHERE name = ?""",
+                       items_new = ?, items_total = items_total + ?, note = ?, run_requested_at = NULL
+                       WHERE name = ?""",
                     (json.dumps(save.cursor), at_iso, at_iso, save.seen, len(new_ids), len(new_ids), save.note,
                      save.name),
                 )
@@ -176,7 +210,7 @@ class Store:
             delay = max(delay, retry_after)
         self.conn.execute(
             """UPDATE sources SET last_attempt = ?, last_error_kind = ?, last_error = ?,
-               consecutive_failures = ?, next_attempt_after = ? WHERE name = ?""",
+               consecutive_failures = ?, next_attempt_after = ?, run_requested_at = NULL WHERE name = ?""",
             (iso(now), kind, message[:2000], failures, iso(now + timedelta(seconds=delay)), name),
         )
 

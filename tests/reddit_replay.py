@@ -141,7 +141,7 @@ class RedditReplay:
 
 def reddit_config(base_url: str, *, timeout: float = 5, **source: Any):
     """A validated Config with one Reddit source "reddit-test" pointed at the replay server."""
-    from core.config import parse_config
+    from collectors.registry import parse_config
 
     reddit = {"kind": "reddit", "name": "reddit-test", "oauth_url": base_url, "reddit_url": base_url, **source}
     return parse_config({

@@ -1,6 +1,8 @@
 """Support for the alerts tests (no tests here): a real SMTP server on 127.0.0.1, configs, data through Store."""
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import email
 import socket
 from datetime import datetime, timedelta, timezone
@@ -10,7 +12,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from core.config import Config, parse_config
+from core.config import Config
 from core.models import Analysis, Mention
 from storage.rows import iso
 from storage.store import Store

@@ -140,7 +140,7 @@ def test_add_user_stores_only_a_hash(tmp_path):
 
 
 def test_retrain_learns_from_staff_labels_and_the_pipeline_uses_the_model(tmp_path):
-    from core.config import load_config
+    from collectors.registry import load_config
     from storage import open_store
     from storage.labels_repo import add_labels
 

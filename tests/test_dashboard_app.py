@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import streamlit.config as st_config
 from streamlit.testing.v1 import AppTest
 
+from clinicwatch.pipeline import Pipeline
+from collectors.registry import load_config
+from core.models import utcnow
 from storage.store import open_store
 from tests.dashboard_fixtures import build_demo, mention_id_by_title
+from tests.loopback import Response
 from ui.auth import add_user
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -156,20 +161,53 @@ def test_trends_metrics_follow_the_chosen_period(demo):
     assert app.info and "No mentions" in app.info[0].value
 
 
-def test_sources_toggle_and_run_now(demo, loopback):
-    from tests.loopback import Response
+NEW_SOURCE = """
+[[sources]]
+name = "new-blog"
+kind = "feed"
+url = "https://blog.example/feed.xml"
+language = "pl"
+"""
 
+
+def test_sources_toggle_works_for_a_source_the_store_has_not_seen(demo):
+    demo["config"].write_text(demo["config"].read_text() + NEW_SOURCE)
+    assert demo["store"].source("new-blog") is None
+    app = run_app("sources")
+    app.toggle(key="enabled_new-blog").set_value(False).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert demo["store"].source("new-blog")["enabled"] == 0
+    app.toggle(key="enabled_new-blog").set_value(True).run()
+    assert demo["store"].source("new-blog")["enabled"] == 1
+
+
+def test_run_now_queues_a_run_that_the_collector_carries_out(demo, loopback):
     loopback.routes["/feed.xml"] = lambda request: Response(503, b"down")
     text = demo["config"].read_text().replace("https://forum.example/feed.xml", loopback.url("/feed.xml"))
     demo["config"].write_text(text + "\n[http]\nallow_private_addresses = true\nretries = 0\n")
     app = run_app("sources")
-    app.toggle(key="enabled_clinic-reviews").set_value(False).run()
-    assert demo["store"].source("clinic-reviews")["enabled"] == 0
     app.button(key="run_forum-zdrowie").click().run()
     assert not app.exception, [e.value for e in app.exception]
+    # The page collected nothing itself: the request waits for the collector, and the page says none is running.
+    assert loopback.requests == []
+    assert demo["store"].run_requests().keys() == {"forum-zdrowie"}
+    assert any("within a few seconds" in info.value for info in app.info)
+    assert any("No collector is running" in warning.value for warning in app.warning)
+
+    # The collector's loop: it is alive, and its next look finds the request among the due sources.
+    config = load_config(demo["config"])
+    demo["store"].beat(demo["store"].COLLECTOR, pid=1)
+    with Pipeline(config, demo["store"]) as pipeline:
+        due = [source.name for source in pipeline.due_sources(now=utcnow() - timedelta(days=1))]
+        assert due == ["forum-zdrowie"]  # only the requested one: the others ran recently
+        pipeline.collect([config.source("forum-zdrowie")])
+    assert len(loopback.requests) == 1
+    assert demo["store"].run_requests() == {}
+    app.run()
     health = demo["store"].source("forum-zdrowie")
-    assert health["last_attempt"] is not None and health["consecutive_failures"] >= 1
-    assert any("forum-zdrowie" in t.value for t in app.text)
+    assert health["consecutive_failures"] >= 1
+    assert any("[http]" in code.value and "503" in code.value for code in app.code)
+    assert not any("within a few seconds" in info.value for info in app.info)
 
 
 def test_settings_invalid_value_shows_error_and_changes_nothing(demo):
@@ -193,8 +231,6 @@ def test_settings_valid_change_is_written_with_backup(demo):
     app.text_area(key="set_exclusions").set_value("salus populi\nsalus per aquam")
     app.button(key="FormSubmitter:settings_form-Validate and save").click().run()
     assert not app.error
-    from core.config import load_config
-
     assert load_config(demo["config"]).brand.exclusions == ["salus populi", "salus per aquam"]
     backups = list(demo["config"].parent.glob("config.toml.*.bak"))
     assert len(backups) == 1 and backups[0].read_bytes() == before

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from analysis import labels
+from core import labels
 from ui import auth
 from core.i18n import CATALOGUE, LANGUAGES, label, t
 

@@ -1,6 +1,8 @@
 """FeedCollector over real HTTP on 127.0.0.1: polling, the cursor, every failure as a SourceError."""
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import gzip
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
@@ -8,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from core.config import FeedSource, HttpConfig, parse_config
+from collectors.feeds import FeedSource
+from core.config import HttpConfig
 from collectors.base import SourceError
 from collectors.feeds import FeedCollector
 from collectors.http import Fetcher

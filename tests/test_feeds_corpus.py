@@ -1,6 +1,8 @@
 """Every real and corpus feed in ../shared goes through FeedCollector over real HTTP on 127.0.0.1."""
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import ast
 import io
 import re
@@ -10,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from core.config import FeedSource, parse_config
+from collectors.feeds import FeedSource
 from core.models import Mention
 from collectors.base import SourceError
 from collectors.feeds import FeedCollector

@@ -1,11 +1,12 @@
 """Feeds through the real pipeline and SQLite store: broken sources are recorded, the others complete."""
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import gzip
 
 import pytest
 
-from core.config import parse_config
 from clinicwatch.pipeline import collect_once
 from collectors.http import close_shared_fetchers
 from storage.store import open_store

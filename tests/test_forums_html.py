@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from core.config import ForumSource
+from collectors.forums.forum import ForumSource
 from collectors.base import SourceError
 from collectors.forums.forum import ForumCollector
 from collectors.http import Fetcher

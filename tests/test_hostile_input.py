@@ -1,13 +1,14 @@
 """Hostile input through the real collector, pipeline and store: refused or capped, never crashing or bloating."""
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from core.config import parse_config
 from clinicwatch.pipeline import collect_once
 from clinicwatch.workers import MAX_TEXT_CHARS
 from collectors.http import close_shared_fetchers

@@ -1,6 +1,8 @@
 """The pipeline: analysis in worker processes gives the same result as in-process; one bad source is contained."""
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import signal
 import subprocess
 import sys
@@ -8,7 +10,6 @@ import time
 
 import pytest
 
-from core.config import parse_config
 from clinicwatch.pipeline import MIN_BATCH_FOR_WORKERS, Pipeline
 from collectors.base import CollectResult
 from collectors.http import close_shared_fetchers
@@ -270,7 +271,7 @@ def test_workers_collect_garbage_less_often_than_the_main_process(tmp_path):
 
 _WORKER_PARENT = """
 import sys
-from core.config import parse_config
+from collectors.registry import parse_config
 from clinicwatch.pipeline import Pipeline
 from storage import open_store
 config = parse_config({"clinic_name": "Salus", "database": sys.argv[1], "brand": {"names": ["Salus"]}})

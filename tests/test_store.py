@@ -149,7 +149,7 @@ def test_short_common_texts_from_different_posts_are_all_kept(store):
 
 
 def test_a_source_disabled_by_staff_stays_disabled(store):
-    store.set_source_enabled("feed-a", False)
+    store.set_source_enabled("feed-a", "feed", False)
     store.ensure_source("feed-a", "feed")  # every pipeline start registers configured sources again
     assert store.source("feed-a")["enabled"] == 0
 

@@ -1,6 +1,8 @@
 """Shared pieces of the pages: the app context, safe text rendering, badges, filters."""
 from __future__ import annotations
 
+from collectors.registry import load_config
+
 import html
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -10,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
-from core.config import Config, find_config, load_config
+from core.config import Config, find_config
 from storage.queries import UNASSIGNED, MentionFilter
 from storage.rows import parse_iso
 from storage.store import Store, open_store

@@ -5,7 +5,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.config import RedditSource
+from collectors.reddit_client import RedditSource
 from collectors.base import SourceError
 from publishing.reddit import post_reply
 from storage import workflow

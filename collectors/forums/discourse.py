@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar, Iterable, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
-from core.config import Config, DiscourseSource
+from pydantic import AnyHttpUrl, Field
+
+from core.config import Config, SourceBase
 from core.models import Mention
-from collectors.base import CollectResult, SourceError
+from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import parse_machine_date
 from collectors.forums.html_posts import fragment_text
 from collectors.html_text import html_to_text
@@ -16,6 +18,15 @@ from collectors.http import Fetcher, shared_fetcher
 # /t/<id>/posts.json accepts this many post ids per request (Discourse's own chunk size).
 POSTS_PER_REQUEST = 20
 JSON_HEADERS = {"Accept": "application/json"}
+
+
+class DiscourseSource(SourceBase):
+    kind: Literal["discourse"]
+    base_url: AnyHttpUrl
+    search: list[str] = []
+    categories: list[str] = []
+    max_pages: int = Field(default=5, ge=1, le=100)
+    timezone: str = "UTC"
 
 
 class DiscourseCollector:
@@ -188,3 +199,6 @@ def _advance(state: dict[str, Any], mentions: list[Mention]) -> dict[str, Any]:
     previous = parse_machine_date(state.get("last_created_at") or "")
     latest = max([*dates, *([previous] if previous else [])], default=None)
     return {"last_id": last_id, "last_created_at": latest.isoformat() if latest else None}
+
+
+SOURCE_KIND = SourceKind("discourse", DiscourseSource, DiscourseCollector)

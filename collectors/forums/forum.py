@@ -5,12 +5,15 @@ import re
 import time
 from dataclasses import replace
 from datetime import datetime, tzinfo
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Literal
 from urllib.parse import urldefrag
 
-from core.config import Config, FeedSource, ForumSource
+from pydantic import AnyHttpUrl, Field
+
+from core.config import Config, SourceBase
+from collectors.feeds import FeedCollector, FeedSource
 from core.models import Mention, utcnow
-from collectors.base import CollectResult, SourceError
+from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import DateParseError, parse_forum_date, parse_machine_date, zone
 from collectors.forums.html_posts import ForumPage, RawPost, extract_page
 from collectors.forums.presets import resolve_selectors
@@ -22,6 +25,25 @@ SEEN_IDS_KEPT = 2000
 # phpBB feed titles read "Forum name • Re: Topic"; the thread is the part after the last bullet.
 _FEED_TITLE_PREFIX = re.compile(r"^.*\u2022\s*")
 _REPLY_PREFIX = re.compile(r"^(re|odp|r)\s*:\s*", re.IGNORECASE)
+
+
+class ForumSource(SourceBase):
+    """A forum read through its feed (phpBB feed.php, XenForo RSS) or through CSS selectors."""
+
+    kind: Literal["forum"]
+    url: AnyHttpUrl
+    engine: Literal["feed", "html"] = "html"
+    timezone: str = "UTC"
+    date_language: str | None = None
+    max_pages: int = Field(default=5, ge=1, le=100)
+    delay_seconds: float = Field(default=1.0, ge=0)
+    preset: Literal["phpbb", "xenforo", "vbulletin"] | None = Field(
+        default=None, description="Default selectors of a stock forum theme; `selectors` override them."
+    )
+    selectors: dict[str, str] = Field(
+        default={},
+        description="post, author, date, text, permalink, next_page, thread_title (CSS selectors).",
+    )
 
 
 class ForumCollector:
@@ -52,8 +74,6 @@ class ForumCollector:
     # --- feed engine ----------------------------------------------------------------------------------
 
     def _collect_feed(self, cursor: dict[str, Any]) -> CollectResult:
-        from collectors.feeds import FeedCollector
-
         feed_source = FeedSource(
             kind="feed", name=self.source.name, url=self.source.url, language=self.source.language,
             interval_minutes=self.source.interval_minutes,
@@ -161,3 +181,6 @@ def source_zone(source_name: str, name: str) -> tzinfo:
         return zone(name)
     except ValueError as exc:
         raise SourceError("config", f"source {source_name!r}: {exc}") from None
+
+
+SOURCE_KIND = SourceKind("forum", ForumSource, ForumCollector)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from collectors.registry import parse_config
 from core.config import Config
 from tests.loopback import Request, Response
 
@@ -35,7 +36,7 @@ def text(body: str, status: int = 200, content_type: str = "text/plain; charset=
 
 def make_config(tmp_path: Path, sources: list[dict[str, Any]], **http: Any) -> Config:
     """A config for tests: loopback allowed, a short timeout, no retries unless asked."""
-    return Config.model_validate({
+    return parse_config({
         "clinic_name": "Salus Medica",
         "database": str(tmp_path / "clinicwatch.db"),
         "brand": {"names": ["Salus Medica", "Salus"]},

@@ -1,6 +1,8 @@
 """Settings (admin): brand terms, exclusions, channels, templates and users, validated before writing."""
 from __future__ import annotations
 
+from collectors.registry import parse_config
+
 import copy
 import shutil
 import tomllib
@@ -11,7 +13,7 @@ from typing import Any
 import streamlit as st
 import tomli_w
 
-from core.config import Config, ConfigError, parse_config
+from core.config import Config, ConfigError
 from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
 from ui.auth import ROLES, add_user, list_users
 from ui.components import Context

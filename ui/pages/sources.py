@@ -1,22 +1,32 @@
-"""Sources (admin): the health of every configured source, run now, enable or disable."""
+"""Sources (admin): the health of every configured source, enable or disable, and "Run now".
+
+"Run now" does not collect inside the page: it leaves a request on the source's row that the collector
+process (`python -m clinicwatch run`) picks up within seconds, and the page reports the outcome in words.
+"""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import streamlit as st
 
-from ui.components import Context
+from core.config import SourceBase
 from core.i18n import t
+from core.models import utcnow
+from storage.rows import parse_iso
+from ui.components import Context
+
+# A collector that has not looked in for this long is taken as not running.
+COLLECTOR_SILENT_AFTER = timedelta(seconds=60)
 
 
 def render(ctx: Context) -> None:
-    show_last_run()
     stored = {row["name"]: row for row in ctx.store.sources()}
     for source in ctx.config.sources:
         _source(ctx, source, stored.get(source.name))
 
 
-def _source(ctx: Context, source: Any, health: dict[str, Any] | None) -> None:
+def _source(ctx: Context, source: SourceBase, health: dict[str, Any] | None) -> None:
     lang = ctx.lang
     with st.container(border=True, key=f"source_{source.name}"):
         head, toggle_col, run_col = st.columns([3, 1, 1])
@@ -24,49 +34,40 @@ def _source(ctx: Context, source: Any, health: dict[str, Any] | None) -> None:
         enabled = bool(health["enabled"]) if health else source.enabled
         chosen = toggle_col.toggle(t("enabled", lang), value=enabled, key=f"enabled_{source.name}")
         if chosen != enabled:
-            if health is None:
-                ctx.store.ensure_source(source.name, source.kind, chosen)
-            else:
-                ctx.store.set_source_enabled(source.name, chosen)
+            ctx.store.set_source_enabled(source.name, source.kind, chosen)
             ctx.store.add_event(None, ctx.user.username, "source_enabled", {"source": source.name, "enabled": chosen})
         if run_col.button(t("run_now", lang), key=f"run_{source.name}"):
-            _run_now(ctx, source.name)
-        if health is None:
-            st.caption(t("not_in_store", lang))
-            return
-        lines = [
-            f"{t('last_success', lang)}: {_when(health['last_success']) or t('never', lang)}",
-            f"{t('failures', lang)}: {health['consecutive_failures']}",
-            f"{t('items', lang)}: {health['items_new']} / {health['items_total']}",
-        ]
-        st.text("\n".join(lines))
-        if health.get("last_error"):
-            # Error text can quote a remote server: plain text only.
-            st.code(f"{t('last_error', lang)}: [{health['last_error_kind']}] {health['last_error']}", language=None, wrap_lines=True)
+            ctx.store.request_run(source.name, source.kind, ctx.user.username)
+            ctx.store.add_event(None, ctx.user.username, "source_run_requested", {"source": source.name})
+            health = ctx.store.source(source.name)
+        _health(ctx, health)
 
 
-def _when(value: str | None) -> str:
-    return f"{value[:16].replace('T', ' ')} UTC" if value else ""
-
-
-def _run_now(ctx: Context, name: str) -> None:
+def _health(ctx: Context, health: dict[str, Any] | None) -> None:
     lang = ctx.lang
-    try:
-        from clinicwatch.pipeline import collect_once
-    except ImportError as exc:
-        st.error(t("run_unavailable", lang, error=exc))
+    if health and health.get("run_requested_at"):
+        st.info(t("run_queued", lang, when=_when(health["run_requested_at"])))
+        last_beat = ctx.store.last_beat(ctx.store.COLLECTOR)
+        if last_beat is None or utcnow() - last_beat > COLLECTOR_SILENT_AFTER:
+            st.warning(t("collector_idle", lang, when=_when(last_beat) or t("never", lang)))
+    if health is None or not health.get("last_attempt"):
+        st.caption(t("not_in_store", lang))
         return
-    with st.spinner(t("run_now", lang)):
-        try:
-            result = collect_once(ctx.config, ctx.store, only=[name])
-        except Exception as exc:  # noqa: BLE001 - shown to the admin; one source's failure is data, not a crash
-            st.session_state["run_result"] = t("run_unavailable", lang, error=exc)
-        else:
-            st.session_state["run_result"] = t("run_result", lang, result=result)
-    st.rerun()
+    if health.get("last_success"):
+        st.text(t("last_run_ok", lang, when=_when(health["last_success"]), seen=health["items_seen"],
+                  new=health["items_new"]))
+    lines = [
+        f"{t('last_success', lang)}: {_when(health['last_success']) or t('never', lang)}",
+        f"{t('failures', lang)}: {health['consecutive_failures']}",
+        f"{t('items', lang)}: {health['items_new']} / {health['items_total']}",
+    ]
+    st.text("\n".join(lines))
+    if health.get("last_error"):
+        # Error text can quote a remote server: plain text only.
+        st.code(f"{t('last_error', lang)}: [{health['last_error_kind']}] {health['last_error']}", language=None,
+                wrap_lines=True)
 
 
-def show_last_run() -> None:
-    message = st.session_state.pop("run_result", None)
-    if message:
-        st.text(message)
+def _when(value: str | datetime | None) -> str:
+    moment = parse_iso(value) if isinstance(value, str) else value
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else ""
