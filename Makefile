@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 ADDRESS ?= localhost
 
-.PHONY: run test demo dashboard install install-dev browser bench clean
+.PHONY: run test test-fast lint demo dashboard install install-dev browser bench clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
@@ -30,9 +31,20 @@ dashboard: install
 	$(PY) -m streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-## make test: the whole suite (installs test tools and Debian's chromium for the browser tests)
-test: install-dev browser
+## make test: the linters (ruff, mypy, import contract), then the whole suite (installs test tools and
+## Debian's chromium for the browser tests)
+test: install-dev browser lint
 	$(PY) -m pytest
+
+## make test-fast: no browser, no slow tests, nothing that reads ../shared (well under a minute)
+test-fast: install-dev lint
+	$(PY) -m pytest -m "not e2e and not slow and not shared" -q
+
+## make lint: style and errors (ruff), types (mypy), the layers' import contract (import-linter)
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Debian packages the tests need: chromium drives the end-to-end tests (Playwright cannot download
 # browsers here); DejaVu gives the PDF report its Unicode font.

@@ -1,20 +1,15 @@
 """ClinicWatch dashboard: `streamlit run dashboard.py` (config from CLINICWATCH_CONFIG or config.toml)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from core.config import ConfigError  # noqa: E402
-from ui import auth  # noqa: E402
-from ui.components import Context, load_app_config, shared_store  # noqa: E402
-from core.i18n import LANGUAGE_NAMES, LANGUAGES, t  # noqa: E402
-from ui.pages import inbox, settings, sources, trends  # noqa: E402
+from core.config import ConfigError
+from core.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from ui import auth
+from ui.components import Context, load_app_config, shared_store
+from ui.pages import inbox, settings, sources, trends
 
 PAGES = {"inbox": inbox.render, "trends": trends.render, "sources": sources.render, "settings": settings.render}
 

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from alerts.messages import text
+from alerts.report_data import Report
 from core.i18n import label as vocabulary_label
 from core.config import Config
-
-if TYPE_CHECKING:
-    from alerts.report import Report
 
 SENTIMENT_COLOURS = {"negative": "#c62828", "neutral": "#9e9e9e", "positive": "#2e7d32"}
 BAR_COLOUR = "#1565c0"

@@ -3,15 +3,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from alerts.messages import text
+from alerts.report_data import Report
 from alerts.report_html import SENTIMENT_COLOURS, response_line
 from core.config import Config
 from core.i18n import label as vocabulary_label
-
-if TYPE_CHECKING:
-    from alerts.report import Report
 
 FONT_ENV = "CLINICWATCH_PDF_FONT"
 # Core PDF fonts are Latin-1 only (no ł, ą, ż); these common system fonts cover Polish and Italian.

@@ -39,7 +39,7 @@ def post_reply(
         raise SourceError("auth", "posting needs a Reddit app and a user's refresh token: set REDDIT_CLIENT_ID, "
                                   "REDDIT_CLIENT_SECRET and REDDIT_REFRESH_TOKEN")
     if mention_id is None:
-        mention_id = _mention_id(store, source_name, thing_fullname)
+        mention_id = store.mention_id(source_name, thing_fullname)
     detail: dict[str, Any] = {"source": source_name, "parent": thing_fullname, "chars": len(body)}
     try:
         permalink = _submit(source, config, credentials, match.group(1), match.group(2), body)
@@ -77,10 +77,3 @@ def _submit(source: RedditSource, config: Config, credentials: Any, kind: str, t
         return absolute(permalink)
     post_id = str(vars(reply).get("link_id", f"t3_{thing_id}")).removeprefix("t3_")
     return absolute(f"/comments/{post_id}/_/{reply.id}/")
-
-
-def _mention_id(store: Store, source_name: str, external_id: str) -> int | None:
-    row = store.conn.execute(
-        "SELECT id FROM mentions WHERE source_name = ? AND external_id = ?", (source_name, external_id)
-    ).fetchone()
-    return row[0] if row else None

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from core.models import Analysis, Mention, utcnow
 from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionRow, SourceSave, analysis_row,
-                          iso, stored_items)
+                          iso, parse_iso, stored_items)
 from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate
 
 # A writer lets the write-ahead log grow to ~32 MB before copying it into the database (SQLite's default is ~4 MB):
@@ -230,6 +230,13 @@ class Store:
                 self.conn.execute(statement, {"mention_id": mention_id})
 
     # --- reads ---------------------------------------------------------------------------------
+
+    def mention_id(self, source_name: str, external_id: str) -> int | None:
+        """The stored id of a source's item (e.g. a Reddit fullname), or None when it was never stored."""
+        row = self.conn.execute(
+            "SELECT id FROM mentions WHERE source_name = ? AND external_id = ?", (source_name, external_id)
+        ).fetchone()
+        return int(row[0]) if row else None
 
     def count_mentions(self) -> int:
         return self.conn.execute("SELECT count(*) FROM mentions").fetchone()[0]

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.loopback import LoopbackServer
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def skip_unless_ci(reason: str) -> None:
@@ -31,7 +29,12 @@ def shared_dir() -> Path:
 
 @pytest.fixture
 def loopback():
-    from tests.loopback import LoopbackServer
-
     with LoopbackServer() as server:
         yield server
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that read ../shared carry the `shared` marker, so the fast lane can leave them out."""
+    for item in items:
+        if "shared_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared)
