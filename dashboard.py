@@ -19,9 +19,10 @@ def _language_picker(user: auth.User, users_file: Path) -> str:
     if st.session_state.get("ui_lang_owner") != user.username:
         st.session_state["ui_lang"] = user.language if user.language in LANGUAGES else "en"
         st.session_state["ui_lang_owner"] = user.username
-    lang = st.sidebar.selectbox(
-        t("ui_language", st.session_state["ui_lang"]), LANGUAGES, format_func=LANGUAGE_NAMES.get, key="ui_lang"
-    )
+    lang: str = st.sidebar.selectbox(
+        t("ui_language", st.session_state["ui_lang"]), LANGUAGES, format_func=LANGUAGE_NAMES.__getitem__,
+        key="ui_lang",
+    ) or "en"
     if not user.demo:
         auth.set_user_language(users_file, user.username, lang)
     return lang

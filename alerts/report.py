@@ -50,13 +50,20 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def _moment(text: str) -> datetime:
+    moment = parse_iso(text)
+    if moment is None:
+        raise ValueError(f"not a stored timestamp: {text!r}")
+    return moment
+
+
 def response_times(repo: AlertsRepo, start: datetime, end: datetime, sla_hours: float, now: datetime) -> ResponseTimes:
     pairs = repo.response_pairs(start, end)
     delays, late = [], 0
     for published_text, responded_text in pairs:
-        published = parse_iso(published_text)
+        published = _moment(published_text)
         if responded_text:
-            delay = (parse_iso(responded_text) - published).total_seconds() / 3600
+            delay = (_moment(responded_text) - published).total_seconds() / 3600
             delays.append(max(delay, 0.0))
             late += delay > sla_hours
         else:

@@ -67,10 +67,10 @@ def spikes(repo: AlertsRepo, settings: AlertsConfig, now: datetime) -> list[Cand
     counts = repo.window_counts(now, settings.spike_window_hours, settings.spike_baseline_windows + 1)
     (total, negative), history = counts[0], counts[1:]
     found: list[Spike] = []
-    options = dict(min_count=settings.spike_min_count, threshold=settings.spike_threshold)
-    if spike := volume_spike(total, [t for t, _ in history], **options):
+    min_count, threshold = settings.spike_min_count, settings.spike_threshold
+    if spike := volume_spike(total, [t for t, _ in history], min_count=min_count, threshold=threshold):
         found.append(spike)
-    if spike := negative_share_spike(total, negative, history, **options):
+    if spike := negative_share_spike(total, negative, history, min_count=min_count, threshold=threshold):
         found.append(spike)
     # One alert per metric per window period, however many runs see the same spike.
     period = int(now.timestamp() // (settings.spike_window_hours * 3600))

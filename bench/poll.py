@@ -19,6 +19,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from collectors.feeds import FeedCollector, FeedSource
 from core.config import Config
 
 BRAND = "Medicover"
@@ -121,9 +122,7 @@ def poll_with_pipeline(config: Config) -> tuple[float, float, dict[str, int]]:
 
 
 def poll_collectors_only(config: Config) -> tuple[float, float, dict[str, int]]:
-    from collectors.feeds import FeedCollector
-
-    collectors = [FeedCollector(source, config) for source in config.sources]
+    collectors = [FeedCollector(source, config) for source in config.sources if isinstance(source, FeedSource)]
     with ThreadPoolExecutor(config.http.concurrency) as pool:
         started = time.perf_counter()
         first = list(pool.map(lambda c: c.collect({}), collectors))

@@ -34,7 +34,7 @@ def serve_demo_files(directory: Path = DEMO_DIR) -> Iterator[str]:
     thread.start()
     try:
         host, port = server.server_address[:2]
-        yield f"http://{host}:{port}"
+        yield f"http://{host!s}:{port}"
     finally:
         server.shutdown()
         server.server_close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from analysis.learn import last_trained_label, retrain
+from analysis.learn import TrainingRow, last_trained_label, retrain
 from storage import labels_repo
 from storage.store import Store
 
@@ -13,7 +13,12 @@ from storage.store import Store
 def retrain_from_store(store: Store, model_dir: Path) -> dict[str, Any]:
     """Train on every current staff label in the store; returns the new model's summary."""
     last_id = labels_repo.last_label_id(store)
-    return retrain(labels_repo.training_rows(store), model_dir, last_label_id=last_id)
+    rows = [
+        TrainingRow(text=row["text"], declared_language=row["declared_language"], language=row["language"],
+                    labels=row["labels"])
+        for row in labels_repo.training_rows(store)
+    ]
+    return retrain(rows, model_dir, last_label_id=last_id)
 
 
 def maybe_retrain(store: Store, model_dir: Path, every: int = 50) -> dict[str, Any] | None:

@@ -197,7 +197,7 @@ def parse_config(raw: dict[str, Any], path: Path | str = "<config>",
     try:
         config = config_model(source_models).model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: " + "; ".join(describe_error(e) for e in exc.errors())) from None
+        raise ConfigError(f"{path}: " + "; ".join(describe_error(dict(e)) for e in exc.errors())) from None
     config.path = path  # a relative `database` stays relative to the working directory, like data/
     return config
 
@@ -208,7 +208,7 @@ def _config_model(kinds: tuple[tuple[str, type[SourceBase]], ...]) -> type[Confi
         return create_model("Config", __base__=Config, sources=(list[GenericSource], []))
     models = tuple(model for _, model in kinds)
     union = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]
-    return create_model("Config", __base__=Config, sources=(list[union], []))  # type: ignore[valid-type]
+    return create_model("Config", __base__=Config, sources=(list[union], []))
 
 
 def config_model(source_models: SourceModels | None) -> type[Config]:

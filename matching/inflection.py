@@ -16,9 +16,9 @@ CONSONANT_ENDINGS = (
 # Nouns ending in -a (Warszawa, Zaręba, Medica): -y/-i gen., -e/-ie dat./loc., -ę acc., -ą instr.
 A_NOUN_ENDINGS = ("a", "y", "i", "e", "ie", "o", "om", "ami", "ach", "ow")
 # Adjectival surnames and place names: Kowalski/Kowalska, Bródnowski, Medyczne.
-SKI_ENDINGS = ("i", "iego", "iemu", "im", "ich", "imi")
-SKA_ENDINGS = ("a", "iej")
-OWA_ENDINGS = ("a", "ej")
+SKI_ENDINGS: tuple[str, ...] = ("i", "iego", "iemu", "im", "ich", "imi")
+SKA_ENDINGS: tuple[str, ...] = ("a", "iej")
+OWA_ENDINGS: tuple[str, ...] = ("a", "ej")
 Y_ENDINGS = ("y", "ego", "emu", "ym", "ych", "ymi")
 E_ENDINGS = ("e", "ego", "emu", "ym", "ych", "em")
 I_ENDINGS = ("", "ego", "emu", "m", "ch", "mi")  # added to the whole word: Rossi → Rossiego

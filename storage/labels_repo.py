@@ -44,7 +44,8 @@ def add_label(
         "INSERT INTO labels (mention_id, field, value, actor, at) VALUES (?, ?, ?, ?, ?)",
         (mention_id, field, encode_label(field, value), actor, iso(at or utcnow())),
     )
-    return int(cursor.lastrowid)
+    assert cursor.lastrowid is not None  # an INSERT always sets it
+    return cursor.lastrowid
 
 
 def add_labels(store: Store, rows: Iterable[tuple[int, str, str | list[str]]], actor: str) -> int:

@@ -57,7 +57,7 @@ class Store:
             if map_file:
                 conn.execute(f"PRAGMA mmap_size = {WRITER_MMAP_BYTES}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
-            conn.isolation_level = ""  # back to implicit transactions for migrate()
+            conn.isolation_level = "DEFERRED"  # back to implicit transactions for migrate()
             migrate(self.db)
             conn.isolation_level = None
 
@@ -186,6 +186,7 @@ class Store:
             if cursor.rowcount != 1:
                 continue
             mention_id = cursor.lastrowid
+            assert mention_id is not None  # one row was inserted
             new_ids.append(mention_id)
             if analysis is not None:
                 execute(UPSERT_ANALYSIS, (mention_id, *analysis, at_iso))
