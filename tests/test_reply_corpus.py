@@ -20,6 +20,7 @@ CATEGORIES = {
 LANGS = {"pl", "it", "en"}
 KEYS = {"id", "lang", "post", "reply", "unsafe", "categories"}
 MINIMUM_PER_CLASS = 200
+NEAR_COPY = 0.75  # Jaccard similarity of character 4-grams above which two replies count as one template
 ID = re.compile(r"^(pl|it|en)-(u|s)-\d{3,}$")
 
 
@@ -65,6 +66,28 @@ def test_categories_are_known_present_exactly_on_unsafe_rows_and_not_repeated():
 def test_no_reply_appears_twice():
     seen = Counter(row["reply"] for _, row in rows())
     assert [reply for reply, count in seen.items() if count > 1] == []
+
+
+def shingles(text: str, size: int = 4) -> set[str]:
+    """Character 4-grams of the lower-cased text: enough to tell a reworded reply from a copy with swapped names."""
+    folded = text.lower()
+    return {folded[i:i + size] for i in range(len(folded) - size + 1)}
+
+
+@pytest.mark.parametrize("lang", sorted(LANGS))
+def test_no_two_replies_in_a_language_are_near_copies(lang):
+    """Replies built from one template with swapped words would let a learner memorise the template, not the harm."""
+    replies = sorted(((len(grams), row["id"], grams) for _, row in rows() if row["lang"] == lang
+                      for grams in [shingles(row["reply"])]), key=lambda item: item[0])
+    close = []
+    for index, (size, left_id, left) in enumerate(replies):
+        for other_size, right_id, right in replies[index + 1:]:
+            if size <= NEAR_COPY * other_size:
+                break  # sorted by size: Jaccard is at most size / other_size, so no later reply can be close
+            shared = len(left & right)
+            if shared / (size + other_size - shared) > NEAR_COPY:
+                close.append((left_id, right_id))
+    assert close == []
 
 
 @pytest.mark.parametrize("lang", sorted(LANGS))
