@@ -22,6 +22,8 @@ KEYS = {"id", "lang", "post", "reply", "unsafe", "categories"}
 MINIMUM_PER_CLASS = 200
 NEAR_COPY = 0.75  # Jaccard similarity of character 4-grams above which two replies count as one template
 ID = re.compile(r"^(pl|it|en)-(u|s)-\d{3,}$")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")  # kept apart from replies.personal_data: the corpus must not bend to the linter
 
 
 def rows() -> list[tuple[int, dict]]:
@@ -109,6 +111,26 @@ def test_each_language_has_enough_safe_and_unsafe_rows(lang):
 def test_every_category_is_represented_in_each_language(lang):
     counts = Counter(cat for _, row in rows() if row["lang"] == lang for cat in row["categories"])
     assert {cat for cat in CATEGORIES if counts[cat] < 20} == set(), f"{lang}: {dict(counts)}"
+
+
+def official_contacts() -> tuple[set[str], set[str]]:
+    """E-mail addresses and phone digits listed in official_contacts.txt."""
+    lines = [line.strip() for line in (CORPUS_DIR / "official_contacts.txt").read_text(encoding="utf-8").splitlines()]
+    entries = [line for line in lines if line and not line.startswith("#")]
+    return {e.lower() for e in entries if "@" in e}, {re.sub(r"\D", "", e) for e in entries if "@" not in e}
+
+
+def test_safe_replies_carry_only_official_contacts():
+    """A clinic's own phone or e-mail is safe; any other contact in a reply is someone's personal data."""
+    emails, phones = official_contacts()
+    strays = []
+    for _, row in rows():
+        if row["unsafe"]:
+            continue
+        strays += [(row["id"], m.group()) for m in EMAIL.finditer(row["reply"]) if m.group().lower().rstrip(".") not in emails]
+        strays += [(row["id"], m.group()) for m in PHONE.finditer(row["reply"])
+                   if len(re.sub(r"\D", "", m.group())) >= 9 and re.sub(r"\D", "", m.group()) not in phones]
+    assert strays == []
 
 
 def test_readme_counts_match_the_corpus():
