@@ -28,7 +28,7 @@ demo: install
 
 dashboard: install
 	$(PY) -m streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+		--server.headless true --browser.gatherUsageStats false --client.showErrorDetails none
 
 ## make test: the whole suite (installs test tools and Debian's chromium for the browser tests)
 test: install-dev browser
