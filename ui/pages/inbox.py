@@ -10,6 +10,7 @@ from storage import queries
 from ui import export
 from ui.auth import current_role, list_users
 from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
+from core.display import visible_controls
 from core.i18n import t
 from ui.downloads import session_download
 from ui.pages import inbox_detail
@@ -63,7 +64,7 @@ def _queue(rows: list[dict[str, Any]], lang: str) -> None:
             meta = f"{row['source_name']} · {time_ago(row['published_at'], lang)}"
             st.html(badges_html(row, lang) + f'<span style="color:#666;font-size:0.85em">{escape_all(meta)}</span>')
             preview = (row.get("title") or row.get("text") or "").strip().replace("\n", " ")
-            st.text(preview[:160] + ("…" if len(preview) > 160 else ""))
+            st.text(visible_controls(preview[:160]) + ("…" if len(preview) > 160 else ""))
             if st.button(t("open", lang), key=f"open_{row['id']}"):
                 st.session_state["selected_id"] = row["id"]
                 st.rerun()
