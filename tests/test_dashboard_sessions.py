@@ -1,6 +1,7 @@
 """Sessions through AppTest: log out, failed-login lock, roles read again on every rerun, no remember-me key."""
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -40,6 +41,12 @@ def submit(app: AppTest, username: str, password: str) -> AppTest:
     return app
 
 
+def audit_trail(users: Path) -> list[tuple[str, str]]:
+    """(actor, action) of the sign-in events in the dashboard's database, oldest first."""
+    with sqlite3.connect(users.parent / "data" / "dashboard.db") as conn:
+        return conn.execute("SELECT actor, action FROM events WHERE mention_id IS NULL ORDER BY id").fetchall()
+
+
 def signed_in(app: AppTest) -> bool:
     return any(r.key == "nav" for r in app.sidebar.radio)
 
@@ -52,6 +59,7 @@ def test_log_out_returns_to_the_login_form(site):
     assert not signed_in(app) and app.text_input(key="login_username")
     app.run()  # and stays signed out on the next rerun
     assert not signed_in(app)
+    assert audit_trail(site) == [("ada", "login"), ("ada", "logout")]
 
 
 def test_demotion_applies_at_the_next_rerun(site):
@@ -88,6 +96,8 @@ def test_the_right_password_is_refused_while_locked_then_accepted(site, monkeypa
     assert not signed_in(submit(start(), "ada", PASSWORD))
     time.sleep(1.6)
     assert signed_in(submit(app, "ada", PASSWORD))
+    failed = [("ada", "login_failed")] * login_guard.USER_FREE_FAILURES
+    assert audit_trail(site) == [*failed, ("ada", "login_refused"), ("ada", "login_refused"), ("ada", "login")]
 
 
 def test_a_users_file_without_a_cookie_key_signs_in(site):

@@ -12,7 +12,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 import yaml
@@ -20,9 +20,11 @@ from streamlit_authenticator.controllers import AuthenticationController
 from streamlit_authenticator.utilities.hasher import Hasher
 
 from core.i18n import t
-from ui.login_guard import LoginGuard, guard_path
+from ui.login_guard import LoginGuard, Verdict, guard_path
 
 LOG = logging.getLogger("clinicwatch.auth")
+# Records a sign-in event (actor, action, detail) in the store's audit trail when the dashboard has one.
+Audit = Callable[[str, str, dict[str, Any]], None]
 
 ROLES: tuple[str, ...] = ("staff", "manager", "admin")
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
@@ -142,7 +144,7 @@ def is_localhost() -> bool:
     return (st.get_option("server.address") or "").strip() in LOCAL_ADDRESSES
 
 
-def login(path: Path, lang: str) -> User | None:
+def login(path: Path, lang: str, audit: Audit | None = None) -> User | None:
     """Show the login form until the user signs in; None means 'stop rendering'.
 
     The user's role and name come from the users file on every rerun, so a demotion takes effect at the
@@ -161,13 +163,17 @@ def login(path: Path, lang: str) -> User | None:
             role = (record.get("roles") or ["staff"])[0]
             return User(username, record.get("name") or username, role, record.get("language", lang))
         LOG.warning("signed out %r: no longer in %s", username, path)
-        sign_out()
+        sign_out(audit, username, "signed_out_removed")
         st.warning(t("account_removed", lang))
-    _login_form(path, users, lang)
+    _login_form(path, users, lang, audit or _no_audit)
     return None
 
 
-def _login_form(path: Path, users: dict[str, Any], lang: str) -> None:
+def _no_audit(actor: str, action: str, detail: dict[str, Any]) -> None:
+    """Without a store the log (clinicwatch.auth) is the only record."""
+
+
+def _login_form(path: Path, users: dict[str, Any], lang: str, audit: Audit) -> None:
     with st.form("login_form", clear_on_submit=True):
         st.subheader(t("login", lang))
         username = st.text_input(t("username", lang), key="login_username", autocomplete="username")
@@ -180,19 +186,27 @@ def _login_form(path: Path, users: dict[str, Any], lang: str) -> None:
         return
     guard, address = LoginGuard(guard_path(path)), _client_address()
     verdict = guard.check(username, address)
+    actor = username.strip().lower()[:64]
     if not verdict.allowed:
+        audit(actor, "login_refused", _lock_detail(address, verdict))
         st.error(t("login_locked", lang, seconds=math.ceil(verdict.wait_seconds)))
         return
     # streamlit-authenticator checks the bcrypt hash and sets username, name, roles and authentication_status.
     controller = AuthenticationController({"usernames": users}, auto_hash=False, secret_key=_LIBRARY_KEY)
     if controller.login(username, password):
         guard.succeeded(username)
+        audit(actor, "login", {"address": address})
         st.rerun()  # drop the login form that this run already drew
     verdict = guard.failed(username, address)
+    audit(actor, "login_failed", _lock_detail(address, verdict))
     message = t("login_failed", lang)
     if not verdict.allowed:
         message += " " + t("login_locked", lang, seconds=math.ceil(verdict.wait_seconds))
     st.error(message)
+
+
+def _lock_detail(address: str | None, verdict: Verdict) -> dict[str, Any]:
+    return {"address": address, "locked": verdict.subject, "seconds": round(verdict.wait_seconds)}
 
 
 def _client_address() -> str | None:
@@ -201,15 +215,17 @@ def _client_address() -> str | None:
     return address if isinstance(address, str) else None
 
 
-def sign_out() -> None:
+def sign_out(audit: Audit | None = None, actor: str = "", action: str = "logout") -> None:
     """Forget the whole session (filters, selections, built exports), keeping only the UI language."""
+    if audit is not None:
+        audit(actor, action, {})
     keep = {key: st.session_state[key] for key in ("ui_lang",) if key in st.session_state}
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state.update(keep)
 
 
-def logout_button(label: str) -> None:
+def logout_button(label: str, user: User, audit: Audit | None = None) -> None:
     # A callback runs before the next rerun draws any widget; the key must not be one of the library's
     # session keys ('logout' is), or Streamlit refuses the change of an instantiated widget's state.
-    st.sidebar.button(label, key="cw_logout", on_click=sign_out)
+    st.sidebar.button(label, key="cw_logout", on_click=sign_out, args=(audit, user.username))
