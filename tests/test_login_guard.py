@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import stat
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -59,6 +62,12 @@ def test_success_clears_the_user_and_quiet_time_forgets(tmp_path, clock):
         g.failed("ada", None)
     clock.now += FORGET_AFTER_SECONDS + 1
     assert g.failed("ada", None).allowed  # counting starts again after a quiet day
+    for number in range(50):
+        g.failed(f"stranger{number}", None)
+    clock.now += FORGET_AFTER_SECONDS + 1
+    g.failed("ada", None)
+    with sqlite3.connect(g.path) as conn:
+        assert conn.execute("SELECT subject FROM login_failures").fetchall() == [("user:ada",)]
 
 
 def test_an_address_trying_many_names_is_locked(tmp_path, clock):
@@ -71,3 +80,12 @@ def test_an_address_trying_many_names_is_locked(tmp_path, clock):
     assert g.check("ada", "198.51.100.1").allowed
     g.succeeded("user3")  # one known account does not reset the address
     assert not g.check("ada", "203.0.113.7").allowed
+
+
+def test_counters_file_is_private_and_counts_every_failure_of_concurrent_sessions(tmp_path, clock):
+    g = guard(tmp_path, clock)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: g.failed("ada", None), range(40)))
+    with sqlite3.connect(g.path) as conn:
+        assert conn.execute("SELECT failures FROM login_failures").fetchone() == (40,)
+    assert stat.S_IMODE(g.path.stat().st_mode) == 0o600

@@ -6,11 +6,13 @@ session or a server restart does not reset them.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 LOG = logging.getLogger("clinicwatch.auth")
 
@@ -68,11 +70,23 @@ class LoginGuard:
         self.path = Path(path)
         self.clock = clock
 
-    def _connect(self) -> sqlite3.Connection:
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (two sessions failing at once both count), committed and closed."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=10)
-        conn.execute(SCHEMA)
-        return conn
+        new = not self.path.exists()
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        if new:
+            os.chmod(self.path, 0o600)  # usernames and addresses, like the users file: the owner's only
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(SCHEMA)
+            yield conn
+            conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.close()
 
     def check(self, username: str, address: str | None) -> Verdict:
         """Refused while the user or the address is locked; the password is then not even checked."""
@@ -90,6 +104,10 @@ class LoginGuard:
         now = self.clock()
         longest = Verdict(True)
         with self._connect() as conn:
+            # Names typed by strangers must not pile up: a counter quiet for a day and not locked is forgotten.
+            conn.execute(
+                "DELETE FROM login_failures WHERE last_failure < ? AND locked_until < ?", (now - FORGET_AFTER_SECONDS, now)
+            )
             for subject, free in _subjects(username, address):
                 row = conn.execute(
                     "SELECT failures, last_failure FROM login_failures WHERE subject = ?", (subject,)
