@@ -35,3 +35,11 @@ def loopback():
 
     with LoopbackServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True, scope="session")
+def streamlit_error_details():
+    """.streamlit/config.toml hides error details from users; a failing AppTest must still say what failed."""
+    import streamlit.config as st_config
+
+    st_config.set_option("client.showErrorDetails", "full")
