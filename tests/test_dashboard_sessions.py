@@ -19,7 +19,7 @@ PASSWORD = "correct-horse-9"
 
 @pytest.fixture
 def site(tmp_path, monkeypatch):
-    config_path, database = build_demo(tmp_path)
+    config_path, _ = build_demo(tmp_path)
     users = tmp_path / "users.yaml"
     monkeypatch.setenv("CLINICWATCH_CONFIG", str(config_path))
     monkeypatch.setenv("CLINICWATCH_USERS", str(users))

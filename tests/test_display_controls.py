@@ -12,7 +12,6 @@ from alerts.messages import render
 from alerts.report_html import _complaints
 from core.display import visible_controls, visible_href
 from core.models import Analysis, Mention
-from storage.store import open_store
 from tests.test_dashboard_app import demo, local_server, open_buttons, run_app  # noqa: F401 (fixtures)
 
 RLO, ZWSP, LRI, BOM, ZWJ = "\u202e", "\u200b", "\u2066", "\ufeff", "\u200d"

@@ -9,10 +9,10 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 LOG = logging.getLogger("clinicwatch.auth")
 
