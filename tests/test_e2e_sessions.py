@@ -64,6 +64,7 @@ def log_in(page, password: str) -> None:
 def test_search_export_log_out_and_lock_in_a_browser(light_server):
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=30_000)  # reruns are slow on a busy machine; the default 5 s is not enough
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1400})
