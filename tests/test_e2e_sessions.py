@@ -81,6 +81,8 @@ def test_search_export_log_out_and_lock_in_a_browser(light_server):
         assert "Traceback" not in page.content() and str(ROOT) not in page.content()
         page.get_by_label("Search text").fill("")
         page.keyboard.press("Enter")
+        expect(page.get_by_text("7 mentions match")).to_be_visible()
+        expect(page.get_by_text("Export", exact=True)).to_have_count(1)  # the rerun has settled
 
         # The export is made on click; its /media address stops answering soon after.
         page.get_by_text("Export", exact=True).click()
