@@ -85,3 +85,10 @@ def test_the_inbox_shows_markers_in_title_author_and_link(demo):
     links = [b.proto.url for b in app.get("link_button")]
     assert links == ["https://clinic.example/%E2%80%AEfdp.exe"]
     assert all(no_hidden(value) for value in texts) and no_hidden(htmls)
+
+
+def test_the_sources_page_shows_markers_in_a_source_error(demo):
+    demo["store"].record_failure("forum-zdrowie", "parse", f"server said: {TITLE}")
+    app = run_app("sources")
+    errors = [c.value for c in app.code if "server said" in c.value]
+    assert errors == ["Last error: [parse] server said: invoice⟦U+202E⟧gnp.exe"]

@@ -6,6 +6,7 @@ from typing import Any
 import streamlit as st
 
 from ui.components import Context
+from core.display import visible_controls
 from core.i18n import t
 
 
@@ -41,8 +42,9 @@ def _source(ctx: Context, source: Any, health: dict[str, Any] | None) -> None:
         ]
         st.text("\n".join(lines))
         if health.get("last_error"):
-            # Error text can quote a remote server: plain text only.
-            st.code(f"{t('last_error', lang)}: [{health['last_error_kind']}] {health['last_error']}", language=None, wrap_lines=True)
+            # Error text can quote a remote server: plain text only, hidden characters shown.
+            error = visible_controls(f"[{health['last_error_kind']}] {health['last_error']}")
+            st.code(f"{t('last_error', lang)}: {error}", language=None, wrap_lines=True)
 
 
 def _when(value: str | None) -> str:
