@@ -20,7 +20,7 @@ from streamlit_authenticator.controllers import AuthenticationController
 from streamlit_authenticator.utilities.hasher import Hasher
 
 from core.i18n import t
-from ui.login_guard import LoginGuard, Verdict, guard_path
+from ui.login_guard import LoginGuard, Verdict, guard_path, normalise
 
 LOG = logging.getLogger("clinicwatch.auth")
 # Records a sign-in event (actor, action, detail) in the store's audit trail when the dashboard has one.
@@ -186,7 +186,7 @@ def _login_form(path: Path, users: dict[str, Any], lang: str, audit: Audit) -> N
         return
     guard, address = LoginGuard(guard_path(path)), _client_address()
     verdict = guard.check(username, address)
-    actor = username.strip().lower()[:64]
+    actor = normalise(username)
     if not verdict.allowed:
         audit(actor, "login_refused", _lock_detail(address, verdict))
         st.error(t("login_locked", lang, seconds=math.ceil(verdict.wait_seconds)))

@@ -56,8 +56,13 @@ def lock_seconds(failures: int, free: int) -> float:
     return min(MAX_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** (failures - free))
 
 
+def normalise(username: str) -> str:
+    """The name as login compares it (streamlit-authenticator strips and lower-cases), truncated for storage."""
+    return username.strip().lower()[:MAX_NAME_LENGTH]
+
+
 def _subjects(username: str, address: str | None) -> list[tuple[str, int]]:
-    subjects = [("user:" + username.strip().lower()[:MAX_NAME_LENGTH], USER_FREE_FAILURES)]
+    subjects = [("user:" + normalise(username), USER_FREE_FAILURES)]
     if address:  # Streamlit gives no address for loopback connections; those count per user only
         subjects.append(("address:" + address, ADDRESS_FREE_FAILURES))
     return subjects
@@ -130,4 +135,4 @@ class LoginGuard:
         """A right password clears the user's counter (not the address's: one known account must not reset it)."""
         with self._connect() as conn:
             conn.execute("DELETE FROM login_failures WHERE subject = ?", (_subjects(username, None)[0][0],))
-        LOG.info("login succeeded for user:%s", username.strip().lower()[:MAX_NAME_LENGTH])
+        LOG.info("login succeeded for user:%s", normalise(username))
