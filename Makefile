@@ -29,7 +29,7 @@ demo: install
 
 dashboard: install
 	$(PY) -m streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+		--server.headless true --browser.gatherUsageStats false --client.showErrorDetails none
 
 ## make test: the linters (ruff, mypy, import contract), then the whole suite (installs test tools and
 ## Debian's chromium for the browser tests)

@@ -37,7 +37,12 @@ def main() -> None:
         st.error(t("config_error", lang, error=exc))
         return
     users_file = auth.users_path(config.database)
-    user = auth.login(users_file, lang)
+    store = shared_store(str(config.database))
+
+    def audit(actor: str, action: str, detail: dict) -> None:  # sign-ins join the store's audit trail
+        store.add_event(None, actor, action, detail)
+
+    user = auth.login(users_file, lang, audit)
     if user is None:
         return
     user.language = _language_picker(user, users_file)
@@ -46,11 +51,11 @@ def main() -> None:
     if user.demo:
         st.sidebar.warning(t("demo_mode", lang))
     else:
-        auth.logout_button(t("logout", lang))
+        auth.logout_button(t("logout", lang), user, audit)
     allowed = [name for name in PAGES if user.can_open(name)]
     page = st.sidebar.radio(t("navigation", lang), allowed, format_func=lambda p: t(f"page_{p}", lang), key="nav")
     st.title(t(f"page_{page}", lang))
-    ctx = Context(config=config, store=shared_store(str(config.database)), user=user, users_file=users_file)
+    ctx = Context(config=config, store=store, user=user, users_file=users_file)
     PAGES[page](ctx)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.display import visible_controls, visible_href
 from core.i18n import label as vocabulary_label  # kinds, sentiments, topics: the dashboard's one catalogue
 
 LANGUAGES = ("pl", "it", "en")
@@ -224,8 +225,8 @@ def render(payload: dict[str, Any], language: str) -> Message:
         (text(language, "label.sentiment"), _vocabulary("sentiment", data.get("sentiment"), language)),
         (text(language, "label.topics"), topic_names(language, data.get("topics") or []) or "-"),
     ]
-    excerpt = "\n".join(part for part in (data.get("title") or "", data.get("text") or "") if part)
-    url = data.get("url") or ""
+    excerpt = visible_controls("\n".join(part for part in (data.get("title") or "", data.get("text") or "") if part))
+    url = visible_href(data.get("url") or "")
     link = url if url.startswith(("https://", "http://")) else None  # never javascript: or data: links
     return Message(subject, intro, facts, excerpt, link, text(language, "label.open"), critical)
 

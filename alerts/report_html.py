@@ -7,6 +7,7 @@ from typing import Iterable
 
 from alerts.messages import text
 from alerts.report_data import Report
+from core.display import visible_controls, visible_href
 from core.i18n import label as vocabulary_label
 from core.config import Config
 
@@ -95,8 +96,8 @@ def _complaints(report: "Report") -> str:
     rows = []
     for item in report.top_complaints:
         words = " ".join(part for part in (item.get("title") or "", item.get("text") or "") if part)
-        words = words if len(words) <= 400 else words[:399] + "…"
-        link = f' <a href="{escape(item["url"], quote=True)}">↗</a>' if item.get("url") else ""
+        words = visible_controls(words if len(words) <= 400 else words[:399]) + ("…" if len(words) > 400 else "")
+        link = f' <a href="{escape(visible_href(item["url"]), quote=True)}">↗</a>' if item.get("url") else ""
         rows.append(
             f"<tr><td>{escape((item.get('published_at') or '')[:10])}</td><td>{escape(item['source_name'])}</td>"
             f"<td>{float(item.get('urgency') or 0):.2f}</td><td class='quote'>{escape(words)}{link}</td></tr>"

@@ -8,6 +8,7 @@ from alerts.messages import text
 from alerts.report_data import Report
 from alerts.report_html import SENTIMENT_COLOURS, response_line
 from core.config import Config
+from core.display import visible_controls
 from core.i18n import label as vocabulary_label
 
 FONT_ENV = "CLINICWATCH_PDF_FONT"
@@ -77,7 +78,7 @@ def render_pdf(report: "Report", config: Config) -> bytes:
     _heading(pdf, text(language, "report.top_complaints"))
     rows = [
         [(c.get("published_at") or "")[:10], c["source_name"], f"{float(c.get('urgency') or 0):.2f}",
-         " ".join(p for p in (c.get("title") or "", c.get("text") or "") if p)[:400]]
+         visible_controls(" ".join(p for p in (c.get("title") or "", c.get("text") or "") if p)[:400])]
         for c in report.top_complaints
     ]
     _table(pdf, None, rows, (20, 28, 14, 128), text(language, "report.none"))

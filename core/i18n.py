@@ -20,6 +20,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "username": ("Username", "Nazwa użytkownika", "Nome utente"),
     "password": ("Password", "Hasło", "Password"),
     "login_failed": ("Wrong username or password.", "Błędna nazwa użytkownika lub hasło.", "Nome utente o password errati."),
+    "login_locked": (
+        "Too many failed logins: try again in {seconds} s.",
+        "Zbyt wiele nieudanych logowań: spróbuj ponownie za {seconds} s.",
+        "Troppi accessi falliti: riprova tra {seconds} s.",
+    ),
+    "account_removed": (
+        "Your account no longer exists: you have been signed out.",
+        "Twoje konto już nie istnieje: zostałeś wylogowany.",
+        "Il tuo account non esiste più: sei stato disconnesso.",
+    ),
     "demo_mode": (
         "Demo mode without login (bound to localhost only).",
         "Tryb demo bez logowania (tylko localhost).",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -317,9 +318,13 @@ class _Transaction:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
+# C0/C1 controls (a NUL ends SQLite's FTS string: "unterminated string") and lone surrogates (not UTF-8).
+_UNSEARCHABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def fts_query(text: str) -> str:
-    """Quote each word so user input is never parsed as FTS5 syntax."""
-    folded = text.replace("ł", "l").replace("Ł", "L")  # as the FTS triggers fold it
+    """Quote each word so user input is never parsed as FTS5 syntax; control characters separate words."""
+    folded = _UNSEARCHABLE.sub(" ", text).replace("ł", "l").replace("Ł", "L")  # as the FTS triggers fold it
     words = [w.replace('"', "") for w in folded.split()]
     return " ".join(f'"{w}"' for w in words if w)
 

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+import streamlit.config as st_config
 
 from tests.loopback import LoopbackServer
 
@@ -31,6 +32,12 @@ def shared_dir() -> Path:
 def loopback():
     with LoopbackServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True, scope="session")
+def streamlit_error_details():
+    """.streamlit/config.toml hides error details from users; a failing AppTest must still say what failed."""
+    st_config.set_option("client.showErrorDetails", "full")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

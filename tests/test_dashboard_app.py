@@ -269,23 +269,3 @@ def test_suggested_reply_and_live_lint_when_replies_package_is_present(demo):
     app.text_area(key=f"reply_{top}").set_value("Jest Pan naszym pacjentem, na pewno wyleczymy to jutro.").run()
     warnings = [h.proto.body for h in app.get("html") if "⚠" in h.proto.body]
     assert any("confirms&#95;patient" in w for w in warnings)
-
-
-def test_export_pseudonymises_authors_unless_the_admin_asks_for_names(demo):
-    import csv
-    import io
-
-    def exported_authors(app):
-        csv_bytes, xlsx_bytes = app.session_state["export_files"]
-        assert xlsx_bytes.startswith(b"PK")  # a real XLSX (zip) file
-        return [row["author"] for row in csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig")))]
-
-    app = run_app()
-    app.sidebar.multiselect(key="f_kind").set_value(["complaint"]).run()
-    app.button(key="export_build").click().run()
-    assert [d.proto.label for d in app.get("download_button")] == ["Download CSV", "Download XLSX"]
-    authors = exported_authors(app)
-    assert len(authors) == 3 and all(a.startswith("author-") for a in authors)
-    app.checkbox(key="export_real").check().run()
-    app.button(key="export_build").click().run()
-    assert sorted(exported_authors(app)) == ["user0", "user3", "user4"]

@@ -159,3 +159,11 @@ def test_cube_rollups_agree_with_sql_weeks(store):
     assert sql_weeks == cube_weeks
     daily = queries.health_series(store, start, end, "day")
     assert sum(r["total"] for r in daily) == 7 and sum(r["complaints"] for r in daily) == 3
+
+
+@pytest.mark.parametrize("typed", ["wonderful\x00", "\x00wonderful", "wonderful \ud800", "\x1bwonderful\x1b", "wonderful\x7f\x85"])
+def test_control_characters_in_the_search_separate_words_and_never_raise(store, typed):
+    flt = MentionFilter(statuses=[], search=typed)
+    assert titles(queries.inbox_page(store, flt, 0, 20)) == ["Great visit"]
+    assert queries.inbox_count(store, flt) == 1
+    assert [r["title"] for r in store.recent_mentions(search=typed)] == ["Great visit"]

@@ -1,13 +1,30 @@
-"""Login with roles through streamlit-authenticator; users live in a YAML file with bcrypt hashes only."""
+"""Login with roles through streamlit-authenticator; users live in a YAML file with bcrypt hashes only.
+
+Failed logins are limited (ui.login_guard); a session lasts as long as its browser tab (no remember-me cookie).
+"""
 from __future__ import annotations
 
+import copy
+import logging
+import math
 import os
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import streamlit as st
 import yaml
+from streamlit_authenticator.controllers import AuthenticationController
+from streamlit_authenticator.utilities.hasher import Hasher
+
+from core.i18n import t
+from ui.login_guard import LoginGuard, Verdict, guard_path, normalise
+
+LOG = logging.getLogger("clinicwatch.auth")
+# Records a sign-in event (actor, action, detail) in the store's audit trail when the dashboard has one.
+Audit = Callable[[str, str, dict[str, Any]], None]
 
 ROLES: tuple[str, ...] = ("staff", "manager", "admin")
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
@@ -16,7 +33,10 @@ PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "admin": ("inbox", "trends", "sources", "settings"),
 }
 LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
-COOKIE_NAME = "clinicwatch_auth"
+# Signs nothing that leaves the server (there is no remember-me cookie); the library wants some key.
+_LIBRARY_KEY = secrets.token_hex(32)
+_CACHE: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+_CACHE_LOCK = threading.Lock()
 
 
 @dataclass(slots=True)
@@ -37,19 +57,34 @@ def users_path(database: Path | str) -> Path:
     return Path(env) if env else Path(database).parent / "users.yaml"
 
 
-def read_users(path: Path | str) -> dict[str, Any]:
-    path = Path(path)
-    if not path.exists():
-        return {"credentials": {"usernames": {}}, "cookie": {"name": COOKIE_NAME, "key": "", "expiry_days": 7}}
+def _no_users() -> dict[str, Any]:
+    return {"credentials": {"usernames": {}}}
+
+
+def _parse_users(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     data.setdefault("credentials", {}).setdefault("usernames", {})
     data["credentials"]["usernames"] = data["credentials"]["usernames"] or {}
-    data.setdefault("cookie", {"name": COOKIE_NAME, "key": "", "expiry_days": 7})
     return data
 
 
+def read_users(path: Path | str) -> dict[str, Any]:
+    """The users file, parsed again only when it changed (every rerun asks, so roles are never stale)."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return _no_users()
+    stamp = (info.st_mtime_ns, info.st_size, info.st_ino)  # write_users replaces the file: a new inode
+    with _CACHE_LOCK:
+        cached = _CACHE.get(path)
+        if cached is None or cached[0] != stamp:
+            cached = _CACHE[path] = (stamp, _parse_users(path))
+        return copy.deepcopy(cached[1])  # callers edit and write back their copy
+
+
 def write_users(path: Path | str, data: dict[str, Any]) -> None:
-    """Write atomically and readable by the owner only (the file holds the cookie signing key)."""
+    """Write atomically and readable by the owner only (the file holds the password hashes)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(path.suffix + ".tmp")
@@ -60,8 +95,6 @@ def write_users(path: Path | str, data: dict[str, Any]) -> None:
 
 def add_user(path: Path | str, username: str, name: str, password: str, role: str, language: str = "en") -> None:
     """Create or replace a user; the password is stored only as a bcrypt hash."""
-    from streamlit_authenticator.utilities.hasher import Hasher
-
     username = username.strip().lower()
     if not username or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
         raise ValueError("username: use letters, digits, '.', '_' or '-'")
@@ -70,8 +103,7 @@ def add_user(path: Path | str, username: str, name: str, password: str, role: st
     if len(password) < 8:
         raise ValueError("password: at least 8 characters")
     data = read_users(path)
-    if not data["cookie"].get("key"):
-        data["cookie"]["key"] = secrets.token_hex(32)
+    data.pop("cookie", None)  # the signing key of the remember-me cookie of old versions: no longer used
     data["credentials"]["usernames"][username] = {
         "name": name.strip() or username,
         "email": "",
@@ -99,54 +131,101 @@ def set_user_language(path: Path | str, username: str, language: str) -> None:
         write_users(path, data)
 
 
+def current_role(users_file: Path, user: User) -> str | None:
+    """The user's role as the users file says now (None once deleted); asked again when a file is generated."""
+    if user.demo:
+        return user.role if not users_file.exists() else None
+    record = read_users(users_file)["credentials"]["usernames"].get(user.username)
+    return None if record is None else (record.get("roles") or ["staff"])[0]
+
+
 def is_localhost() -> bool:
     """True when the server only listens on the loopback interface (the no-login demo is safe)."""
-    import streamlit as st
-
     return (st.get_option("server.address") or "").strip() in LOCAL_ADDRESSES
 
 
-def login(path: Path, lang: str) -> User | None:
-    """Show the login form until the user signs in; None means 'stop rendering'."""
-    import streamlit as st
+def login(path: Path, lang: str, audit: Audit | None = None) -> User | None:
+    """Show the login form until the user signs in; None means 'stop rendering'.
 
-    from core.i18n import t
-
+    The user's role and name come from the users file on every rerun, so a demotion takes effect at the
+    next click and a deleted user is signed out. There is no remember-me: every new browser session signs in.
+    """
     if not path.exists():
         if is_localhost():
             return User("demo", "Demo", "admin", st.session_state.get("ui_lang", lang), demo=True)
         st.error(t("login_required", lang, path=path))
         return None
-    import streamlit_authenticator as stauth
+    users = read_users(path)["credentials"]["usernames"]
+    if st.session_state.get("authentication_status"):
+        username = st.session_state.get("username") or ""
+        record = users.get(username)
+        if record is not None:
+            role = (record.get("roles") or ["staff"])[0]
+            return User(username, record.get("name") or username, role, record.get("language", lang))
+        LOG.warning("signed out %r: no longer in %s", username, path)
+        sign_out(audit, username, "signed_out_removed")
+        st.warning(t("account_removed", lang))
+    _login_form(path, users, lang, audit or _no_audit)
+    return None
 
-    data = read_users(path)
-    cookie = data["cookie"]
-    authenticator = stauth.Authenticate(
-        data["credentials"], cookie.get("name", COOKIE_NAME), cookie["key"], float(cookie.get("expiry_days", 7)),
-        auto_hash=False,
-    )
-    fields = {
-        "Form name": t("login", lang), "Username": t("username", lang),
-        "Password": t("password", lang), "Login": t("login", lang),
-    }
-    signed_in_before = bool(st.session_state.get("authentication_status"))
-    authenticator.login(location="main", fields=fields)
-    if st.session_state.get("authentication_status") is False:
+
+def _no_audit(actor: str, action: str, detail: dict[str, Any]) -> None:
+    """Without a store the log (clinicwatch.auth) is the only record."""
+
+
+def _login_form(path: Path, users: dict[str, Any], lang: str, audit: Audit) -> None:
+    with st.form("login_form", clear_on_submit=True):
+        st.subheader(t("login", lang))
+        username = st.text_input(t("username", lang), key="login_username", autocomplete="username")
+        password = st.text_input(t("password", lang), type="password", key="login_password")
+        submitted = st.form_submit_button(t("login", lang))
+    if not submitted:
+        return
+    if not username.strip():
         st.error(t("login_failed", lang))
-    if not st.session_state.get("authentication_status"):
-        return None
-    if not signed_in_before:
+        return
+    guard, address = LoginGuard(guard_path(path)), _client_address()
+    verdict = guard.check(username, address)
+    actor = normalise(username)
+    if not verdict.allowed:
+        audit(actor, "login_refused", _lock_detail(address, verdict))
+        st.error(t("login_locked", lang, seconds=math.ceil(verdict.wait_seconds)))
+        return
+    # streamlit-authenticator checks the bcrypt hash and sets username, name, roles and authentication_status.
+    controller = AuthenticationController({"usernames": users}, auto_hash=False, secret_key=_LIBRARY_KEY)
+    if controller.login(username, password):
+        guard.succeeded(username)
+        audit(actor, "login", {"address": address})
         st.rerun()  # drop the login form that this run already drew
-    username = st.session_state["username"]
-    record = data["credentials"]["usernames"].get(username, {})
-    role = (st.session_state.get("roles") or record.get("roles") or ["staff"])[0]
-    st.session_state["_authenticator"] = authenticator
-    return User(username, st.session_state.get("name") or username, role, record.get("language", lang))
+    verdict = guard.failed(username, address)
+    audit(actor, "login_failed", _lock_detail(address, verdict))
+    message = t("login_failed", lang)
+    if not verdict.allowed:
+        message += " " + t("login_locked", lang, seconds=math.ceil(verdict.wait_seconds))
+    st.error(message)
 
 
-def logout_button(label: str) -> None:
-    import streamlit as st
+def _lock_detail(address: str | None, verdict: Verdict) -> dict[str, Any]:
+    return {"address": address, "locked": verdict.subject, "seconds": round(verdict.wait_seconds)}
 
-    authenticator = st.session_state.get("_authenticator")
-    if authenticator is not None:
-        authenticator.logout(label, location="sidebar", key="logout")
+
+def _client_address() -> str | None:
+    """The websocket peer's address; None on loopback (and in AppTest, whose context is a stand-in)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
+def sign_out(audit: Audit | None = None, actor: str = "", action: str = "logout") -> None:
+    """Forget the whole session (filters, selections, built exports), keeping only the UI language."""
+    if audit is not None:
+        audit(actor, action, {})
+    keep = {key: st.session_state[key] for key in ("ui_lang",) if key in st.session_state}
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state.update(keep)
+
+
+def logout_button(label: str, user: User, audit: Audit | None = None) -> None:
+    # A callback runs before the next rerun draws any widget; the key must not be one of the library's
+    # session keys ('logout' is), or Streamlit refuses the change of an instantiated widget's state.
+    st.sidebar.button(label, key="cw_logout", on_click=sign_out, args=(audit, user.username))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
 from core.config import Config, find_config
+from core.display import visible_controls
 from storage.queries import UNASSIGNED, MentionFilter
 from storage.rows import parse_iso
 from storage.store import Store, open_store
@@ -52,10 +53,11 @@ def shared_store(path: str) -> Store:
 def escape_all(text: str) -> str:
     """Escape every character that is not a letter, digit or space as an HTML entity.
 
-    Escaping punctuation too (not only <>&"') means no Markdown or link syntax can survive either.
+    Escaping punctuation too (not only <>&"') means no Markdown or link syntax can survive either; invisible
+    and direction-changing characters are shown as ⟦U+XXXX⟧ markers first.
     """
     out = []
-    for ch in text:
+    for ch in visible_controls(text):
         if ch == "\n":
             out.append("<br>")
         elif ch.isalnum() or ch == " ":

@@ -7,9 +7,12 @@ from typing import Any
 import streamlit as st
 
 from storage import queries
-from ui.auth import list_users
+from ui import export
+from ui.auth import current_role, list_users
 from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
+from core.display import visible_controls
 from core.i18n import t
+from ui.downloads import session_download
 from ui.pages import inbox_detail
 
 PAGE_SIZE = 20
@@ -61,7 +64,7 @@ def _queue(rows: list[dict[str, Any]], lang: str) -> None:
             meta = f"{row['source_name']} · {time_ago(row['published_at'], lang)}"
             st.html(badges_html(row, lang) + f'<span style="color:#666;font-size:0.85em">{escape_all(meta)}</span>')
             preview = (row.get("title") or row.get("text") or "").strip().replace("\n", " ")
-            st.text(preview[:160] + ("…" if len(preview) > 160 else ""))
+            st.text(visible_controls(preview[:160]) + ("…" if len(preview) > 160 else ""))
             if st.button(t("open", lang), key=f"open_{row['id']}"):
                 st.session_state["selected_id"] = row["id"]
                 st.rerun()
@@ -79,21 +82,24 @@ def _pagination(page: int, pages: int, lang: str) -> None:
 
 
 def _export(ctx: Context, flt: queries.MentionFilter) -> None:
-    """Files are built only on request: an export can hold up to 100,000 rows."""
-    from ui import export
-
-    lang = ctx.lang
+    """Files are built only when a button is clicked (an export can hold up to 100,000 rows), for this session."""
+    lang, user, users_file = ctx.lang, ctx.user, ctx.users_file
     with st.expander(t("export", lang)):
-        real_names = ctx.user.role == "admin" and st.checkbox(t("export_real_authors", lang), key="export_real")
-        if st.button(t("export", lang), key="export_build"):
-            rows = export.export_rows(
-                ctx.store, flt, pseudonymise=not real_names, salt=export.export_salt(ctx.config.database)
-            )
-            st.session_state["export_files"] = (export.to_csv(rows), export.to_xlsx(rows))
-        files = st.session_state.get("export_files")
-        if files:
-            st.download_button(t("export_csv", lang), files[0], "mentions.csv", "text/csv", key="export_csv")
-            st.download_button(
-                t("export_xlsx", lang), files[1], "mentions.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx",
-            )
+        real_names = user.role == "admin" and st.checkbox(t("export_real_authors", lang), key="export_real")
+
+        def rows() -> list[dict[str, Any]]:
+            salt = export.export_salt(ctx.config.database)
+            return export.export_rows(ctx.store, flt, pseudonymise=not real_names, salt=salt)
+
+        def allowed() -> bool:  # real names only while the user is still an admin
+            role = current_role(users_file, user)
+            return role is not None and (not real_names or role == "admin")
+
+        session_download(
+            t("export_csv", lang), lambda: export.to_csv(rows()), "mentions.csv", "text/csv",
+            key="export_csv", allowed=allowed,
+        )
+        session_download(
+            t("export_xlsx", lang), lambda: export.to_xlsx(rows()), "mentions.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx", allowed=allowed,
+        )

@@ -9,6 +9,7 @@ import streamlit as st
 from core.labels import KINDS, SENTIMENTS, TOPICS
 from storage import queries, workflow
 from ui.components import Context, badges_html, escape_all, show_source_text, time_ago
+from core.display import visible_controls, visible_href
 from core.i18n import label, t
 from ui.reddit_reply import render_post_button
 
@@ -25,7 +26,7 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
             show_source_text(row["title"], row["matches"], "title")
         show_source_text(row.get("text") or "", row["matches"], "text")
         if _safe_url(row.get("url")):
-            st.link_button(t("original", lang), row["url"])
+            st.link_button(t("original", lang), visible_href(row["url"]))
         _thread(ctx, row)
     _reply(ctx, row)
     _actions(ctx, mention_id, row, assignees)
@@ -41,7 +42,7 @@ def _safe_url(url: str | None) -> bool:
 def _facts(row: dict[str, Any], lang: str) -> None:
     reach = t("score_comments", lang, score=row.get("score") or 0, comments=row.get("comment_count") or 0)
     lines = [
-        f"{t('author', lang)}: {row.get('author') or '—'}",
+        f"{t('author', lang)}: {visible_controls(row.get('author') or '—')}",
         f"{t('reach', lang)}: {reach}",
         f"{row['source_name']} · {row['published_at'][:16].replace('T', ' ')} UTC · {time_ago(row['published_at'], lang)}",
     ]
@@ -53,12 +54,13 @@ def _facts(row: dict[str, Any], lang: str) -> None:
 def _thread(ctx: Context, row: dict[str, Any]) -> None:
     lang = ctx.lang
     if row.get("thread_title"):
-        st.text(f"{t('thread', lang)}: {row['thread_title']}")
+        st.text(f"{t('thread', lang)}: {visible_controls(row['thread_title'])}")
     others = queries.thread_context(ctx.store, row)
     if others:
         with st.expander(t("thread_context", lang)):
             for other in others:
-                st.text(f"{other['published_at'][:16]} {other['author']}: {(other['title'] or other['text'])[:300]}")
+                words = visible_controls(f"{other['author']}: {(other['title'] or other['text'])[:300]}")
+                st.text(f"{other['published_at'][:16]} {words}")
 
 
 def _suggestions(ctx: Context, row: dict[str, Any]) -> list[Any]:

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from core.config import SourceBase
+from core.display import visible_controls
 from core.i18n import t
 from core.models import utcnow
 from storage.rows import parse_iso
@@ -63,9 +64,9 @@ def _health(ctx: Context, health: dict[str, Any] | None) -> None:
     ]
     st.text("\n".join(lines))
     if health.get("last_error"):
-        # Error text can quote a remote server: plain text only.
-        st.code(f"{t('last_error', lang)}: [{health['last_error_kind']}] {health['last_error']}", language=None,
-                wrap_lines=True)
+        # Error text can quote a remote server: plain text only, hidden characters shown.
+        error = visible_controls(f"[{health['last_error_kind']}] {health['last_error']}")
+        st.code(f"{t('last_error', lang)}: {error}", language=None, wrap_lines=True)
 
 
 def _when(value: str | datetime | None) -> str:

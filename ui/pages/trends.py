@@ -8,7 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from storage import queries
+from ui.auth import current_role
 from ui.components import SENTIMENT_COLOURS, Context, default_range
+from ui.downloads import session_download
 from core.i18n import label, t
 
 LABEL_PREFIX = {"topic": "topic", "sentiment": "sentiment", "kind": "kind"}
@@ -43,17 +45,17 @@ def render(ctx: Context) -> None:
     volume = pd.DataFrame(rows, columns=["period", "group", "count"])
     if by in LABEL_PREFIX:
         volume["group"] = volume["group"].map(lambda v: label(LABEL_PREFIX[by], v, lang))
-    _chart(t("volume", lang), volume, _stacked(volume, t(f"g_{by}", lang), bucket), "volume", lang)
+    _chart(ctx, t("volume", lang), volume, _stacked(volume, t(f"g_{by}", lang), bucket), "volume")
 
     sentiment = pd.DataFrame(queries.volume_from_cube(cube, bucket, "sentiment"), columns=["period", "group", "count"])
     sentiment["group"] = sentiment["group"].map(lambda v: label("sentiment", v, lang))
     sentiment_chart = _stacked(sentiment, t("g_sentiment", lang), bucket, _sentiment_colours(lang))
-    _chart(t("sentiment_over_time", lang), sentiment, sentiment_chart, "sentiment", lang)
+    _chart(ctx, t("sentiment_over_time", lang), sentiment, sentiment_chart, "sentiment")
 
     health = pd.DataFrame(queries.health_from_cube(cube, bucket))
-    _chart(t("brand_health", lang) + " · " + t("complaint_share", lang), health, _health_chart(health, lang), "health", lang)
+    _chart(ctx, t("brand_health", lang) + " · " + t("complaint_share", lang), health, _health_chart(health, lang), "health")
 
-    _spikes(lang, queries.daily_from_cube(cube, start, end))
+    _spikes(ctx, queries.daily_from_cube(cube, start, end))
 
 
 def _sentiment_colours(lang: str) -> dict[str, str]:
@@ -126,21 +128,23 @@ def _health_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     )
 
 
-def _spikes(lang: str, daily: list[dict]) -> None:
+def _spikes(ctx: Context, daily: list[dict]) -> None:
+    lang = ctx.lang
     spike_days = set(queries.spikes(daily))
     frame = pd.DataFrame(daily)
     frame["spike"] = frame["period"].isin(spike_days)
     base = alt.Chart(frame).encode(x=alt.X("period:T", title=None), y=alt.Y("count:Q", title=None))
     marks = base.transform_filter("datum.spike").mark_point(color="#c62828", size=90, filled=True)
     chart = (base.mark_line() + marks).properties(height=200)
-    _chart(t("volume", lang) + f" ({t('bucket_day', lang)})", frame, chart, "daily", lang)
+    _chart(ctx, t("volume", lang) + f" ({t('bucket_day', lang)})", frame, chart, "daily")
     st.caption(t("spikes", lang, days=", ".join(sorted(spike_days))) if spike_days else t("no_spikes", lang))
 
 
-def _chart(title: str, frame: pd.DataFrame, chart: alt.Chart, key: str, lang: str) -> None:
+def _chart(ctx: Context, title: str, frame: pd.DataFrame, chart: alt.Chart, key: str) -> None:
     st.subheader(title)
     st.altair_chart(chart, width="stretch")
-    st.download_button(
-        t("download_csv", lang), frame.to_csv(index=False).encode("utf-8"),
-        f"clinicwatch-{key}.csv", "text/csv", key=f"csv_{key}",
+    data = frame.to_csv(index=False).encode("utf-8")
+    session_download(
+        t("download_csv", ctx.lang), lambda: data, f"clinicwatch-{key}.csv", "text/csv", key=f"csv_{key}",
+        allowed=lambda: current_role(ctx.users_file, ctx.user) in ("manager", "admin"),
     )

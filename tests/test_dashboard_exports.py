@@ -1,0 +1,82 @@
+"""Exports are made on click for the session that asks, checked against the user's current role, and expire."""
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.media_file_storage import MediaFileStorageError
+
+from tests.test_dashboard_app import demo, local_server, run_app  # noqa: F401 (fixtures)
+from ui import downloads
+from ui.auth import add_user
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """The real MediaFileManager each AppTest run creates, kept so the test can click like the browser does."""
+    made: list[MediaFileManager] = []
+
+    class Kept(MediaFileManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Kept)
+    return made
+
+
+def click(manager: MediaFileManager, app, key: str) -> tuple[str, bytes]:
+    """What the browser's click does: run the deferred callable, then fetch the file at the returned URL."""
+    proto = next(d.proto for d in app.get("download_button") if key in d.proto.id)
+    url = manager.execute_deferred(proto.deferred_file_id)
+    stored = manager.read_file(url.rsplit("/", 1)[1])
+    assert stored is not None
+    return url, stored.content
+
+
+def fetch(manager: MediaFileManager, url: str) -> bytes | None:
+    stored = manager.read_file(url.rsplit("/", 1)[1])
+    return None if stored is None else stored.content
+
+
+def authors(data: bytes) -> list[str]:
+    return [row["author"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))]
+
+
+def test_no_file_exists_until_the_click_and_it_expires_after(demo, media, monkeypatch):
+    monkeypatch.setattr(downloads, "EXPIRE_SECONDS", 0.3)
+    app = run_app()
+    buttons = app.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Download CSV", "Download XLSX"]
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)  # no /media address before a click
+    manager = media[-1]
+    url, data = click(manager, app, "export_csv")
+    assert len(authors(data)) == 7 and all(a.startswith("author-") for a in authors(data))
+    _, xlsx = click(manager, app, "export_xlsx")
+    assert xlsx.startswith(b"PK")  # a real XLSX (zip) file
+    time.sleep(0.8)
+    assert fetch(manager, url) is None  # gone from the media store: the address no longer serves it
+
+
+def test_real_names_only_for_an_admin_who_still_is_one(demo, media):
+    app = run_app()
+    app.checkbox(key="export_real").check().run()
+    _, data = click(media[-1], app, "export_csv")
+    assert sorted(authors(data)) == sorted(f"user{i}" for i in range(7))
+    # The demo admin exists only while there is no users file; once one appears, the old button refuses.
+    add_user(demo["users"], "anna", "Anna", "long-secret-1", "staff")
+    proto = next(d.proto for d in app.get("download_button") if "export_csv" in d.proto.id)
+    with pytest.raises(MediaFileStorageError):
+        media[-1].execute_deferred(proto.deferred_file_id)
+
+
+def test_trend_csvs_are_made_on_click_too(demo, media):
+    app = run_app("trends")
+    buttons = app.get("download_button")
+    assert len(buttons) == 4 and all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
+    _, data = click(media[-1], app, "csv_volume")
+    assert data.decode("utf-8").startswith("period,")

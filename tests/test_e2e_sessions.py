@@ -1,0 +1,117 @@
+"""Sessions in headless Chromium: a NUL in the search, an export that expires, log out, the failed-login lock."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import skip_unless_ci
+from tests.dashboard_fixtures import build_demo
+from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _wait_healthy, free_port
+from ui import downloads, login_guard
+from ui.auth import add_user
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture
+def light_server(tmp_path):
+    """The dashboard on the small fixture database (no demo collection), as `make dashboard` starts it."""
+    if not Path(CHROMIUM).exists():
+        skip_unless_ci(f"{CHROMIUM} is not installed")
+    config_path, _ = build_demo(tmp_path)
+    users = tmp_path / "users.yaml"
+    add_user(users, "ada", "Ada Admin", PASSWORD, "admin")
+    port = free_port()
+    env = {**os.environ, "CLINICWATCH_CONFIG": str(config_path), "CLINICWATCH_USERS": str(users)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    log_path = tmp_path / "streamlit.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(f"http://127.0.0.1:{port}", process, log_path)
+            yield {"url": f"http://127.0.0.1:{port}", "users": users, "log": log_path}
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def failures(users: Path) -> int:
+    path = login_guard.guard_path(users)
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT failures FROM login_failures WHERE subject = 'user:ada'").fetchone()
+    return row[0] if row else 0
+
+
+def log_in(page, password: str) -> None:
+    page.get_by_role("textbox", name="Username").fill("ada")
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_search_export_log_out_and_lock_in_a_browser(light_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=30_000)  # reruns are slow on a busy machine; the default 5 s is not enough
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1400})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(light_server["url"])
+        log_in(page, PASSWORD)
+        expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+
+        # A NUL typed into the search is a word break, never a traceback.
+        page.get_by_label("Search text").fill("wonderful\x00")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("1 mentions match")).to_be_visible()
+        assert "Traceback" not in page.content() and str(ROOT) not in page.content()
+        page.get_by_label("Search text").fill("")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("7 mentions match")).to_be_visible()
+        expect(page.get_by_text("Export", exact=True)).to_have_count(1)  # the rerun has settled
+
+        # The export is made on click; its /media address stops answering soon after.
+        page.get_by_text("Export", exact=True).click()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download CSV").click()
+        download = info.value
+        made_at = time.monotonic()
+        assert "/media/" in download.url and b"author-" in Path(download.path()).read_bytes()
+
+        # Log out: back to the login form, no page of the app left.
+        page.get_by_role("button", name="Log out").click()
+        expect(page.get_by_role("textbox", name="Username")).to_be_visible()
+        expect(page.get_by_role("heading", name="Inbox")).to_have_count(0)
+
+        # Five wrong passwords lock the user: the right one is then refused too.
+        for attempt in range(1, login_guard.USER_FREE_FAILURES + 1):
+            log_in(page, "wrong-password")
+            deadline = time.monotonic() + 30
+            while failures(light_server["users"]) < attempt and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert failures(light_server["users"]) == attempt
+        expect(page.get_by_text("Too many failed logins", exact=False)).to_be_visible()
+        log_in(page, PASSWORD)
+        page.wait_for_timeout(2000)
+        expect(page.get_by_text("Too many failed logins", exact=False)).to_be_visible()
+        expect(page.get_by_role("heading", name="Inbox")).to_have_count(0)
+        context.close()
+        browser.close()
+
+    time.sleep(max(0.0, downloads.EXPIRE_SECONDS + 1 - (time.monotonic() - made_at)))
+    assert httpx.get(download.url, timeout=10).status_code == 404  # no session, session over: nothing served
+    assert "Traceback" not in light_server["log"].read_text(errors="replace")
