@@ -24,6 +24,8 @@ from clinicwatch.training import maybe_retrain, retrain_from_store
 from collectors.registry import load_config
 from core.config import Config, ConfigError, find_config
 from storage import Store, open_store
+from storage.users import add_user as store_user
+from storage.users import users_path
 
 # Plain tracebacks: rich ones print local variables, which could include secrets.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -195,9 +197,6 @@ def add_user(
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Add or replace a dashboard user; the password is asked for and stored only as a hash."""
-    # Imported here, not at the top: ui.auth imports streamlit, which every other command would pay for.
-    # (The users file moves to a module of its own without streamlit; see docs/ARCHITECTURE.md.)
-    from ui.auth import add_user as store_user, users_path  # noqa: PLC0415
 
     cfg = _load(config)
     password = typer.prompt("password", hide_input=True, confirmation_prompt=True)

@@ -15,7 +15,7 @@ from core.models import utcnow
 from storage.store import open_store
 from tests.dashboard_fixtures import build_demo, mention_id_by_title
 from tests.loopback import Response
-from ui.auth import add_user
+from storage.users import add_user
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 

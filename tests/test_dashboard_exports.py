@@ -12,7 +12,7 @@ from streamlit.runtime.media_file_storage import MediaFileStorageError
 
 from tests.test_dashboard_app import demo, local_server, run_app  # noqa: F401 (fixtures)
 from ui import downloads
-from ui.auth import add_user
+from storage.users import add_user
 
 
 @pytest.fixture

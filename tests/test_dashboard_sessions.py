@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.dashboard_fixtures import build_demo
 from ui import auth, login_guard
-from ui.auth import add_user, read_users, write_users
+from storage.users import add_user, read_users, write_users
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PASSWORD = "correct-horse-9"

@@ -18,7 +18,7 @@ import tomli_w
 from storage.store import open_store
 from storage import queries
 from tests.dashboard_fixtures import XSS_IMG, XSS_LINK, add_xss_mentions, mention_id_by_title
-from ui.auth import add_user, list_users
+from storage.users import add_user, list_users
 from tests.conftest import skip_unless_ci
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,6 @@ import logging
 import math
 import os
 import secrets
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -17,16 +16,15 @@ from typing import Any, Callable
 import streamlit as st
 import yaml
 from streamlit_authenticator.controllers import AuthenticationController
-from streamlit_authenticator.utilities.hasher import Hasher
 
 from core.i18n import t
+from storage.users import ROLES, add_user, list_users, read_users, set_user_language, users_path, write_users
 from ui.login_guard import LoginGuard, Verdict, guard_path, normalise
 
 LOG = logging.getLogger("clinicwatch.auth")
 # Records a sign-in event (actor, action, detail) in the store's audit trail when the dashboard has one.
 Audit = Callable[[str, str, dict[str, Any]], None]
 
-ROLES: tuple[str, ...] = ("staff", "manager", "admin")
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "staff": ("inbox",),
     "manager": ("inbox", "trends"),
@@ -35,8 +33,6 @@ PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
 LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
 # Signs nothing that leaves the server (there is no remember-me cookie); the library wants some key.
 _LIBRARY_KEY = secrets.token_hex(32)
-_CACHE: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
-_CACHE_LOCK = threading.Lock()
 
 
 @dataclass(slots=True)
@@ -49,86 +45,6 @@ class User:
 
     def can_open(self, page: str) -> bool:
         return page in PAGES_BY_ROLE.get(self.role, ())
-
-
-def users_path(database: Path | str) -> Path:
-    """CLINICWATCH_USERS, or users.yaml beside the database (the data folder)."""
-    env = os.environ.get("CLINICWATCH_USERS")
-    return Path(env) if env else Path(database).parent / "users.yaml"
-
-
-def _no_users() -> dict[str, Any]:
-    return {"credentials": {"usernames": {}}}
-
-
-def _parse_users(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    data.setdefault("credentials", {}).setdefault("usernames", {})
-    data["credentials"]["usernames"] = data["credentials"]["usernames"] or {}
-    return data
-
-
-def read_users(path: Path | str) -> dict[str, Any]:
-    """The users file, parsed again only when it changed (every rerun asks, so roles are never stale)."""
-    path = Path(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return _no_users()
-    stamp = (info.st_mtime_ns, info.st_size, info.st_ino)  # write_users replaces the file: a new inode
-    with _CACHE_LOCK:
-        cached = _CACHE.get(path)
-        if cached is None or cached[0] != stamp:
-            cached = _CACHE[path] = (stamp, _parse_users(path))
-        return copy.deepcopy(cached[1])  # callers edit and write back their copy
-
-
-def write_users(path: Path | str, data: dict[str, Any]) -> None:
-    """Write atomically and readable by the owner only (the file holds the password hashes)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")
-    os.chmod(temporary, 0o600)
-    temporary.replace(path)
-
-
-def add_user(path: Path | str, username: str, name: str, password: str, role: str, language: str = "en") -> None:
-    """Create or replace a user; the password is stored only as a bcrypt hash."""
-    username = username.strip().lower()
-    if not username or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
-        raise ValueError("username: use letters, digits, '.', '_' or '-'")
-    if role not in ROLES:
-        raise ValueError(f"role: must be one of {', '.join(ROLES)} (got {role!r})")
-    if len(password) < 8:
-        raise ValueError("password: at least 8 characters")
-    data = read_users(path)
-    data.pop("cookie", None)  # the signing key of the remember-me cookie of old versions: no longer used
-    data["credentials"]["usernames"][username] = {
-        "name": name.strip() or username,
-        "email": "",
-        "password": Hasher.hash(password),
-        "roles": [role],
-        "language": language,
-    }
-    write_users(path, data)
-
-
-def list_users(path: Path | str) -> list[dict[str, str]]:
-    """Users without their hashes, for the Settings page and the assignee picker."""
-    users = read_users(path)["credentials"]["usernames"]
-    return [
-        {"username": u, "name": d.get("name", u), "role": (d.get("roles") or ["staff"])[0], "language": d.get("language", "en")}
-        for u, d in sorted(users.items())
-    ]
-
-
-def set_user_language(path: Path | str, username: str, language: str) -> None:
-    data = read_users(path)
-    user = data["credentials"]["usernames"].get(username)
-    if user is not None and user.get("language") != language:
-        user["language"] = language
-        write_users(path, data)
 
 
 def current_role(users_file: Path, user: User) -> str | None:

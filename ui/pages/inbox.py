@@ -8,7 +8,8 @@ import streamlit as st
 
 from storage import queries
 from ui import export
-from ui.auth import current_role, list_users
+from storage.users import list_users
+from ui.auth import current_role
 from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
 from core.display import visible_controls
 from core.i18n import t

@@ -15,7 +15,7 @@ import tomli_w
 
 from core.config import Config, ConfigError
 from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
-from ui.auth import ROLES, add_user, list_users
+from storage.users import ROLES, add_user, list_users
 from ui.components import Context
 from core.i18n import t
 
