@@ -146,23 +146,25 @@ class Fetcher:
             request_headers["If-Modified-Since"] = last_modified
         limit = max_bytes or self.config.max_bytes
         attempt = 0
-        while True:
-            try:
-                return self._follow_redirects(url, request_headers, limit)
-            except _Retryable as retry:
-                if attempt >= self.config.retries:
-                    raise retry.error from None
-                delay = retry.error.retry_after
-                if delay is None:
-                    delay = self.backoff_seconds * (2**attempt) * random.uniform(0.5, 1.5)
-                attempt += 1
-                time.sleep(delay)
+        # One deadline for the whole call, redirects and retries included: a source never takes longer than it.
+        with request_deadline(self.request_seconds) as deadline:
+            while True:
+                try:
+                    return self._follow_redirects(url, request_headers, limit, deadline)
+                except _Retryable as retry:
+                    delay = retry.error.retry_after
+                    if delay is None:
+                        delay = self.backoff_seconds * (2**attempt) * random.uniform(0.5, 1.5)
+                    if attempt >= self.config.retries or time.monotonic() + delay >= deadline:
+                        raise retry.error from None
+                    attempt += 1
+                    time.sleep(delay)
 
-    def _follow_redirects(self, start_url: str, headers: dict[str, str], limit: int) -> FetchResponse:
+    def _follow_redirects(self, start_url: str, headers: dict[str, str], limit: int, deadline: float) -> FetchResponse:
         url = start_url
         for _hop in range(self.config.max_redirects + 1):
             check_url_allowed(url, allow_private=self.config.allow_private_addresses)
-            result = self._get_once(url, headers, limit)
+            result = self._get_once(url, headers, limit, deadline)
             if isinstance(result, FetchResponse):
                 return result
             url = result
@@ -174,15 +176,11 @@ class Fetcher:
 
     @property
     def request_seconds(self) -> float:
-        """The deadline of one request, connect to last body byte."""
+        """The deadline of one get(): connect to last body byte, redirects and retries included."""
         return self.config.timeout_seconds * TOTAL_TIME_FACTOR
 
-    def _get_once(self, url: str, headers: dict[str, str], limit: int) -> FetchResponse | str:
-        """One request, over by its deadline: a FetchResponse, or the next URL when the server redirects."""
-        with request_deadline(self.request_seconds) as deadline:
-            return self._get_within(url, headers, limit, deadline)
-
-    def _get_within(self, url: str, headers: dict[str, str], limit: int, deadline: float) -> FetchResponse | str:
+    def _get_once(self, url: str, headers: dict[str, str], limit: int, deadline: float) -> FetchResponse | str:
+        """One request, over by `deadline`: a FetchResponse, or the next URL when the server redirects."""
         try:
             with self._borrowed_client() as client, client.stream("GET", url, headers=headers) as response:
                 status = response.status_code

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import gzip
+import threading
+import time
 
 import pytest
 
 from core.config import parse_config
-from clinicwatch.pipeline import collect_once
+from clinicwatch.pipeline import Pipeline, collect_once
 from collectors.http import close_shared_fetchers
 from storage.store import open_store
-from tests.loopback import Response
+from tests.loopback import Response, slow_header_server
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +66,33 @@ def test_broken_feeds_are_recorded_while_the_others_complete(tmp_path, loopback)
     runs = {run.name: run for run in collect_once(config, store, only=["good"])}
     assert runs["good"].new == 0
     assert loopback.requests_to("/good")[-1].headers.get("if-none-match") == '"v1"'
+
+
+def test_a_slow_header_source_does_not_hold_the_cycle_past_its_deadline(tmp_path, loopback) -> None:
+    stop = threading.Event()
+    listener, port = slow_header_server(stop)
+    healthy = [f"feed{i}" for i in range(5)]
+    for name in healthy:
+        loopback.routes[f"/{name}"] = lambda r, name=name: Response(200, rss(f"Medicover {name}"))
+    sources = [{"kind": "feed", "name": n, "url": loopback.url(f"/{n}")} for n in healthy]
+    sources.append({"kind": "feed", "name": "dripping", "url": f"http://127.0.0.1:{port}/feed"})
+    config = parse_config({
+        "clinic_name": "Medicover", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Medicover"]},
+        # retries left at their default: they share the one deadline (3 x 1 s) instead of adding to it
+        "http": {"allow_private_addresses": True, "timeout_seconds": 1, "concurrency": 4},
+    } | {"sources": sources})
+    store = open_store(config.database)
+    deadline = config.http.timeout_seconds * 3
+    pipeline = Pipeline(config, store)  # built first: loading the analyser is not part of the cycle
+    try:
+        started = time.monotonic()
+        runs = {run.name: run for run in collect_once(config, store, pipeline=pipeline)}
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+    assert took < deadline + 1.0, took
+    assert sorted(name for name, run in runs.items() if run.status == "ok" and run.new == 1) == healthy
+    assert (runs["dripping"].status, runs["dripping"].error_kind) == ("error", "timeout")
+    assert store.source("dripping")["last_error_kind"] == "timeout"
+    assert store.count_mentions() == 5

@@ -17,7 +17,7 @@ from core.config import HttpConfig
 from collectors import http_guard
 from collectors.base import SourceError
 from collectors.http import Fetcher, is_blocked_ip, parse_retry_after
-from tests.loopback import Response
+from tests.loopback import Response, slow_header_server
 
 
 def make_fetcher(**overrides) -> Fetcher:
@@ -290,35 +290,6 @@ def test_ipv6_forms_of_private_ipv4_are_refused(address) -> None:
 
 def test_ipv4_mapped_public_address_stays_allowed() -> None:
     assert is_blocked_ip("::ffff:8.8.8.8") is False
-
-
-def slow_header_server(stop: threading.Event) -> tuple[socket.socket, int]:
-    """A server that accepts and answers one header byte a second, for ever (never a complete answer)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-
-    def drip(conn: socket.socket) -> None:
-        with conn:
-            conn.recv(65536)
-            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000:
-                if stop.wait(1.0):
-                    return
-                try:
-                    conn.sendall(bytes([byte]))
-                except OSError:
-                    return
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=drip, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    return listener, listener.getsockname()[1]
 
 
 def test_slow_headers_are_cut_at_the_request_deadline() -> None:
