@@ -83,7 +83,8 @@ def assert_stored_as_recorded(store: Store, things: list[dict]) -> int:
         row = rows.get(expected["external_id"])
         if row is None:  # the store keeps one copy of the same long text; short ones ("Thanks!") are all kept
             key = f"reddit-test\x1f{expected['external_id']}"
-            assert content_hash(expected["title"], expected["text"], unique_key=key) in hashes, expected["external_id"]
+            assert content_hash(expected["title"], expected["text"], unique_key=key, url=expected["url"]) in hashes, \
+                expected["external_id"]
             continue
         assert {key: row[key] for key in expected} == expected
         assert row["source_kind"] == "reddit"
