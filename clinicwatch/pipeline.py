@@ -39,6 +39,7 @@ class SourceRun:
     error: str | None = None
     seconds: float = 0.0
     note: str | None = None
+    dropped: dict[str, int] = field(default_factory=dict)  # by reason (core.drops): seen = new + these
 
 
 # Finished sources are stored together, in one transaction, once this many mentions or this many seconds have
@@ -60,12 +61,16 @@ class _ReadyToStore:
 
     @property
     def save(self) -> SourceSave:
-        return SourceSave(self.source.name, self.items, self.result.cursor, self.result.seen, self.result.note)
+        return SourceSave(self.source.name, self.items, self.result.cursor, self.result.seen, self.result.note,
+                          dict(self.result.dropped))
 
-    def run(self, new: int) -> SourceRun:
+    def run(self, new: int, duplicates: int) -> SourceRun:
         status = "not_modified" if self.result.not_modified else "ok"
+        dropped = dict(self.result.dropped)
+        if duplicates:
+            dropped["duplicate"] = dropped.get("duplicate", 0) + duplicates
         return SourceRun(self.source.name, self.source.kind, status, seen=self.result.seen, matched=len(self.items),
-                         new=new, note=self.result.note)
+                         new=new, note=self.result.note, dropped=dropped)
 
 
 class _Batch:
@@ -278,9 +283,11 @@ class Pipeline:
 
         def ready() -> _ReadyToStore:
             outcomes = future.result()
-            for mention, (matches, _) in zip(result.mentions, outcomes):
+            for mention, (matches, _, reason) in zip(result.mentions, outcomes):
                 mention.matches = matches
-            items = [(m, analysis) for m, (_, analysis) in zip(result.mentions, outcomes) if analysis is not None]
+                if reason is not None:
+                    result.drop(reason)
+            items = [(m, analysis) for m, (_, analysis, _) in zip(result.mentions, outcomes) if analysis is not None]
             return _ReadyToStore(source, started, result, stored_items(items))
         return self._guarded(source, ready, "analysing")
 
@@ -311,8 +318,11 @@ class Pipeline:
         matched = []
         for mention in result.mentions:
             cap_text(mention)
-            if self.matcher.match(mention):
+            reason = self.matcher.verdict(mention)
+            if reason is None:
                 matched.append(mention)
+            else:
+                result.drop(reason)
         items = stored_items((m, self.analyzer.analyse(m)) for m in matched)
         return _ReadyToStore(source, started, result, items)
 
@@ -327,7 +337,7 @@ class Pipeline:
             if len(ready) > 1:
                 return [pair for r in ready for pair in self._store_ready([r])]
             return [(self._failed(ready[0].source, exc, "storing"), ready[0].started)]
-        return [(r.run(s.new), r.started) for r, s in zip(ready, saved)]
+        return [(r.run(s.new, s.duplicates), r.started) for r, s in zip(ready, saved)]
 
     def _parse_in_workers(self, fetched: Fetched) -> Future:
         """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""

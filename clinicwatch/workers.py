@@ -83,18 +83,28 @@ def parse_match_analyse(fetched: Fetched) -> tuple[CollectResult, list[StoredIte
     items = []
     for mention in result.mentions:
         cap_text(mention)
-        if matcher.match(mention):
+        reason = matcher.verdict(mention)
+        if reason is None:
             items.append((mention, analyzer.analyse(mention)))
+        else:
+            result.drop(reason)
     # Only the rows to store travel back to the storing process, built here where the CPU is free.
     result.mentions = []
     return result, stored_items(items)
 
 
-def match_and_analyse(mentions: list[Mention]) -> list[tuple[list[TermMatch], Analysis | None]]:
-    """In a worker: per mention, the matches found and, when it is a mention, its analysis."""
+Verdict = tuple[list[TermMatch], "Analysis | None", "str | None"]
+
+
+def match_and_analyse(mentions: list[Mention]) -> list[Verdict]:
+    """In a worker: per mention, the matches found, its analysis when it is a mention, else why it is not."""
     matcher, analyzer = _inherited()
-    # Only what the parent lacks travels back: the matches found, and the analysis of matched mentions.
-    return [(m.matches, analyzer.analyse(m)) if matcher.match(m) else (m.matches, None) for m in mentions]
+    # Only what the parent lacks travels back: the matches found, the analysis of matched mentions, the reason.
+    verdicts: list[Verdict] = []
+    for mention in mentions:
+        reason = matcher.verdict(mention)
+        verdicts.append((mention.matches, analyzer.analyse(mention) if reason is None else None, reason))
+    return verdicts
 
 
 def cap_text(mention: Mention) -> None:

@@ -55,13 +55,17 @@ def parse_feed(
     except Exception as exc:  # feedparser's own bugs on hostile input must not end the run
         raise SourceError("parse", f"could not parse {url} as a feed ({type(exc).__name__}: {exc})") from None
     entries = result.get("entries") or []
+    incomplete = 0
     if entries and result.get("bozo") and looks_truncated(body):
         # Cut in transit, or junk after the root (a PHP warning, a stray <script>): only an entry whose
         # closing tag arrived is whole, so keep as many entries as there are closes, never fewer.
-        del entries[complete_entries(body):]
+        incomplete = max(0, len(entries) - complete_entries(body))
+        del entries[len(entries) - incomplete:]
     if not entries and (result.get("bozo") or not result.get("version")):
         raise SourceError("parse", _why_not_a_feed(body, url, content_type, result))
-    return _from_feedparser(result, entries)
+    parsed = _from_feedparser(result, entries)
+    parsed.incomplete = incomplete
+    return parsed
 
 
 def looks_truncated(body: bytes) -> bool:

@@ -5,6 +5,7 @@ import contextlib
 import email.utils
 import json
 import random
+import re
 import threading
 import time
 import zlib
@@ -59,11 +60,33 @@ class FetchResponse:
         except LookupError:  # an unknown charset name
             return self.body.decode("utf-8", errors="replace")
 
+    @property
+    def html(self) -> str:
+        """An HTML page's text: decoded by the HTTP charset, else by its own <meta charset> (or http-equiv
+        Content-Type) in the first bytes, else UTF-8; undecodable bytes replaced."""
+        charset = self.charset or meta_charset(self.body)
+        try:
+            return self.body.decode(charset or "utf-8", errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
     def json(self) -> Any:
         try:
             return json.loads(self.text)
         except ValueError as exc:
             raise SourceError("parse", f"{self.url} did not answer valid JSON ({exc})") from None
+
+
+# <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">; browsers look in the
+# first 1024 bytes (HTML's prescan); a little more is read here for pages with long heads of comments.
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+META_PRESCAN_BYTES = 4096
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset an HTML page declares for itself, if any."""
+    found = _META_CHARSET.search(body[:META_PRESCAN_BYTES])
+    return found.group(1).decode("ascii") if found else None
 
 
 # Connections each pooled client keeps open for reuse (a thread polls feeds of a few hosts in turn).

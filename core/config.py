@@ -88,12 +88,12 @@ class ForumSource(SourceBase):
     date_language: str | None = None
     max_pages: int = Field(default=5, ge=1, le=100)
     delay_seconds: float = Field(default=1.0, ge=0)
-    preset: Literal["phpbb", "xenforo", "vbulletin"] | None = Field(
+    preset: Literal["phpbb", "xenforo", "vbulletin", "vbulletin4", "vbulletin3"] | None = Field(
         default=None, description="Default selectors of a stock forum theme; `selectors` override them."
     )
     selectors: dict[str, str] = Field(
         default={},
-        description="post, author, date, text, permalink, next_page, thread_title (CSS selectors).",
+        description="post, author, date, text, permalink, next_page, thread_title, quote (CSS selectors).",
     )
 
 

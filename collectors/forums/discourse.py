@@ -126,7 +126,7 @@ class DiscourseCollector:
         slug = post.get("topic_slug") or topic.get("slug") or "topic"
         thread_url = f"{self.base}/t/{slug}/{topic_id}"
         number = post.get("post_number") or 1
-        likes = post.get("like_count")
+        likes = post_likes(post)
         return Mention(
             source_kind=self.kind,
             source_name=self.source.name,
@@ -136,7 +136,7 @@ class DiscourseCollector:
             author=str(post.get("username") or ""),
             published_at=parse_machine_date(str(post.get("created_at") or ""), self.source.timezone),
             language=self.source.language,
-            score=likes if isinstance(likes, int) else None,
+            score=likes,
             thread_title=html_to_text(topic.get("title") or post.get("topic_title_headline") or ""),
             thread_url=thread_url,
             extra={**extra, "topic_id": topic_id, "post_number": number},
@@ -148,6 +148,23 @@ class DiscourseCollector:
         if not isinstance(data, dict):
             raise SourceError("parse", f"{response.url} did not answer a Discourse JSON object (is base_url a Discourse forum?)")
         return data
+
+
+# Discourse's post action type for a like (PostActionType.types[:like]).
+LIKE_ACTION_ID = 2
+
+
+def post_likes(post: dict[str, Any]) -> int | None:
+    """like_count where the answer has it (search, some versions), else the like entry of actions_summary
+    (topic and post-stream answers); None when neither says."""
+    likes = post.get("like_count")
+    if isinstance(likes, int) and not isinstance(likes, bool):
+        return likes
+    for action in post.get("actions_summary") or []:
+        if isinstance(action, dict) and action.get("id") == LIKE_ACTION_ID:
+            count = action.get("count")
+            return count if isinstance(count, int) and not isinstance(count, bool) else 0
+    return None
 
 
 def search_phrase(term: str) -> str:
