@@ -131,11 +131,14 @@ def status(config: Optional[Path] = ConfigOption) -> None:
     """Show every source and its health."""
     cfg = _load(config)
     store = _open(cfg)
-    table = Table("source", "kind", "enabled", "last success", "failures", "last error", "items (new/total)")
+    table = Table("source", "kind", "enabled", "last success", "failures", "last error / note", "items (new/total)",
+                  "not stored: reason last run (total)")
+    drops = store.source_drops()
     for row in store.sources():
-        error = f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else ""
+        error = f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else (row["note"] or "")
         table.add_row(row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
-                      str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}")
+                      str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}",
+                      format_drops(drops.get(row["name"], {})))
     stdout.print(table)
     stdout.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
 
@@ -236,13 +239,20 @@ def _collect_with_progress(pipeline: Pipeline, only: list[str] | None = None) ->
 
 
 def _print_summary(runs: list[SourceRun]) -> None:
-    table = Table("source", "kind", "status", "seen", "matched", "new", "seconds", "error / note")
+    table = Table("source", "kind", "status", "seen", "matched", "new", "not stored (reason)", "seconds",
+                  "error / note")
     for r in sorted(runs, key=lambda r: r.name):
         style = "red" if r.status == "error" else None
         detail = f"{r.error_kind}: {r.error}" if r.error else (r.note or "")
-        table.add_row(r.name, r.kind, r.status, str(r.seen), str(r.matched), str(r.new), f"{r.seconds:.1f}",
-                      detail, style=style)
+        not_stored = ", ".join(f"{reason} {count}" for reason, count in sorted(r.dropped.items()) if count)
+        table.add_row(r.name, r.kind, r.status, str(r.seen), str(r.matched), str(r.new), not_stored,
+                      f"{r.seconds:.1f}", detail, style=style)
     stdout.print(table)
+
+
+def format_drops(drops: dict[str, tuple[int, int]]) -> str:
+    """"not_matched 12 (340), already_seen 3 (90)": per reason, the last run's count and the total."""
+    return ", ".join(f"{reason} {last} ({total})" for reason, (last, total) in sorted(drops.items()) if total)
 
 
 def _after_cycle(cfg: Config, store: Store) -> None:

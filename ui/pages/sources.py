@@ -12,11 +12,12 @@ from core.i18n import t
 def render(ctx: Context) -> None:
     show_last_run()
     stored = {row["name"]: row for row in ctx.store.sources()}
+    drops = ctx.store.source_drops()
     for source in ctx.config.sources:
-        _source(ctx, source, stored.get(source.name))
+        _source(ctx, source, stored.get(source.name), drops.get(source.name, {}))
 
 
-def _source(ctx: Context, source: Any, health: dict[str, Any] | None) -> None:
+def _source(ctx: Context, source: Any, health: dict[str, Any] | None, drops: dict[str, tuple[int, int]]) -> None:
     lang = ctx.lang
     with st.container(border=True, key=f"source_{source.name}"):
         head, toggle_col, run_col = st.columns([3, 1, 1])
@@ -39,6 +40,11 @@ def _source(ctx: Context, source: Any, health: dict[str, Any] | None) -> None:
             f"{t('failures', lang)}: {health['consecutive_failures']}",
             f"{t('items', lang)}: {health['items_new']} / {health['items_total']}",
         ]
+        if drops:  # "nothing lost" checkable: what the source offered and was not stored, and why
+            lines.append(f"{t('dropped', lang)}: " + ", ".join(
+                f"{reason} {last} / {total}" for reason, (last, total) in sorted(drops.items()) if total))
+        if health.get("note"):
+            lines.append(f"{t('source_note', lang)}: {health['note']}")
         st.text("\n".join(lines))
         if health.get("last_error"):
             # Error text can quote a remote server: plain text only.
