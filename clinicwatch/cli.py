@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from core.redact import redact
 from core.config import Config, ConfigError, find_config, load_config
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from storage import Store, open_store
@@ -135,7 +136,7 @@ def status(config: Optional[Path] = ConfigOption) -> None:
                   "not stored: reason last run (total)")
     drops = store.source_drops()
     for row in store.sources():
-        error = f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else (row["note"] or "")
+        error = redact(f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else (row["note"] or ""))
         table.add_row(row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
                       str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}",
                       format_drops(drops.get(row["name"], {})))
@@ -243,7 +244,7 @@ def _print_summary(runs: list[SourceRun]) -> None:
                   "error / note")
     for r in sorted(runs, key=lambda r: r.name):
         style = "red" if r.status == "error" else None
-        detail = f"{r.error_kind}: {r.error}" if r.error else (r.note or "")
+        detail = redact(f"{r.error_kind}: {r.error}" if r.error else (r.note or ""))
         not_stored = ", ".join(f"{reason} {count}" for reason, count in sorted(r.dropped.items()) if count)
         table.add_row(r.name, r.kind, r.status, str(r.seen), str(r.matched), str(r.new), not_stored,
                       f"{r.seconds:.1f}", detail, style=style)

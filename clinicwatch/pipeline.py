@@ -15,6 +15,7 @@ from typing import Callable, Iterable, TypeVar
 from analysis import Analyzer
 from core.config import Config, Source
 from core.models import Mention, utcnow
+from core.redact import redact
 from clinicwatch.workers import cap_text, fork_workers, match_and_analyse, parse_match_analyse
 from collectors.base import Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
@@ -257,8 +258,8 @@ class Pipeline:
         except SourceError as exc:
             return self._source_error(source, exc)
         except Exception as exc:  # a bug in one collector must not stop the others
-            log.error("collector %s crashed:\n%s", source.name, "".join(traceback.format_exception(exc)))
-            message = f"internal error: {type(exc).__name__}: {exc}"
+            log.error("collector %s crashed:\n%s", source.name, redact("".join(traceback.format_exception(exc))))
+            message = redact(f"internal error: {type(exc).__name__}: {exc}")
             return self._internal_error(source, message)
         if isinstance(result, Fetched):
             analyse(self._parse_in_workers(result), (source, started, None))
@@ -298,8 +299,8 @@ class Pipeline:
             return self._failed(source, exc, stage)
 
     def _failed(self, source: Source, exc: Exception, stage: str) -> SourceRun:
-        log.error("%s %s failed:\n%s", stage, source.name, "".join(traceback.format_exception(exc)))
-        return self._internal_error(source, f"internal error while {stage}: {type(exc).__name__}: {exc}")
+        log.error("%s %s failed:\n%s", stage, source.name, redact("".join(traceback.format_exception(exc))))
+        return self._internal_error(source, redact(f"internal error while {stage}: {type(exc).__name__}: {exc}"))
 
     def _source_error(self, source: Source, exc: SourceError) -> SourceRun:
         self.store.record_failure(source.name, exc.kind, exc.message, retry_after=exc.retry_after)

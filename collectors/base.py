@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Protocol
 
 from core.drops import DROP_REASONS
+from core.redact import redact
 from core.models import Mention
 
 # Kinds of source error, shown on the Sources page.
@@ -28,6 +29,7 @@ class SourceError(Exception):
     """A source failed in a way a user can act on; the message says what to do."""
 
     def __init__(self, kind: str, message: str, *, retry_after: float | None = None) -> None:
+        message = redact(message)  # messages quote URLs; whatever shows or stores them sees no credential
         super().__init__(message)
         self.kind = kind
         self.message = message

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 from core.models import Analysis, Mention, utcnow
+from core.redact import redact
 from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionRow, SourceSave, analysis_row,
                           iso, stored_items)
 from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate
@@ -139,8 +140,8 @@ class Store:
                     """UPDATE sources SET cursor = ?, last_attempt = ?, last_success = ?, last_error_kind = NULL,
                        last_error = NULL, consecutive_failures = 0, next_attempt_after = NULL, items_seen = ?,
                        items_new = ?, items_total = items_total + ?, note = ? WHERE name = ?""",
-                    (json.dumps(save.cursor), at_iso, at_iso, save.seen, len(new_ids), len(new_ids), save.note,
-                     save.name),
+                    (json.dumps(save.cursor), at_iso, at_iso, save.seen, len(new_ids), len(new_ids),
+                     redact(save.note) if save.note else None, save.name),
                 )
                 duplicates = len(save.items) - len(new_ids)
                 self._record_drops(save.name, {**save.dropped, "duplicate": save.dropped.get("duplicate", 0) + duplicates})
@@ -200,7 +201,7 @@ class Store:
         self.conn.execute(
             """UPDATE sources SET last_attempt = ?, last_error_kind = ?, last_error = ?,
                consecutive_failures = ?, next_attempt_after = ? WHERE name = ?""",
-            (iso(now), kind, message[:2000], failures, iso(now + timedelta(seconds=delay)), name),
+            (iso(now), kind, redact(message)[:2000], failures, iso(now + timedelta(seconds=delay)), name),
         )
 
     def register_new_mentions(self, mention_ids: list[int]) -> None:

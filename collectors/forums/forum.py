@@ -10,6 +10,7 @@ from urllib.parse import urldefrag
 
 from core.config import Config, FeedSource, ForumSource
 from core.models import Mention, utcnow
+from core.redact import redact
 from core.urls import without_session_ids
 from collectors.base import CollectResult, SourceError
 from collectors.forums.dates import DateParseError, parse_forum_date, parse_machine_date, zone
@@ -77,7 +78,7 @@ class ForumCollector:
     def _collect_html(self, cursor: dict[str, Any]) -> CollectResult:
         selectors = self._selectors()
         start_url = str(self.source.url)
-        if cursor.get("start_url") != start_url:
+        if cursor.get("start_url") != redact(start_url):
             cursor = {}  # the source now points elsewhere: what was seen there says nothing here
         seen = set(cursor.get("seen_ids") or [])
         robots = RobotsPolicy(self.fetcher)
@@ -114,8 +115,9 @@ class ForumCollector:
         # The next run starts at the first page not read yet, else re-reads the last one for new replies.
         resume_url = url if url and url not in visited else visited[-1]
         new_cursor = {
-            "start_url": start_url,
-            "resume_url": resume_url,
+            # Cursors are stored: a URL carrying a credential is kept masked (then the next run starts over).
+            "start_url": redact(start_url),
+            "resume_url": resume_url if redact(resume_url) == resume_url else None,
             "seen_ids": list(dict.fromkeys([*page_ids, *(cursor.get("seen_ids") or [])]))[:SEEN_IDS_KEPT],
         }
         note = f"read {len(visited)} page(s)" + (", more remain" if url and url not in visited else "")

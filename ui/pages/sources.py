@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui.components import Context
 from core.i18n import t
+from core.redact import redact
 
 
 def render(ctx: Context) -> None:
@@ -44,11 +45,12 @@ def _source(ctx: Context, source: Any, health: dict[str, Any] | None, drops: dic
             lines.append(f"{t('dropped', lang)}: " + ", ".join(
                 f"{reason} {last} / {total}" for reason, (last, total) in sorted(drops.items()) if total))
         if health.get("note"):
-            lines.append(f"{t('source_note', lang)}: {health['note']}")
+            lines.append(f"{t('source_note', lang)}: {redact(health['note'])}")
         st.text("\n".join(lines))
         if health.get("last_error"):
             # Error text can quote a remote server: plain text only.
-            st.code(f"{t('last_error', lang)}: [{health['last_error_kind']}] {health['last_error']}", language=None, wrap_lines=True)
+            st.code(redact(f"{t('last_error', lang)}: [{health['last_error_kind']}] {health['last_error']}"),
+                    language=None, wrap_lines=True)
 
 
 def _when(value: str | None) -> str:
