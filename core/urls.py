@@ -41,14 +41,19 @@ def canonical_url(url: str) -> str:
     if not url:
         return ""
     try:
-        parts = urlsplit(without_session_ids(url))
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:  # an unreadable URL is its own identity
         return url
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = (parts.hostname or "").removeprefix("www.")
     if port and port not in (80, 443):
         host = f"{host}:{port}"
+    path = parts.path
+    if ";" in path:
+        path = _PATH_SESSION.sub("", path)
+    path = path.rstrip("/") or "/"
+    if not parts.query:  # most item links: no parameters to sort or drop
+        return f"{host}{path}"
     query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
-                   if not _TRACKING.match(name))
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit(("", host, path, urlencode(query), "")).removeprefix("//")
+                   if not _TRACKING.match(name) and not _is_session(name, value))
+    return f"{host}{path}?{urlencode(query)}" if query else f"{host}{path}"
