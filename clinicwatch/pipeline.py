@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import threading
 import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,7 +15,7 @@ from analysis import Analyzer
 from core.config import Config, Source
 from core.models import Mention, utcnow
 from core.redact import redact
-from clinicwatch.workers import cap_text, fork_workers, match_and_analyse, parse_match_analyse
+from clinicwatch.workers import cap_text, fork_workers, joined, match_and_analyse, parse_match_analyse
 from collectors.base import Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
 from matching import Matcher
@@ -347,7 +346,7 @@ class Pipeline:
     def _analyse_in_workers(self, mentions: list[Mention]) -> Future:
         """Match and analyse in the worker processes; the future gives (matches, analysis or None) per mention."""
         size = max(MIN_BATCH_FOR_WORKERS // 2, -(-len(mentions) // self.workers))
-        return _joined([self._submit(match_and_analyse, mentions[i:i + size]) for i in range(0, len(mentions), size)])
+        return joined([self._submit(match_and_analyse, mentions[i:i + size]) for i in range(0, len(mentions), size)])
 
     def _submit(self, work: Callable[[T], object], argument: T) -> Future:
         """`work(argument)` in a worker; here, if a worker has died (killed, out of memory): the sources it had
@@ -364,28 +363,6 @@ class Pipeline:
         except Exception as exc:
             here.set_exception(exc)
         return here
-
-
-def _joined(parts: list[Future]) -> Future:
-    """One future for the concatenated results of `parts` (in order), or the first failure among them."""
-    outcome: Future = Future()
-    left = [len(parts)]
-    lock = threading.Lock()  # callbacks run in the executor's thread, or here for a part already done
-
-    def part_done(_: Future) -> None:
-        with lock:
-            left[0] -= 1
-            last = left[0] == 0
-        if last:
-            failed = next((p.exception() for p in parts if p.exception() is not None), None)
-            if failed is not None:
-                outcome.set_exception(failed)
-            else:
-                outcome.set_result([pair for part in parts for pair in part.result()])
-
-    for part in parts:
-        part.add_done_callback(part_done)
-    return outcome
 
 
 def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = None, force: bool = True,

@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from analysis import Analyzer
 from core.models import Analysis, Mention, TermMatch
@@ -118,3 +118,25 @@ def cap_text(mention: Mention) -> None:
 def _inherited() -> tuple[Matcher, Analyzer]:
     assert _state is not None, "analysis worker started without a matcher and an analyzer"
     return _state
+
+
+def joined(parts: list[Future]) -> Future:
+    """One future for the concatenated results of `parts` (in order), or the first failure among them."""
+    outcome: Future = Future()
+    left = [len(parts)]
+    lock = threading.Lock()  # callbacks run in the executor's thread, or here for a part already done
+
+    def part_done(_: Future) -> None:
+        with lock:
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            failed = next((p.exception() for p in parts if p.exception() is not None), None)
+            if failed is not None:
+                outcome.set_exception(failed)
+            else:
+                outcome.set_result([pair for part in parts for pair in part.result()])
+
+    for part in parts:
+        part.add_done_callback(part_done)
+    return outcome

@@ -15,8 +15,8 @@ import ssl
 import threading
 import time
 import typing
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import httpcore

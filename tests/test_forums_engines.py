@@ -1,10 +1,10 @@
 """vBulletin 3/4 pages, thread prefixes, session ids, page charsets and lost post text, over real HTTP on 127.0.0.1."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.forum_fixtures import page, read, text
-from tests.loopback import Request, Response
+from tests.loopback import Response
 from tests.test_forums_html import collector, forum_source
 
 VB4_THREAD = "/showthread.php?t=5511"
@@ -31,7 +31,7 @@ def test_vbulletin4_posts_keep_their_text_and_lose_quotes_and_session_ids(tmp_pa
                           "Za każdym razem muzyczka i rozłączenie po 20 minutach.")
     assert second.text == "Przez aplikację idzie od ręki, polecam zapisać się online."  # the quote left out
     assert first.thread_title == "Salus Medica Kraków - rejestracja telefoniczna"
-    assert first.published_at == datetime(2025, 11, 12, 8, 14, tzinfo=timezone.utc)  # 09:14 in Warsaw
+    assert first.published_at == datetime(2025, 11, 12, 8, 14, tzinfo=UTC)  # 09:14 in Warsaw
     assert first.url == loopback.url("/showthread.php?t=5511&p=90211&viewfull=1#post90211")
     assert SESSION not in first.thread_url and first.thread_url == loopback.url(VB4_THREAD)
     assert SESSION not in result.cursor["resume_url"]
@@ -53,7 +53,7 @@ def test_vbulletin3_posts(tmp_path, loopback) -> None:
     assert second.text == "That is about the going rate in Leeds, to be fair."
     assert first.thread_title == "Salus Medica dentist in Leeds?"
     assert first.url == loopback.url("/showpost.php?p=40117&postcount=1")
-    assert first.published_at == datetime(2025, 3, 11, 20, 41, tzinfo=timezone.utc)  # vBulletin writes m-d-Y
+    assert first.published_at == datetime(2025, 3, 11, 20, 41, tzinfo=UTC)  # vBulletin writes m-d-Y
     assert result.cursor["resume_url"] == loopback.url("/showthread.php?t=1207&page=2")
 
 
