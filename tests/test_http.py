@@ -332,3 +332,56 @@ def test_one_fetcher_serves_many_threads(loopback, fetcher) -> None:
     with ThreadPoolExecutor(16) as pool:
         bodies = list(pool.map(lambda url: fetcher.get(url).body, urls))
     assert bodies == [f"/n?i={i}".encode() for i in range(64)]
+
+
+def test_a_pinned_https_connection_keeps_sni_host_and_certificate_checks(monkeypatch) -> None:
+    import ssl
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import httpx
+    import trustme
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("clinic.example").configure_cert(server_context)
+    seen: dict[str, str] = {}
+
+    def record_sni(_sock: ssl.SSLObject, name: str | None, _context: ssl.SSLContext) -> None:
+        seen.setdefault("sni", name or "")  # returning anything but None would abort the handshake
+
+    server_context.sni_callback = record_sni
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            seen["host"] = self.headers["Host"]
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = server_context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    port = httpd.server_address[1]
+
+    def trusting_test_ca(**_: object) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        ca.configure_trust(context)
+        return context
+
+    monkeypatch.setattr(httpx, "create_ssl_context", trusting_test_ca)
+    monkeypatch.setattr(http_guard, "is_blocked_ip", lambda address: address != "127.0.0.1")
+    rebinding_resolver(monkeypatch, "clinic.example", ["127.0.0.1"])
+    try:
+        with Fetcher(HttpConfig(retries=0, timeout_seconds=2)) as fetcher:
+            assert fetcher.get(f"https://clinic.example:{port}/feed").body == b"ok"
+            # a certificate for another name is refused: the pinned address never stands in for the host name
+            rebinding_resolver(monkeypatch, "other.example", ["127.0.0.1"])
+            fails_with("network", lambda: fetcher.get(f"https://other.example:{port}/feed"))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert seen == {"sni": "clinic.example", "host": f"clinic.example:{port}"}
