@@ -35,8 +35,9 @@ def without_session_ids(url: str) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """One form for one page: scheme, "www.", default port, fragment, trailing slash, session and tracking
-    parameters and parameter order do not make two pages of one."""
+    """One form for one item: scheme, "www.", default port, trailing slash, session and tracking parameters
+    and parameter order do not make two items of one. The fragment is kept: on forums and comment feeds it is
+    what tells two posts of one page apart (#p901, #post123, #comment-7)."""
     url = (url or "").strip()
     if not url:
         return ""
@@ -52,8 +53,9 @@ def canonical_url(url: str) -> str:
     if ";" in path:
         path = _PATH_SESSION.sub("", path)
     path = path.rstrip("/") or "/"
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
     if not parts.query:  # most item links: no parameters to sort or drop
-        return f"{host}{path}"
+        return f"{host}{path}{fragment}"
     query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
                    if not _TRACKING.match(name) and not _is_session(name, value))
-    return f"{host}{path}?{urlencode(query)}" if query else f"{host}{path}"
+    return f"{host}{path}?{urlencode(query)}{fragment}" if query else f"{host}{path}{fragment}"

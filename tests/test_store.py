@@ -216,3 +216,11 @@ def test_the_collector_maps_the_file_and_writers_checkpoint_less_often_than_sqli
     assert dashboard.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES
     reader = open_store(tmp_path / "w.db", readonly=True)
     assert reader.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+
+
+def test_two_posts_of_one_forum_page_with_the_same_words_are_both_stored(store):
+    """Forum permalinks differ only in their fragment (#p901, #p902): that is enough to be two posts."""
+    words = "Potwierdzam, w Salusie na Mokotowie czeka się na wizytę ponad miesiąc."
+    items = [(Mention("forum", "forum-a", post, f"https://forum.example.pl/viewtopic.php?t=42&sid=0123456789abcdef"
+                      f"0123456789abcdef#p{post}", words), None) for post in ("901", "902")]
+    assert store.record_success("forum-a", items, {}, seen=2).new == 2
