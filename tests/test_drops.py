@@ -92,3 +92,25 @@ def test_every_offered_item_is_stored_or_counted_with_its_reason(tmp_path, loopb
                                                                                          "PATH": "/usr/bin:/bin"})
     assert status.returncode == 0, status.stderr
     assert "already_seen 2 (2), duplicate 0 (1), excluded 0 (1), not_matched 0 (1), unparsable 1 (1)" in status.stdout
+
+
+def test_items_analysed_in_worker_processes_are_counted_too(tmp_path, loopback) -> None:
+    """A forum page of 80 posts goes to the analysis workers as one batch; their verdicts come back counted."""
+    posts = "".join(
+        f'<div class="post" id="p{i}"><span class="author">user{i}</span><div class="text">'
+        + (f"Wizyta nr {i} w Medicover Wola, polecam." if i % 2 else f"Post nr {i} o czymś zupełnie innym.")
+        + "</div></div>" for i in range(80))
+    loopback.routes["/robots.txt"] = lambda r: Response(404, b"")
+    loopback.routes["/thread"] = lambda r: Response(200, f"<html><body>{posts}</body></html>".encode(),
+                                                   {"Content-Type": "text/html; charset=utf-8"})
+    config = parse_config({
+        "clinic_name": "Medicover", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Medicover"]},
+        "http": {"allow_private_addresses": True, "retries": 0, "timeout_seconds": 2},
+        "sources": [{"kind": "forum", "name": "forum", "url": loopback.url("/thread"), "max_pages": 1,
+                     "selectors": {"post": "div.post", "text": "div.text", "author": "span.author"}}],
+    })
+    store = open_store(config.database)
+    with Pipeline(config, store, analysis_workers=2) as pipeline:
+        [run] = pipeline.collect(config.sources)
+    assert (run.seen, run.new, run.dropped) == (80, 40, {"not_matched": 40})
+    assert store.source_drops()["forum"] == {"not_matched": (40, 40)}
