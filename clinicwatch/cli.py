@@ -19,6 +19,7 @@ from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
 from clinicwatch.demo import demo_config, serve_demo_files
+from core.redact import redact
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
 from collectors.registry import load_config
@@ -139,11 +140,14 @@ def status(config: Optional[Path] = ConfigOption) -> None:
     """Show every source and its health."""
     cfg = _load(config)
     store = _open(cfg)
-    table = Table("source", "kind", "enabled", "last success", "failures", "last error", "items (new/total)")
+    table = Table("source", "kind", "enabled", "last success", "failures", "last error / note", "items (new/total)",
+                  "not stored: reason last run (total)")
+    drops = store.source_drops()
     for row in store.sources():
-        error = f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else ""
+        error = redact(f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else (row["note"] or ""))
         table.add_row(row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
-                      str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}")
+                      str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}",
+                      format_drops(drops.get(row["name"], {})))
     stdout.print(table)
     stdout.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
 
@@ -236,13 +240,20 @@ def _collect_with_progress(pipeline: Pipeline, only: list[str] | None = None) ->
 
 
 def _print_summary(runs: list[SourceRun]) -> None:
-    table = Table("source", "kind", "status", "seen", "matched", "new", "seconds", "error / note")
+    table = Table("source", "kind", "status", "seen", "matched", "new", "not stored (reason)", "seconds",
+                  "error / note")
     for r in sorted(runs, key=lambda r: r.name):
         style = "red" if r.status == "error" else None
-        detail = f"{r.error_kind}: {r.error}" if r.error else (r.note or "")
-        table.add_row(r.name, r.kind, r.status, str(r.seen), str(r.matched), str(r.new), f"{r.seconds:.1f}",
-                      detail, style=style)
+        detail = redact(f"{r.error_kind}: {r.error}" if r.error else (r.note or ""))
+        not_stored = ", ".join(f"{reason} {count}" for reason, count in sorted(r.dropped.items()) if count)
+        table.add_row(r.name, r.kind, r.status, str(r.seen), str(r.matched), str(r.new), not_stored,
+                      f"{r.seconds:.1f}", detail, style=style)
     stdout.print(table)
+
+
+def format_drops(drops: dict[str, tuple[int, int]]) -> str:
+    """"not_matched 12 (340), already_seen 3 (90)": per reason, the last run's count and the total."""
+    return ", ".join(f"{reason} {last} ({total})" for reason, (last, total) in sorted(drops.items()) if total)
 
 
 def _after_cycle(cfg: Config, store: Store) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import threading
 import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,7 +15,8 @@ from analysis import Analyzer
 from core.config import Config
 from core.config import SourceBase as Source
 from core.models import Mention, utcnow
-from clinicwatch.workers import cap_text, fork_workers, match_and_analyse, parse_match_analyse
+from core.redact import redact
+from clinicwatch.workers import cap_text, fork_workers, joined, match_and_analyse, parse_match_analyse
 from collectors.base import Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
 from matching import Matcher
@@ -40,6 +40,7 @@ class SourceRun:
     error: str | None = None
     seconds: float = 0.0
     note: str | None = None
+    dropped: dict[str, int] = field(default_factory=dict)  # by reason (core.drops): seen = new + these
 
 
 # Finished sources are stored together, in one transaction, once this many mentions or this many seconds have
@@ -61,12 +62,16 @@ class _ReadyToStore:
 
     @property
     def save(self) -> SourceSave:
-        return SourceSave(self.source.name, self.items, self.result.cursor, self.result.seen, self.result.note)
+        return SourceSave(self.source.name, self.items, self.result.cursor, self.result.seen, self.result.note,
+                          dict(self.result.dropped))
 
-    def run(self, new: int) -> SourceRun:
+    def run(self, new: int, duplicates: int) -> SourceRun:
         status = "not_modified" if self.result.not_modified else "ok"
+        dropped = dict(self.result.dropped)
+        if duplicates:
+            dropped["duplicate"] = dropped.get("duplicate", 0) + duplicates
         return SourceRun(self.source.name, self.source.kind, status, seen=self.result.seen, matched=len(self.items),
-                         new=new, note=self.result.note)
+                         new=new, note=self.result.note, dropped=dropped)
 
 
 class _Batch:
@@ -256,8 +261,8 @@ class Pipeline:
         except SourceError as exc:
             return self._source_error(source, exc)
         except Exception as exc:  # a bug in one collector must not stop the others
-            log.error("collector %s crashed:\n%s", source.name, "".join(traceback.format_exception(exc)))
-            message = f"internal error: {type(exc).__name__}: {exc}"
+            log.error("collector %s crashed:\n%s", source.name, redact("".join(traceback.format_exception(exc))))
+            message = redact(f"internal error: {type(exc).__name__}: {exc}")
             return self._internal_error(source, message)
         if isinstance(result, Fetched):
             analyse(self._parse_in_workers(result), (source, started, None))
@@ -282,9 +287,11 @@ class Pipeline:
 
         def ready() -> _ReadyToStore:
             outcomes = future.result()
-            for mention, (matches, _) in zip(result.mentions, outcomes):
+            for mention, (matches, _, reason) in zip(result.mentions, outcomes):
                 mention.matches = matches
-            items = [(m, analysis) for m, (_, analysis) in zip(result.mentions, outcomes) if analysis is not None]
+                if reason is not None:
+                    result.drop(reason)
+            items = [(m, analysis) for m, (_, analysis, _) in zip(result.mentions, outcomes) if analysis is not None]
             return _ReadyToStore(source, started, result, stored_items(items))
         return self._guarded(source, ready, "analysing")
 
@@ -295,8 +302,8 @@ class Pipeline:
             return self._failed(source, exc, stage)
 
     def _failed(self, source: Source, exc: Exception, stage: str) -> SourceRun:
-        log.error("%s %s failed:\n%s", stage, source.name, "".join(traceback.format_exception(exc)))
-        return self._internal_error(source, f"internal error while {stage}: {type(exc).__name__}: {exc}")
+        log.error("%s %s failed:\n%s", stage, source.name, redact("".join(traceback.format_exception(exc))))
+        return self._internal_error(source, redact(f"internal error while {stage}: {type(exc).__name__}: {exc}"))
 
     def _source_error(self, source: Source, exc: SourceError) -> SourceRun:
         self.store.record_failure(source.name, exc.kind, exc.message, retry_after=exc.retry_after)
@@ -315,8 +322,11 @@ class Pipeline:
         matched = []
         for mention in result.mentions:
             cap_text(mention)
-            if self.matcher.match(mention):
+            reason = self.matcher.verdict(mention)
+            if reason is None:
                 matched.append(mention)
+            else:
+                result.drop(reason)
         items = stored_items((m, self.analyzer.analyse(m)) for m in matched)
         return _ReadyToStore(source, started, result, items)
 
@@ -331,7 +341,7 @@ class Pipeline:
             if len(ready) > 1:
                 return [pair for r in ready for pair in self._store_ready([r])]
             return [(self._failed(ready[0].source, exc, "storing"), ready[0].started)]
-        return [(r.run(s.new), r.started) for r, s in zip(ready, saved)]
+        return [(r.run(s.new, s.duplicates), r.started) for r, s in zip(ready, saved)]
 
     def _parse_in_workers(self, fetched: Fetched) -> Future:
         """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""
@@ -340,7 +350,7 @@ class Pipeline:
     def _analyse_in_workers(self, mentions: list[Mention]) -> Future:
         """Match and analyse in the worker processes; the future gives (matches, analysis or None) per mention."""
         size = max(MIN_BATCH_FOR_WORKERS // 2, -(-len(mentions) // self.workers))
-        return _joined([self._submit(match_and_analyse, mentions[i:i + size]) for i in range(0, len(mentions), size)])
+        return joined([self._submit(match_and_analyse, mentions[i:i + size]) for i in range(0, len(mentions), size)])
 
     def _submit(self, work: Callable[[T], object], argument: T) -> Future:
         """`work(argument)` in a worker; here, if a worker has died (killed, out of memory): the sources it had
@@ -357,28 +367,6 @@ class Pipeline:
         except Exception as exc:
             here.set_exception(exc)
         return here
-
-
-def _joined(parts: list[Future]) -> Future:
-    """One future for the concatenated results of `parts` (in order), or the first failure among them."""
-    outcome: Future = Future()
-    left = [len(parts)]
-    lock = threading.Lock()  # callbacks run in the executor's thread, or here for a part already done
-
-    def part_done(_: Future) -> None:
-        with lock:
-            left[0] -= 1
-            last = left[0] == 0
-        if last:
-            failed = next((p.exception() for p in parts if p.exception() is not None), None)
-            if failed is not None:
-                outcome.set_exception(failed)
-            else:
-                outcome.set_result([pair for part in parts for pair in part.result()])
-
-    for part in parts:
-        part.add_done_callback(part_done)
-    return outcome
 
 
 # The `run` loop looks for "Run now" requests from the Sources page at least this often.

@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from analysis import Analyzer
 from core.models import Analysis, Mention, TermMatch
@@ -83,18 +83,28 @@ def parse_match_analyse(fetched: Fetched) -> tuple[CollectResult, list[StoredIte
     items = []
     for mention in result.mentions:
         cap_text(mention)
-        if matcher.match(mention):
+        reason = matcher.verdict(mention)
+        if reason is None:
             items.append((mention, analyzer.analyse(mention)))
+        else:
+            result.drop(reason)
     # Only the rows to store travel back to the storing process, built here where the CPU is free.
     result.mentions = []
     return result, stored_items(items)
 
 
-def match_and_analyse(mentions: list[Mention]) -> list[tuple[list[TermMatch], Analysis | None]]:
-    """In a worker: per mention, the matches found and, when it is a mention, its analysis."""
+Verdict = tuple[list[TermMatch], "Analysis | None", "str | None"]
+
+
+def match_and_analyse(mentions: list[Mention]) -> list[Verdict]:
+    """In a worker: per mention, the matches found, its analysis when it is a mention, else why it is not."""
     matcher, analyzer = _inherited()
-    # Only what the parent lacks travels back: the matches found, and the analysis of matched mentions.
-    return [(m.matches, analyzer.analyse(m)) if matcher.match(m) else (m.matches, None) for m in mentions]
+    # Only what the parent lacks travels back: the matches found, the analysis of matched mentions, the reason.
+    verdicts: list[Verdict] = []
+    for mention in mentions:
+        reason = matcher.verdict(mention)
+        verdicts.append((mention.matches, analyzer.analyse(mention) if reason is None else None, reason))
+    return verdicts
 
 
 def cap_text(mention: Mention) -> None:
@@ -108,3 +118,25 @@ def cap_text(mention: Mention) -> None:
 def _inherited() -> tuple[Matcher, Analyzer]:
     assert _state is not None, "analysis worker started without a matcher and an analyzer"
     return _state
+
+
+def joined(parts: list[Future]) -> Future:
+    """One future for the concatenated results of `parts` (in order), or the first failure among them."""
+    outcome: Future = Future()
+    left = [len(parts)]
+    lock = threading.Lock()  # callbacks run in the executor's thread, or here for a part already done
+
+    def part_done(_: Future) -> None:
+        with lock:
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            failed = next((p.exception() for p in parts if p.exception() is not None), None)
+            if failed is not None:
+                outcome.set_exception(failed)
+            else:
+                outcome.set_result([pair for part in parts for pair in part.result()])
+
+    for part in parts:
+        part.add_done_callback(part_done)
+    return outcome

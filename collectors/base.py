@@ -1,10 +1,13 @@
 """What every collector shares: its result, its error, and the interface the pipeline calls."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Protocol
 
 from core.config import Config, SourceBase
+from core.drops import DROP_REASONS
+from core.redact import redact
 from core.models import Mention
 
 # Kinds of source error, shown on the Sources page.
@@ -27,6 +30,7 @@ class SourceError(Exception):
     """A source failed in a way a user can act on; the message says what to do."""
 
     def __init__(self, kind: str, message: str, *, retry_after: float | None = None) -> None:
+        message = redact(message)  # messages quote URLs; whatever shows or stores them sees no credential
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -54,6 +58,16 @@ class CollectResult:
     note: str | None = None  # shown on the Sources page, e.g. "no credentials: using public search RSS"
     not_modified: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # Items offered by the source but not passed on, by reason (core.drops.DROP_REASONS): `seen` equals
+    # len(mentions) plus these, so nothing leaves a collector uncounted.
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    def drop(self, reason: str, count: int = 1) -> None:
+        """Count `count` items not passed on, for `reason` (one of core.drops.DROP_REASONS)."""
+        if reason not in DROP_REASONS:
+            raise ValueError(f"unknown drop reason {reason!r}")
+        if count:
+            self.dropped[reason] += count
 
 
 @dataclass(slots=True)

@@ -28,3 +28,4 @@ class ParsedFeed:
     language: str
     items: list[FeedItem] = field(default_factory=list)
     version: str = ""
+    incomplete: int = 0  # entries the parser recovered from a cut body but that were not whole (not kept)

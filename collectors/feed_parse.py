@@ -22,6 +22,8 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s*)?[^\s>]+\s+(SYSTEM|PUBLIC|\"[^\"]*
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_START = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCUMENT_END = re.compile(rb"</[\w:.-]*(rss|feed|rdf|channel)\s*>\s*(<!--.*?-->\s*)*\x00*$", re.IGNORECASE | re.DOTALL)
+# The close of an RSS <item> or Atom <entry> (with any namespace prefix): an entry is complete once closed.
+_ENTRY_END = re.compile(rb"</([\w.-]+:)?(item|entry)\s*>", re.IGNORECASE)
 _HTML_START = re.compile(
     rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE | re.DOTALL
 )
@@ -53,16 +55,27 @@ def parse_feed(
     except Exception as exc:  # feedparser's own bugs on hostile input must not end the run
         raise SourceError("parse", f"could not parse {url} as a feed ({type(exc).__name__}: {exc})") from None
     entries = result.get("entries") or []
+    incomplete = 0
     if entries and result.get("bozo") and looks_truncated(body):
-        entries.pop()  # the entry the body was cut in is incomplete; the ones before it are whole
+        # Cut in transit, or junk after the root (a PHP warning, a stray <script>): only an entry whose
+        # closing tag arrived is whole, so keep as many entries as there are closes, never fewer.
+        incomplete = max(0, len(entries) - complete_entries(body))
+        del entries[len(entries) - incomplete:]
     if not entries and (result.get("bozo") or not result.get("version")):
         raise SourceError("parse", _why_not_a_feed(body, url, content_type, result))
-    return _from_feedparser(result, entries)
+    parsed = _from_feedparser(result, entries)
+    parsed.incomplete = incomplete
+    return parsed
 
 
 def looks_truncated(body: bytes) -> bool:
     """A feed document ends with the close of its root element; anything else was cut off in transit."""
     return not _DOCUMENT_END.search(body[-512:])
+
+
+def complete_entries(body: bytes) -> int:
+    """How many <item>/<entry> elements the document closes (feedparser recovers them in document order)."""
+    return len(_ENTRY_END.findall(_prolog_bytes(body)))
 
 
 def check_xml_safety(body: bytes, url: str) -> None:

@@ -72,17 +72,22 @@ def mentions_from_document(source: FeedSource, response: FetchResponse, cursor: 
     already_seen = set(cursor.get("seen_ids") or [])
     ids: list[str] = []
     mentions: list[Mention] = []
+    result = CollectResult(mentions=mentions, cursor={}, seen=len(feed.items) + feed.incomplete)
+    result.drop("unparsable", feed.incomplete)
     for item in feed.items:
         external_id = item_id(item)
-        ids.append(external_id)
-        if external_id not in already_seen:
+        if external_id in already_seen:
+            result.drop("already_seen" if external_id not in ids else "duplicate")
+        else:
             mentions.append(_mention(source, item, external_id, feed, fetched_at, thread))
-    new_cursor = {
+            already_seen.add(external_id)  # the same id twice in one document is one item
+        ids.append(external_id)
+    result.cursor = {
         **validators(response.headers),
         "body_sha1": cursor["body_sha1"],
         "seen_ids": remember_ids(ids, cursor.get("seen_ids") or []),
     }
-    return CollectResult(mentions=mentions, cursor=new_cursor, seen=len(feed.items))
+    return result
 
 
 def _mention(source: FeedSource, item: FeedItem, external_id: str, feed: ParsedFeed, fetched_at: datetime,

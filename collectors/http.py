@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import ipaddress
 import json
 import random
-import socket
+import re
 import threading
 import time
 import zlib
@@ -15,17 +14,23 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 import core
 from core.config import HttpConfig
 from collectors.base import SourceError
+# The address connected to is the one the guard vetted (PinnedBackend), so no check after connecting is needed.
+from collectors.http_guard import PinnedBackend, check_url_allowed, is_blocked_ip, request_deadline
+
+__all__ = ["Fetcher", "FetchResponse", "check_url_allowed", "is_blocked_ip", "shared_fetcher"]
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 # A Retry-After longer than this is not slept through: the source is backed off by the store instead.
 MAX_RETRY_AFTER_SLEEP = 30.0
-# The whole body must arrive within this many read timeouts, so a server dripping bytes cannot hold a worker.
+# One request (connect, headers and body) must be over within this many timeouts, so a server dripping bytes,
+# in its headers or its body, cannot hold a worker (see http_guard.request_deadline).
 TOTAL_TIME_FACTOR = 3
 
 
@@ -55,11 +60,33 @@ class FetchResponse:
         except LookupError:  # an unknown charset name
             return self.body.decode("utf-8", errors="replace")
 
+    @property
+    def html(self) -> str:
+        """An HTML page's text: decoded by the HTTP charset, else by its own <meta charset> (or http-equiv
+        Content-Type) in the first bytes, else UTF-8; undecodable bytes replaced."""
+        charset = self.charset or meta_charset(self.body)
+        try:
+            return self.body.decode(charset or "utf-8", errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
     def json(self) -> Any:
         try:
             return json.loads(self.text)
         except ValueError as exc:
             raise SourceError("parse", f"{self.url} did not answer valid JSON ({exc})") from None
+
+
+# <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">; browsers look in the
+# first 1024 bytes (HTML's prescan); a little more is read here for pages with long heads of comments.
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+META_PRESCAN_BYTES = 4096
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset an HTML page declares for itself, if any."""
+    found = _META_CHARSET.search(body[:META_PRESCAN_BYTES])
+    return found.group(1).decode("ascii") if found else None
 
 
 # Connections each pooled client keeps open for reuse (a thread polls feeds of a few hosts in turn).
@@ -96,7 +123,8 @@ class Fetcher:
         limits = httpx.Limits(max_connections=KEEPALIVE_PER_CLIENT, max_keepalive_connections=KEEPALIVE_PER_CLIENT)
         # Redirects are followed by hand so that every hop passes the address guard; proxy variables are
         # ignored because the guard must see the real destination.
-        return httpx.Client(timeout=self._timeout, limits=limits, follow_redirects=False, trust_env=False)
+        return httpx.Client(timeout=self._timeout, follow_redirects=False, trust_env=False,
+                            transport=_pinned_transport(limits, allow_private=self.config.allow_private_addresses))
 
     @contextlib.contextmanager
     def _borrowed_client(self) -> Iterator[httpx.Client]:
@@ -141,23 +169,25 @@ class Fetcher:
             request_headers["If-Modified-Since"] = last_modified
         limit = max_bytes or self.config.max_bytes
         attempt = 0
-        while True:
-            try:
-                return self._follow_redirects(url, request_headers, limit)
-            except _Retryable as retry:
-                if attempt >= self.config.retries:
-                    raise retry.error from None
-                delay = retry.error.retry_after
-                if delay is None:
-                    delay = self.backoff_seconds * (2**attempt) * random.uniform(0.5, 1.5)
-                attempt += 1
-                time.sleep(delay)
+        # One deadline for the whole call, redirects and retries included: a source never takes longer than it.
+        with request_deadline(self.request_seconds) as deadline:
+            while True:
+                try:
+                    return self._follow_redirects(url, request_headers, limit, deadline)
+                except _Retryable as retry:
+                    delay = retry.error.retry_after
+                    if delay is None:
+                        delay = self.backoff_seconds * (2**attempt) * random.uniform(0.5, 1.5)
+                    if attempt >= self.config.retries or time.monotonic() + delay >= deadline:
+                        raise retry.error from None
+                    attempt += 1
+                    time.sleep(delay)
 
-    def _follow_redirects(self, start_url: str, headers: dict[str, str], limit: int) -> FetchResponse:
+    def _follow_redirects(self, start_url: str, headers: dict[str, str], limit: int, deadline: float) -> FetchResponse:
         url = start_url
         for _hop in range(self.config.max_redirects + 1):
             check_url_allowed(url, allow_private=self.config.allow_private_addresses)
-            result = self._get_once(url, headers, limit)
+            result = self._get_once(url, headers, limit, deadline)
             if isinstance(result, FetchResponse):
                 return result
             url = result
@@ -167,11 +197,15 @@ class Fetcher:
             "(point the source at the final address, or raise http.max_redirects)",
         )
 
-    def _get_once(self, url: str, headers: dict[str, str], limit: int) -> FetchResponse | str:
-        """One request: a FetchResponse, or the next URL when the server redirects."""
+    @property
+    def request_seconds(self) -> float:
+        """The deadline of one get(): connect to last body byte, redirects and retries included."""
+        return self.config.timeout_seconds * TOTAL_TIME_FACTOR
+
+    def _get_once(self, url: str, headers: dict[str, str], limit: int, deadline: float) -> FetchResponse | str:
+        """One request, over by `deadline`: a FetchResponse, or the next URL when the server redirects."""
         try:
             with self._borrowed_client() as client, client.stream("GET", url, headers=headers) as response:
-                self._check_peer(response, url)
                 status = response.status_code
                 if status in REDIRECT_STATUSES and response.headers.get("location"):
                     return urljoin(str(response.url), response.headers["location"])
@@ -185,24 +219,16 @@ class Fetcher:
                 body = self._read_body(response, url, limit)
                 return FetchResponse(str(response.url), status, lower_headers, body)
         except httpx.TimeoutException:
+            if time.monotonic() >= deadline:
+                raise _Retryable(SourceError("timeout", f"{url} did not complete its answer within "
+                                             f"{self.request_seconds:g} s ({TOTAL_TIME_FACTOR} x http.timeout_seconds; "
+                                             "the server is too slow)"))
             raise _Retryable(SourceError("timeout", f"no answer from {url} within {self.config.timeout_seconds:g} s "
                                          "(the server is slow or down; raise http.timeout_seconds if it is just slow)"))
         except (httpx.TransportError, httpx.StreamError) as exc:
             raise _Retryable(SourceError("network", f"could not reach {url}: {describe_transport_error(exc)}"))
         except httpx.InvalidURL as exc:
             raise SourceError("config", f"not a usable URL {url!r}: {exc}") from None
-
-    def _check_peer(self, response: httpx.Response, url: str) -> None:
-        """Check the address actually connected to, so DNS that changes after the check cannot slip through."""
-        if self.config.allow_private_addresses:
-            return
-        stream = response.extensions.get("network_stream")
-        try:
-            peer = stream.get_extra_info("server_addr") if stream is not None else None
-        except Exception:  # a transport that cannot tell; the pre-check already ran
-            peer = None
-        if peer and is_blocked_ip(peer[0]):
-            raise SourceError("blocked_address", blocked_message(url, peer[0]))
 
     def _raise_for_status(self, response: httpx.Response, url: str) -> None:
         status = response.status_code
@@ -234,17 +260,14 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise too_large(url, limit)
-        deadline = time.monotonic() + self.config.timeout_seconds * TOTAL_TIME_FACTOR
         chunks: list[bytes] = []
         size = 0
+        # The request's deadline (http_guard) bounds every read here: a dripping body ends as a timeout.
         for chunk in decoded_chunks(response.iter_raw(), response.headers.get("content-encoding", ""), limit, url):
             size += len(chunk)
             if size > limit:
                 raise too_large(url, limit)
             chunks.append(chunk)
-            if time.monotonic() > deadline:
-                allowed = self.config.timeout_seconds * TOTAL_TIME_FACTOR
-                raise _Retryable(SourceError("timeout", f"{url} sent its answer too slowly (not complete after {allowed:g} s)"))
         return b"".join(chunks)
 
 
@@ -316,59 +339,18 @@ def describe_transport_error(exc: Exception) -> str:
     return text
 
 
-# --- SSRF guard -------------------------------------------------------------------------------------------
-
-
-def check_url_allowed(url: str, *, allow_private: bool) -> None:
-    """Refuse non-HTTP schemes and hosts on loopback/private/link-local/multicast/reserved addresses."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise SourceError("blocked_address", f"refusing {url!r}: only http and https URLs are fetched")
-    host = parts.hostname
-    if not host:
-        raise SourceError("config", f"{url!r} has no host name")
-    if allow_private:
-        return
-    for address in resolve(host, parts.port or (443 if parts.scheme == "https" else 80), url):
-        if is_blocked_ip(address):
-            raise SourceError("blocked_address", blocked_message(url, address))
-
-
-def resolve(host: str, port: int, url: str) -> list[str]:
-    try:
-        return [str(ipaddress.ip_address(host))]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise SourceError("network", f"could not resolve the host of {url} ({exc}); check the URL") from None
-    return [str(info[4][0]) for info in infos]
-
-
-def is_blocked_ip(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_loopback
-        or ip.is_private
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or not ip.is_global
+def _pinned_transport(limits: httpx.Limits, *, allow_private: bool) -> httpx.HTTPTransport:
+    """httpx's transport over a connection pool whose sockets come from the guard's PinnedBackend."""
+    transport = httpx.HTTPTransport(limits=limits, trust_env=False)
+    # httpx offers no parameter for the network backend, so its pool is rebuilt with the same settings plus it.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=PinnedBackend(allow_private=allow_private),
     )
-
-
-def blocked_message(url: str, address: str) -> str:
-    return (
-        f"refusing {url}: its host is on a loopback, private, link-local or reserved address ({address}); "
-        "set http.allow_private_addresses = true only if you trust every configured source"
-    )
+    return transport
 
 
 # --- one Fetcher per process and HTTP config --------------------------------------------------------------

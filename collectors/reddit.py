@@ -1,6 +1,7 @@
 """Reddit collector: PRAW search plus new submissions/comments of chosen subreddits; public RSS without credentials."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Callable, ClassVar, ContextManager, Iterable
 
 import praw
@@ -53,6 +54,7 @@ class _Run:
         self.cursor: dict[str, Any] = dict(self.old_cursor)
         self.found: dict[str, Mention] = {}
         self.seen = 0
+        self.dropped: Counter[str] = Counter()
 
     def collect(self) -> CollectResult:
         for query in search_queries(self.source, self.config):
@@ -63,7 +65,7 @@ class _Run:
             self.listing(f"submissions:{name}", f"r/{name}", subreddit.new)
             self.listing(f"comments:{name}", f"r/{name}", subreddit.comments)
         mentions = sorted(self.found.values(), key=lambda m: m.published_at)
-        return CollectResult(mentions=mentions, cursor=self.cursor, seen=self.seen)
+        return CollectResult(mentions=mentions, cursor=self.cursor, seen=self.seen, dropped=self.dropped)
 
     def search(self, query: str) -> None:
         """Newest-first search; stops at the first result older than the cursor (minus the index-lag overlap)."""
@@ -78,6 +80,7 @@ class _Run:
                 self.seen += 1
                 stamp = created_utc(thing)
                 if since is not None and stamp <= since - SEARCH_OVERLAP_SECONDS:
+                    self.dropped["already_seen"] += 1
                     break
                 self._keep(thing)
                 newest = stamp if newest is None else max(newest, stamp)
@@ -85,15 +88,18 @@ class _Run:
             self.cursor[key] = newest
 
     def listing(self, key: str, target: str, fetch: Listing) -> None:
-        """Items newer than the last one seen, asked for with `before`; the cursor keeps its fullname and time."""
+        """Items newer than the last one seen, asked for with `before`.
+
+        The cursor keeps the newest item's fullname and time and every fullname seen at that time: Reddit's
+        times are whole seconds, so items of the anchor's second that arrive later are new, not old.
+        """
         anchor = self.old_cursor.get(key)
         with self._errors(target, "stream_subreddits"):
             things = self._since_anchor(fetch, anchor)
         for thing in things:
             self._keep(thing)
         if things:
-            newest = max(things, key=created_utc)
-            self.cursor[key] = {"fullname": fullname(newest), "created_utc": created_utc(newest)}
+            self.cursor[key] = advanced_anchor(anchor, things)
 
     def _since_anchor(self, fetch: Listing, anchor: dict[str, Any] | None) -> list[Any]:
         limit = self.source.limit
@@ -104,8 +110,10 @@ class _Run:
             # An empty answer is also what Reddit gives when the anchor was deleted or removed, so check the
             # newest items by time as well (PRAW's own streams do the same).
             things = self._fetched(fetch(limit=limit))
-        since = float(anchor.get("created_utc") or 0)
-        return [t for t in things if created_utc(t) > since and fullname(t) != anchor["fullname"]]
+        fresh = [t for t in things if is_after_anchor(t, anchor)]
+        if len(fresh) < len(things):
+            self.dropped["already_seen"] += len(things) - len(fresh)
+        return fresh
 
     def _fetched(self, listing: Iterable[Any]) -> list[Any]:
         things = list(listing)
@@ -114,10 +122,41 @@ class _Run:
 
     def _keep(self, thing: Any) -> None:
         mention = to_mention(thing, self.source.name, self.source.language)
-        self.found.setdefault(mention.external_id, mention)
+        if mention is None:
+            self.dropped["not_a_post"] += 1
+        elif mention.external_id in self.found:
+            self.dropped["duplicate"] += 1  # found by two searches, or by a search and a listing
+        else:
+            self.found[mention.external_id] = mention
 
     def _errors(self, target: str, setting: str) -> ContextManager[None]:
         return reddit_errors(target, setting=setting, timeout=request_timeout(self.config))
+
+
+# Fullnames remembered for the anchor's second; far more than Reddit ever creates in one subreddit in a second.
+IDS_AT_ANCHOR_KEPT = 1000
+
+
+def is_after_anchor(thing: Any, anchor: dict[str, Any]) -> bool:
+    """Newer than the anchor's second, or of that second and not seen yet."""
+    since = float(anchor.get("created_utc") or 0)
+    stamp = created_utc(thing)
+    if stamp != since:
+        return stamp > since
+    seen_then = set(anchor.get("ids_at") or ()) | {anchor.get("fullname")}
+    return fullname(thing) not in seen_then
+
+
+def advanced_anchor(anchor: dict[str, Any] | None, things: list[Any]) -> dict[str, Any]:
+    """The newest of `things` as the next anchor, with every fullname seen at its second (old ones included
+    when the second is the same as the old anchor's)."""
+    newest = max(things, key=created_utc)  # the first of equals: listings come newest first
+    stamp = created_utc(newest)
+    ids_at = [fullname(t) for t in things if created_utc(t) == stamp]
+    if anchor and float(anchor.get("created_utc") or 0) == stamp:
+        ids_at += [*(anchor.get("ids_at") or ()), anchor.get("fullname")]
+    return {"fullname": fullname(newest), "created_utc": stamp,
+            "ids_at": list(dict.fromkeys(i for i in ids_at if i))[:IDS_AT_ANCHOR_KEPT]}
 
 
 SOURCE_KIND = SourceKind("reddit", RedditSource, RedditCollector)

@@ -47,20 +47,24 @@ def collect_public_feeds(source: RedditSource, config: Config, cursor: dict[str,
     """Every public feed of the source through FeedCollector, its items relabelled as Reddit mentions."""
     new_cursor = dict(cursor or {})
     found: dict[str, Mention] = {}
-    seen = 0
+    combined = CollectResult(mentions=[], cursor=new_cursor, seen=0, note=NO_CREDENTIALS_NOTE)
     all_not_modified = True
     for key, url in public_feeds(source, config):
         feed = FeedSource(kind="feed", name=source.name, url=url, language=source.language)
         result = FeedCollector(feed, config).collect((cursor or {}).get(key, {}))
         new_cursor[key] = result.cursor
-        seen += result.seen
+        combined.seen += result.seen
+        combined.dropped.update(result.dropped)
         all_not_modified = all_not_modified and result.not_modified
         for mention in result.mentions:
             reddit_mention = as_reddit_mention(mention, source.name)
-            found.setdefault(reddit_mention.external_id, reddit_mention)
-    mentions = sorted(found.values(), key=lambda m: m.published_at)
-    return CollectResult(mentions=mentions, cursor=new_cursor, seen=seen, note=NO_CREDENTIALS_NOTE,
-                         not_modified=all_not_modified and not mentions)
+            if reddit_mention.external_id in found:
+                combined.drop("duplicate")  # in the search feed and a subreddit's feed
+            else:
+                found[reddit_mention.external_id] = reddit_mention
+    combined.mentions = sorted(found.values(), key=lambda m: m.published_at)
+    combined.not_modified = all_not_modified and not combined.mentions
+    return combined
 
 
 def as_reddit_mention(mention: Mention, source_name: str) -> Mention:

@@ -25,11 +25,14 @@ def fullname(thing: Any) -> str:
     return thing.fullname  # built from the kind and the id, both already in the listing data
 
 
-def to_mention(thing: Submission | Comment, source_name: str, language: str | None = None) -> Mention:
-    """One Mention for a submission (title + self text) or a comment (body, with its post's title as context)."""
+def to_mention(thing: Any, source_name: str, language: str | None = None) -> Mention | None:
+    """One Mention for a submission (title + self text) or a comment (body, with its post's title as context);
+    None for anything else a listing may hold (a subreddit, a user), which the caller counts as dropped."""
     if isinstance(thing, Comment):
         return _comment_mention(thing, source_name, language)
-    return _submission_mention(thing, source_name, language)
+    if isinstance(thing, Submission):
+        return _submission_mention(thing, source_name, language)
+    return None
 
 
 def _submission_mention(submission: Submission, source_name: str, language: str | None) -> Mention:

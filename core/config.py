@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 from core.query_syntax import parse_syntax
+from core.redact import is_secret_name, redact
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
@@ -227,8 +228,12 @@ def describe_error(error: dict[str, Any]) -> str:
         "url_scheme": "not a valid URL (http or https expected)",
     }
     message = messages.get(kind) or error.get("msg", "invalid value")
-    if kind not in messages and "input" in error and not isinstance(error["input"], (dict, list)):
-        message = f"{message} (got {error['input']!r})"
+    key = error.get("loc", ())[-1:] or ("",)
+    if kind == "extra_forbidden" and isinstance(key[0], str) and is_secret_name(key[0]):
+        message += (": secrets are never read from the config file; set them in the environment instead "
+                    "(REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, SMTP_USERNAME, SMTP_PASSWORD; see config.example.toml)")
+    elif kind not in messages and "input" in error and not isinstance(error["input"], (dict, list)):
+        message = f"{message} (got {redact(repr(error['input']))})"
     return f"{location}: {message}" if location else message
 
 

@@ -152,6 +152,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "last_error": ("Last error", "Ostatni błąd", "Ultimo errore"),
     "failures": ("Consecutive failures", "Kolejne błędy", "Errori consecutivi"),
     "items": ("Items (last run / total)", "Elementy (ostatnio / razem)", "Elementi (ultimo / totale)"),
+    "dropped": ("Not stored, by reason (last run / total)", "Niezapisane, wg powodu (ostatnio / razem)",
+                "Non salvati, per motivo (ultimo / totale)"),
+    "source_note": ("Note", "Uwaga", "Nota"),
     "enabled": ("Enabled", "Włączone", "Attiva"),
     "run_now": ("Run now", "Uruchom teraz", "Esegui ora"),
     "run_queued": (

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from core.urls import canonical_url
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -55,8 +57,9 @@ class Mention:
 
     @property
     def content_hash(self) -> str:
-        """Hash of the folded text, so the same post seen through two sources is stored once."""
-        return content_hash(self.title, self.text, unique_key=f"{self.source_name}\x1f{self.external_id}")
+        """The item's identity across sources: the same post seen twice, or through two sources, is stored once."""
+        return content_hash(self.title, self.text, unique_key=f"{self.source_name}\x1f{self.external_id}",
+                            url=self.url)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,11 +100,15 @@ def fold_text(text: str) -> str:
 MIN_FOLDED_LENGTH = 40
 
 
-def content_hash(title: str, text: str, unique_key: str = "") -> str:
+def content_hash(title: str, text: str, unique_key: str = "", url: str = "") -> str:
+    """Same canonical URL, title and folded text: one item. Distinct posts that share a body (a template, a
+    copied review) differ in URL or title and stay distinct; a short text is only ever its own source item."""
     body = fold_text(text) or fold_text(title)
     if len(body) < MIN_FOLDED_LENGTH:
-        body = f"{unique_key}\x1f{body}"
-    return hashlib.sha1(body.encode("utf-8")).hexdigest()
+        identity = f"{unique_key}\x1f{body}"
+    else:
+        identity = f"{canonical_url(url)}\x1f{fold_text(title)}\x1f{body}"
+    return hashlib.sha1(identity.encode("utf-8")).hexdigest()
 
 
 @dataclass(slots=True)

@@ -48,16 +48,33 @@ class Matcher:
         When a query holds, the places where its positive words occur are added with category
         "query", so they can be highlighted too.
         """
+        return self.verdict(mention) is None
+
+    def verdict(self, mention: Mention) -> str | None:
+        """As match(), but says why not: None when it matched, "excluded" when a term occurs only inside an
+        exclusion or the query does not hold, else "not_matched" (the reasons of core.drops)."""
         fields = _fold_fields(mention.title, mention.text)
         if mention.thread_title and mention.thread_title != mention.title:
             # A forum reply or comment belongs to its thread: "Salus Mokotów – warto?" makes its replies mentions.
             fields["thread"] = FoldedText(mention.thread_title)
         matches = self._find(fields)
-        if matches and self.query is not None:
+        mention.matches = []
+        if not matches:
+            return "excluded" if self._only_excluded(fields) else "not_matched"
+        if self.query is not None:
             holds, found_leaves = self.query.evaluate(*(folded.text for folded in fields.values()))
-            matches = matches + _query_matches(found_leaves, fields, matches) if holds else []
+            if not holds:
+                return "excluded"
+            matches = matches + _query_matches(found_leaves, fields, matches)
         mention.matches = matches
-        return bool(matches)
+        return None
+
+    def _only_excluded(self, fields: dict[str, FoldedText]) -> bool:
+        """A term occurs, but every occurrence is inside an exclusion (asked only when nothing matched)."""
+        if self._exclusions is None:
+            return False
+        return any(self._regex.search(folded.text) for folded in fields.values()
+                   if not self._anchors or any(anchor in folded.text for anchor in self._anchors))
 
     def _find(self, fields: dict[str, FoldedText]) -> list[TermMatch]:
         found: list[TermMatch] = []

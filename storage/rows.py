@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -122,3 +122,4 @@ class SourceSave:
     cursor: dict[str, Any]
     seen: int
     note: str | None = None
+    dropped: dict[str, int] = field(default_factory=dict)  # not passed on, by reason (core.drops)

@@ -263,6 +263,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sources ADD COLUMN run_requested_by TEXT;
     CREATE TABLE heartbeats (process TEXT PRIMARY KEY, seen_at TEXT NOT NULL, pid INTEGER);
     """,
+    # 6: items a source offered but that were not stored, by reason (core.drops.DROP_REASONS): in its last
+    # successful run and in all, so "nothing lost" can be checked per source.
+    """
+    CREATE TABLE source_drops (
+        source_name TEXT NOT NULL, reason TEXT NOT NULL,
+        last_run INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (source_name, reason)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

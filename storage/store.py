@@ -12,6 +12,7 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 from core.models import Analysis, Mention, utcnow
+from core.redact import redact
 from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionRow, SourceSave, analysis_row,
                           iso, parse_iso, stored_items)
 from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate
@@ -31,6 +32,7 @@ class SaveResult:
     seen: int
     new: int
     new_ids: list[int]
+    duplicates: int = 0  # matched items not inserted: already stored (this source's id, or the same item)
 
 
 def open_store(path: str | Path, *, readonly: bool = False, map_file: bool = False) -> "Store":
@@ -149,9 +151,11 @@ class Store:
         seen: int,
         note: str | None = None,
         at: datetime | None = None,
+        dropped: dict[str, int] | None = None,
     ) -> SaveResult:
         """Store a source's new mentions and advance its cursor in one transaction."""
-        return self.record_saves([SourceSave(name, stored_items(items), cursor, seen, note)], at=at)[0]
+        return self.record_saves([SourceSave(name, stored_items(items), cursor, seen, note, dict(dropped or {}))],
+                                 at=at)[0]
 
     def record_saves(self, saves: list[SourceSave], *, at: datetime | None = None) -> list[SaveResult]:
         """Store several sources' prepared rows (storage.rows) and advance their cursors in one transaction.
@@ -171,12 +175,32 @@ class Store:
                        last_error = NULL, consecutive_failures = 0, next_attempt_after = NULL, items_seen = ?,
                        items_new = ?, items_total = items_total + ?, note = ?, run_requested_at = NULL
                        WHERE name = ?""",
-                    (json.dumps(save.cursor), at_iso, at_iso, save.seen, len(new_ids), len(new_ids), save.note,
-                     save.name),
+                    (json.dumps(save.cursor), at_iso, at_iso, save.seen, len(new_ids), len(new_ids),
+                     redact(save.note) if save.note else None, save.name),
                 )
-                results.append(SaveResult(seen=save.seen, new=len(new_ids), new_ids=new_ids))
+                duplicates = len(save.items) - len(new_ids)
+                self._record_drops(save.name, {**save.dropped, "duplicate": save.dropped.get("duplicate", 0) + duplicates})
+                results.append(SaveResult(seen=save.seen, new=len(new_ids), new_ids=new_ids, duplicates=duplicates))
             self.register_new_mentions(all_new)
         return results
+
+    def _record_drops(self, name: str, dropped: dict[str, int]) -> None:
+        """This run's drop counts replace the last run's and add to the totals (schema migration 5)."""
+        self.conn.execute("UPDATE source_drops SET last_run = 0 WHERE source_name = ?", (name,))
+        self.conn.executemany(
+            """INSERT INTO source_drops (source_name, reason, last_run, total) VALUES (?, ?, ?, ?)
+               ON CONFLICT (source_name, reason) DO UPDATE SET last_run = excluded.last_run,
+               total = total + excluded.last_run""",
+            [(name, reason, count, count) for reason, count in dropped.items() if count],
+        )
+
+    def source_drops(self) -> dict[str, dict[str, tuple[int, int]]]:
+        """Per source, per reason: (dropped in the last successful run, dropped in all runs)."""
+        drops: dict[str, dict[str, tuple[int, int]]] = {}
+        rows = self.conn.execute("SELECT source_name, reason, last_run, total FROM source_drops ORDER BY 1, 2")
+        for name, reason, last_run, total in rows:
+            drops.setdefault(name, {})[reason] = (last_run, total)
+        return drops
 
     def _insert_items(self, items: list[tuple[MentionRow, AnalysisRow | None]], at_iso: str | None) -> list[int]:
         """Insert unless the same source item or the same text is already stored; returns the new ids."""
@@ -213,7 +237,7 @@ class Store:
         self.conn.execute(
             """UPDATE sources SET last_attempt = ?, last_error_kind = ?, last_error = ?,
                consecutive_failures = ?, next_attempt_after = ?, run_requested_at = NULL WHERE name = ?""",
-            (iso(now), kind, message[:2000], failures, iso(now + timedelta(seconds=delay)), name),
+            (iso(now), kind, redact(message)[:2000], failures, iso(now + timedelta(seconds=delay)), name),
         )
 
     def register_new_mentions(self, mention_ids: list[int]) -> None:

@@ -1,6 +1,7 @@
 """A tiny real HTTP server on 127.0.0.1 for tests: routes map a path to a handler, every request is recorded."""
 from __future__ import annotations
 
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -95,3 +96,36 @@ class LoopbackServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def slow_header_server(stop: threading.Event) -> tuple[socket.socket, int]:
+    """A raw server on 127.0.0.1 that answers every connection one header byte a second and never finishes.
+
+    Each byte comes well within any read timeout: only a deadline over the whole request can end it.
+    Returns the listening socket (close it, and set `stop`, when done) and its port.
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+
+    def drip(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000:
+                if stop.wait(1.0):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return listener, listener.getsockname()[1]

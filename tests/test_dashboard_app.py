@@ -185,7 +185,11 @@ def test_run_now_queues_a_run_that_the_collector_carries_out(demo, loopback):
     loopback.routes["/feed.xml"] = lambda request: Response(503, b"down")
     text = demo["config"].read_text().replace("https://forum.example/feed.xml", loopback.url("/feed.xml"))
     demo["config"].write_text(text + "\n[http]\nallow_private_addresses = true\nretries = 0\n")
+    # a run in which clinic-reviews offered two items it did not store: their reasons are on the page
+    demo["store"].record_success("clinic-reviews", [], {}, seen=2, dropped={"excluded": 1, "not_matched": 1})
     app = run_app("sources")
+    assert any("Not stored, by reason (last run / total): excluded 1 / 1, not_matched 1 / 1" in t.value
+               for t in app.text)
     app.button(key="run_forum-zdrowie").click().run()
     assert not app.exception, [e.value for e in app.exception]
     # The page collected nothing itself: the request waits for the collector, and the page says none is running.

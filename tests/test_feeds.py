@@ -171,6 +171,25 @@ def test_truncated_feed_keeps_the_entries_recovered(loopback, fetcher) -> None:
     assert ids == ["id-1", "id-2"]  # the entry cut in half is not taken
 
 
+@pytest.mark.parametrize("after_root", [
+    b"\n<br />\n<b>Warning</b>:  Undefined variable $x in <b>/var/www/feed.php</b> on line <b>12</b><br />\n",
+    b"<script>var _paq = window._paq || [];</script>",
+    b"\nsome stray text",
+], ids=["php-warning", "script", "text"])
+def test_junk_after_the_root_keeps_every_complete_entry(loopback, fetcher, after_root) -> None:
+    loopback.routes["/feed"] = lambda r: Response(200, rss([item(1), item(2), item(3)]) + after_root)
+    ids = [m.external_id for m in collector(loopback, fetcher).collect({}).mentions]
+    assert ids == ["id-1", "id-2", "id-3"]
+
+
+def test_root_close_missing_its_bracket_keeps_every_complete_entry(loopback, fetcher) -> None:
+    body = rss([item(1), item(2), item(3)])
+    assert body.endswith(b"</rss>")
+    loopback.routes["/feed"] = lambda r: Response(200, body[:-1])
+    ids = [m.external_id for m in collector(loopback, fetcher).collect({}).mentions]
+    assert ids == ["id-1", "id-2", "id-3"]
+
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE rss [
  <!ENTITY lol "lol">

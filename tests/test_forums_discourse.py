@@ -148,6 +148,8 @@ def test_search_and_category_overlap_is_one_mention_with_full_text(tmp_path, loo
     result = collector(tmp_path, discourse_source(loopback.base_url, search=["Salus"], categories=["pazienti/5"])).collect({})
     ids = [m.external_id for m in result.mentions]
     assert len(ids) == len(set(ids)) == 7
+    # found both ways: counted once as a duplicate, so what was offered adds up
+    assert result.seen == len(ids) + sum(result.dropped.values()) and result.dropped["duplicate"] > 0
     by_id = {m.external_id: m for m in result.mentions}
     assert "excerpt" not in by_id["9087"].extra and by_id["9087"].extra.get("category") == "pazienti/5"
     assert "Qualcuno ha avuto lo stesso problema?" in by_id["9087"].text  # the whole post, not the blurb

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import gzip
+import socket
+import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -12,10 +14,10 @@ import pytest
 
 import core
 from core.config import HttpConfig
-from collectors import http as http_module
+from collectors import http_guard
 from collectors.base import SourceError
 from collectors.http import Fetcher, is_blocked_ip, parse_retry_after
-from tests.loopback import Response
+from tests.loopback import Response, slow_header_server
 
 
 def make_fetcher(**overrides) -> Fetcher:
@@ -213,7 +215,7 @@ def test_file_urls_are_refused_even_when_private_addresses_are_allowed(fetcher) 
 
 def test_every_redirect_hop_is_checked(loopback, monkeypatch) -> None:
     # Here 127.0.0.1 stands for a public host and 127.0.0.2 for an internal one: DNS to the outside is unavailable.
-    monkeypatch.setattr(http_module, "is_blocked_ip", lambda address: address != "127.0.0.1")
+    monkeypatch.setattr(http_guard, "is_blocked_ip", lambda address: address != "127.0.0.1")
     port = loopback.httpd.server_address[1]
     loopback.routes["/go"] = lambda r: Response(302, b"", {"Location": f"http://127.0.0.2:{port}/admin"})
     with Fetcher(HttpConfig(retries=0)) as fetcher:
@@ -222,13 +224,88 @@ def test_every_redirect_hop_is_checked(loopback, monkeypatch) -> None:
     assert [r.path for r in loopback.requests] == ["/go"]
 
 
-def test_connected_address_is_checked_again(loopback, monkeypatch) -> None:
-    # DNS that answers a public address to the check and a private one to the connection (rebinding).
-    monkeypatch.setattr(http_module, "resolve", lambda host, port, url: ["93.184.216.34"])
+def rebinding_resolver(monkeypatch, host: str, answers: list[str]) -> list[str]:
+    """A stub DNS for `host`, seen by the guard and by any socket code alike: answers in turn, the last repeating.
+    Returns the list of addresses handed out, so a test can tell how often the name was resolved."""
+    real = socket.getaddrinfo
+    given: list[str] = []
+
+    def getaddrinfo(name, port, *args, **kwargs):
+        if name != host:
+            return real(name, port, *args, **kwargs)
+        address = answers[min(len(given), len(answers) - 1)]
+        given.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(port or 80)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return given
+
+
+def test_dns_rebinding_never_reaches_the_internal_server(loopback, monkeypatch) -> None:
+    # The name answers a public address to the first lookup and the loopback server's to every later one.
+    given = rebinding_resolver(monkeypatch, "rebind.example", ["93.184.216.34", "127.0.0.1"])
     loopback.routes["/feed"] = lambda r: Response(200, b"internal data")
-    with Fetcher(HttpConfig(retries=0)) as fetcher:
-        error = fails_with("blocked_address", lambda: fetcher.get(loopback.url("/feed")))
-    assert "(127.0.0.1)" in error.message  # the address connected to, found after the pre-check passed
+    port = loopback.httpd.server_address[1]
+    with Fetcher(HttpConfig(retries=0, timeout_seconds=2)) as fetcher:
+        error = fails_with("blocked_address", lambda: fetcher.get(f"http://rebind.example:{port}/feed"))
+    assert "(127.0.0.1)" in error.message and len(given) >= 2
+    assert loopback.requests == []  # the server's access log stays empty
+
+
+def test_redirect_hop_to_a_rebinding_name_is_refused_before_connecting(loopback, monkeypatch) -> None:
+    monkeypatch.setattr(http_guard, "is_blocked_ip", lambda address: address != "127.0.0.1")
+    rebinding_resolver(monkeypatch, "hop.example", ["127.0.0.1", "127.0.0.2"])  # here .1 is public, .2 internal
+    port = loopback.httpd.server_address[1]
+    loopback.routes["/go"] = lambda r: Response(302, b"", {"Location": f"http://hop.example:{port}/admin"})
+    with Fetcher(HttpConfig(retries=0, timeout_seconds=2)) as fetcher:
+        error = fails_with("blocked_address", lambda: fetcher.get(loopback.url("/go")))
+    assert "(127.0.0.2)" in error.message
+    assert [r.path for r in loopback.requests] == ["/go"]
+
+
+def test_the_connection_goes_to_the_vetted_address_and_keeps_the_host(loopback, monkeypatch) -> None:
+    monkeypatch.setattr(http_guard, "is_blocked_ip", lambda address: address != "127.0.0.1")
+    given = rebinding_resolver(monkeypatch, "clinic.example", ["127.0.0.1"])
+    loopback.routes["/feed"] = lambda r: Response(200, b"public data")
+    port = loopback.httpd.server_address[1]
+    with Fetcher(HttpConfig(retries=0, timeout_seconds=2)) as fetcher:
+        response = fetcher.get(f"http://clinic.example:{port}/feed")
+    assert response.body == b"public data"
+    assert loopback.requests[0].headers["host"] == f"clinic.example:{port}"
+    assert given  # resolved by the guard; the socket layer did not resolve by itself
+
+
+@pytest.mark.parametrize("address", [
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2002:a00:1::",  # 6to4 of 10.0.0.1
+    "64:ff9b::127.0.0.1", "64:ff9b::a9fe:a9fe",  # NAT64 of loopback and of 169.254.169.254
+    "64:ff9b:1::c0a8:1",  # local-use NAT64 of 192.168.0.1
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo whose client is 10.0.0.1
+    "::127.0.0.1", "::10.0.0.1",  # IPv4-compatible
+    "::ffff:10.0.0.1", "::ffff:169.254.169.254",  # IPv4-mapped
+])
+def test_ipv6_forms_of_private_ipv4_are_refused(address) -> None:
+    assert is_blocked_ip(address) is True
+
+
+def test_ipv4_mapped_public_address_stays_allowed() -> None:
+    assert is_blocked_ip("::ffff:8.8.8.8") is False
+
+
+def test_slow_headers_are_cut_at_the_request_deadline() -> None:
+    stop = threading.Event()
+    listener, port = slow_header_server(stop)
+    try:
+        with make_fetcher(timeout_seconds=1.5) as fetcher:  # each byte comes well within the read timeout
+            started = time.monotonic()
+            error = fails_with("timeout", lambda: fetcher.get(f"http://127.0.0.1:{port}/"))
+            took = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+    assert fetcher.request_seconds == 4.5
+    assert fetcher.request_seconds - 0.1 < took < fetcher.request_seconds + 1.0
+    assert "did not complete its answer within 4.5 s" in error.message
 
 
 @pytest.mark.parametrize("address,blocked", [
@@ -255,3 +332,56 @@ def test_one_fetcher_serves_many_threads(loopback, fetcher) -> None:
     with ThreadPoolExecutor(16) as pool:
         bodies = list(pool.map(lambda url: fetcher.get(url).body, urls))
     assert bodies == [f"/n?i={i}".encode() for i in range(64)]
+
+
+def test_a_pinned_https_connection_keeps_sni_host_and_certificate_checks(monkeypatch) -> None:
+    import ssl
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import httpx
+    import trustme
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("clinic.example").configure_cert(server_context)
+    seen: dict[str, str] = {}
+
+    def record_sni(_sock: ssl.SSLObject, name: str | None, _context: ssl.SSLContext) -> None:
+        seen.setdefault("sni", name or "")  # returning anything but None would abort the handshake
+
+    server_context.sni_callback = record_sni
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            seen["host"] = self.headers["Host"]
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = server_context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    port = httpd.server_address[1]
+
+    def trusting_test_ca(**_: object) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        ca.configure_trust(context)
+        return context
+
+    monkeypatch.setattr(httpx, "create_ssl_context", trusting_test_ca)
+    monkeypatch.setattr(http_guard, "is_blocked_ip", lambda address: address != "127.0.0.1")
+    rebinding_resolver(monkeypatch, "clinic.example", ["127.0.0.1"])
+    try:
+        with Fetcher(HttpConfig(retries=0, timeout_seconds=2)) as fetcher:
+            assert fetcher.get(f"https://clinic.example:{port}/feed").body == b"ok"
+            # a certificate for another name is refused: the pinned address never stands in for the host name
+            rebinding_resolver(monkeypatch, "other.example", ["127.0.0.1"])
+            fails_with("network", lambda: fetcher.get(f"https://other.example:{port}/feed"))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert seen == {"sni": "clinic.example", "host": f"clinic.example:{port}"}

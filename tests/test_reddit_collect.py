@@ -1,6 +1,7 @@
 """The real PRAW client against recorded Reddit traffic replayed on 127.0.0.1: what is stored matches the recording."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from core.models import content_hash
 from collectors.reddit import RedditCollector
 from storage.store import Store
-from tests.reddit_replay import RedditReplay, listing_children, reddit_config
+from tests.reddit_replay import Recorded, RedditReplay, listing_children, reddit_config, request_key
 
 CASSETTES = "fixtures/reddit"
 
@@ -83,7 +84,8 @@ def assert_stored_as_recorded(store: Store, things: list[dict]) -> int:
         row = rows.get(expected["external_id"])
         if row is None:  # the store keeps one copy of the same long text; short ones ("Thanks!") are all kept
             key = f"reddit-test\x1f{expected['external_id']}"
-            assert content_hash(expected["title"], expected["text"], unique_key=key) in hashes, expected["external_id"]
+            assert content_hash(expected["title"], expected["text"], unique_key=key, url=expected["url"]) in hashes, \
+                expected["external_id"]
             continue
         assert {key: row[key] for key in expected} == expected
         assert row["source_kind"] == "reddit"
@@ -217,3 +219,54 @@ def test_pipeline_matches_stores_and_records_health(replay, tmp_path):
     assert failed.status == "error" and health["last_error_kind"] == "forbidden"
     assert health["last_error"] == "r/kakapo is private (403): remove it from stream_subreddits or get access"
     store.close()
+
+
+def serve_listing(replay: RedditReplay, path: str, children: list[dict]) -> None:
+    """Answer GET `path` with a Listing of these recorded children (as Reddit sent them)."""
+    body = json.dumps({"kind": "Listing", "data": {"children": children, "after": None, "before": None}})
+    key = request_key("GET", path)
+    replay.recordings[key] = [Recorded("GET", key, 200, {"content-type": "application/json"}, body, path)]
+
+
+def test_comments_of_the_anchors_second_that_arrive_later_are_neither_lost_nor_doubled(replay, store):
+    """Reddit's times are whole seconds: a run may end in the middle of a second that later runs add to."""
+    config = reddit_config(replay.base_url, search=[], stream_subreddits=["askreddit"])
+    config.sources[0].search = []
+    recorded = replay.recorded("GET", "/r/askreddit/comments/")[0].json()["data"]["children"]  # newest first
+    stamps = [child["data"]["created_utc"] for child in recorded]
+    # split the recording inside the busiest second: the older part is what the first run saw
+    busiest = max(set(stamps), key=stamps.count)
+    split = stamps.index(busiest) + stamps.count(busiest) // 2
+    assert stamps[split - 1] == stamps[split] == busiest
+    older, newer = recorded[split:], recorded[:split]
+    replay.add_empty_listing("/r/askreddit/new")
+    replay.add_empty_listing('/r/all/search?q="Kakapo Clinic"&restrict_sr=False')
+    serve_listing(replay, "/r/askreddit/comments", older)
+    serve_listing(replay, f"/r/askreddit/comments?before={older[0]['data']['name']}", newer)
+    serve_listing(replay, f"/r/askreddit/comments?before={newer[0]['data']['name']}", [])
+    collector = RedditCollector(config.sources[0], config)
+
+    first, _ = run(collector, store)
+    second, _ = run(collector, store)
+    third, _ = run(collector, store)  # nothing new: Reddit answers before=<newest> empty, then by time
+
+    names = [[m.external_id for m in result.mentions] for result in (first, second, third)]
+    assert sorted(names[0] + names[1]) == sorted(child["data"]["name"] for child in recorded)  # none lost
+    assert not set(names[0]) & set(names[1]) and names[2] == []  # none twice
+    assert second.seen == len(newer) and second.dropped == {}
+    assert replay.unmatched == []
+
+
+def test_subreddits_in_a_listing_are_not_stored_as_submissions(replay, store):
+    config = reddit_config(replay.base_url, search=["kakapo"])
+    recorded = replay.recorded("GET", "/r/kakapo/comments/")[0].json()["data"]["children"][:3]
+    subreddit = {"kind": "t5", "data": {"id": "2qh1i", "name": "t5_2qh1i", "display_name": "kakapo",
+                                        "title": "Kakapo", "created_utc": recorded[0]["data"]["created_utc"],
+                                        "url": "/r/kakapo/"}}
+    serve_listing(replay, "/r/all/search?q=kakapo&restrict_sr=False", [subreddit, *recorded])
+
+    result, saved = run(RedditCollector(config.sources[0], config), store)
+
+    assert {m.external_id for m in result.mentions} == {c["data"]["name"] for c in recorded}
+    assert {row["external_id"] for row in store.iter_mentions()} == {c["data"]["name"] for c in recorded}
+    assert result.dropped == {"not_a_post": 1} and result.seen == 4

@@ -56,12 +56,24 @@ def test_same_item_twice_is_stored_once(store):
     assert store.cursor("feed-a") == {"etag": "b"}
 
 
-def test_same_text_through_two_sources_is_stored_once(store):
-    store.record_success("feed-a", [(mention("1", "Rejestracja  w SALUSIE  nie odbiera telefonu od rana"), None)], {}, seen=1)
-    result = store.record_success("feed-b", [(mention("x9", "rejestracja w salusie nie odbiera telefonu od rana", "feed-b"), None)],
-                                  {}, seen=1)
+def test_same_post_through_two_sources_is_stored_once(store):
+    post = "https://blog.example.org/2025/06/salus/"
+    store.record_success("feed-a", [(Mention("feed", "feed-a", "1", post, "Rejestracja  w SALUSIE  nie odbiera "
+                                             "telefonu od rana", title="Salus"), None)], {}, seen=1)
+    # another source's id and its own way of writing the same URL (www, tracking tag, no trailing slash)
+    same = Mention("feed", "feed-b", "x9", "http://www.blog.example.org/2025/06/salus?utm_source=alerts",
+                   "rejestracja w salusie nie odbiera telefonu od rana", title="Salus")
+    result = store.record_success("feed-b", [(same, None)], {}, seen=1)
     assert result.new == 0
     assert store.count_mentions() == 1
+
+
+def test_distinct_posts_sharing_one_body_are_all_stored(store):
+    body = "Rejestracja w Salusie nie odbiera telefonu od rana, trzeci dzień z rzędu."
+    items = [(Mention("feed", "feed-a", f"p{i}", f"https://blog.example.org/{i}", body, title=f"Wpis {i}"), None)
+             for i in range(4)]
+    assert store.record_success("feed-a", items, {}, seen=4).new == 4
+    assert store.count_mentions() == 4
 
 
 def test_cursor_and_mentions_roll_back_together(store):
@@ -158,7 +170,10 @@ def test_a_mention_row_has_every_column_and_the_hash_of_its_folded_text():
     row = mention_row(mention("1", "  Rejestracja w SALUSIE nie odbiera telefonu od rana "))
     assert len(row) == len(MENTION_COLUMNS)
     values = dict(zip(MENTION_COLUMNS, row))
-    assert values["content_hash"] == mention("9", "rejestracja w salusie nie odbiera telefonu od rana").content_hash
+    same_post = Mention("feed", "feed-b", "9", "https://www.example.org/1/",
+                        "rejestracja w salusie nie odbiera telefonu od rana")
+    assert values["content_hash"] == same_post.content_hash
+    assert values["content_hash"] != mention("9", "rejestracja w salusie nie odbiera telefonu od rana").content_hash
     assert values["extra"] == "{}" and values["matches"] == "[]"
     assert values["published_estimated"] == 1 and values["published_at"] == values["fetched_at"]
     assert values["published_at"].endswith("Z")
@@ -201,3 +216,11 @@ def test_the_collector_maps_the_file_and_writers_checkpoint_less_often_than_sqli
     assert dashboard.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES
     reader = open_store(tmp_path / "w.db", readonly=True)
     assert reader.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+
+
+def test_two_posts_of_one_forum_page_with_the_same_words_are_both_stored(store):
+    """Forum permalinks differ only in their fragment (#p901, #p902): that is enough to be two posts."""
+    words = "Potwierdzam, w Salusie na Mokotowie czeka się na wizytę ponad miesiąc."
+    items = [(Mention("forum", "forum-a", post, f"https://forum.example.pl/viewtopic.php?t=42&sid=0123456789abcdef"
+                      f"0123456789abcdef#p{post}", words), None) for post in ("901", "902")]
+    assert store.record_success("forum-a", items, {}, seen=2).new == 2

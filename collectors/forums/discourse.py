@@ -1,6 +1,7 @@
 """Discourse forums through their public JSON API: full-text search and the latest posts of chosen categories."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any, ClassVar, Iterable, Literal
 from urllib.parse import quote, urlencode, urlsplit
@@ -39,25 +40,36 @@ class DiscourseCollector:
         self.config = config
         self.base = str(source.base_url).rstrip("/")
         self.fetcher = fetcher or shared_fetcher(config.http)
+        self.already_seen: Counter[str] = Counter()  # posts offered that an earlier run collected
 
     def collect(self, cursor: dict[str, Any]) -> CollectResult:
         cursor = cursor or {}
+        self.already_seen = Counter()
         found: dict[int, Mention] = {}
         seen = 0
+        result = CollectResult(mentions=[], cursor={}, seen=0)
         search_state: dict[str, Any] = {}
         for term in self._terms():
             posts, search_state[term] = self._search(term, (cursor.get("search") or {}).get(term) or {})
             seen += len(posts)
             for mention in posts:
-                found.setdefault(int(mention.external_id), mention)
+                if int(mention.external_id) in found:
+                    result.drop("duplicate")  # found by two search terms
+                else:
+                    found[int(mention.external_id)] = mention
         category_state: dict[str, Any] = {}
         for category in self.source.categories:
             posts, category_state[category] = self._category(category, (cursor.get("categories") or {}).get(category) or {})
             seen += len(posts)
             for mention in posts:  # a category post carries the whole text, a search hit only an excerpt
+                if int(mention.external_id) in found:
+                    result.drop("duplicate")
                 found[int(mention.external_id)] = mention
-        mentions = [found[post_id] for post_id in sorted(found)]
-        return CollectResult(mentions=mentions, cursor={"search": search_state, "categories": category_state}, seen=seen)
+        result.mentions = [found[post_id] for post_id in sorted(found)]
+        result.cursor = {"search": search_state, "categories": category_state}
+        result.seen = seen + sum(self.already_seen.values())
+        result.drop("already_seen", self.already_seen["posts"])
+        return result
 
     def _terms(self) -> list[str]:
         if self.source.search or self.source.categories:
@@ -76,6 +88,7 @@ class DiscourseCollector:
             posts = _list(data, "posts")
             topics = {topic.get("id"): topic for topic in _list(data, "topics")}
             fresh = [post for post in posts if int(post.get("id") or 0) > last_id]
+            self.already_seen["posts"] += len(posts) - len(fresh)
             mentions += [self._search_mention(post, topics.get(post.get("topic_id")) or {}, term) for post in fresh]
             more = (data.get("grouped_search_result") or {}).get("more_full_page_results")
             if not posts or len(fresh) < len(posts) or not more:
@@ -127,7 +140,9 @@ class DiscourseCollector:
             more = self._get_json(f"/t/{int(topic['id'])}/posts.json?{query}")
             posts += [post for post in (more.get("post_stream") or {}).get("posts") or [] if isinstance(post, dict)]
         topic = {**topic, "title": data.get("title") or topic.get("title"), "slug": data.get("slug") or topic.get("slug")}
-        return [{**post, "_topic": topic} for post in posts if int(post.get("id") or 0) > last_id]
+        fresh = [{**post, "_topic": topic} for post in posts if int(post.get("id") or 0) > last_id]
+        self.already_seen["posts"] += len(posts) - len(fresh)
+        return fresh
 
     # --- shared -----------------------------------------------------------------------------------
 
@@ -137,7 +152,7 @@ class DiscourseCollector:
         slug = post.get("topic_slug") or topic.get("slug") or "topic"
         thread_url = f"{self.base}/t/{slug}/{topic_id}"
         number = post.get("post_number") or 1
-        likes = post.get("like_count")
+        likes = post_likes(post)
         return Mention(
             source_kind=self.kind,
             source_name=self.source.name,
@@ -147,7 +162,7 @@ class DiscourseCollector:
             author=str(post.get("username") or ""),
             published_at=parse_machine_date(str(post.get("created_at") or ""), self.source.timezone),
             language=self.source.language,
-            score=likes if isinstance(likes, int) else None,
+            score=likes,
             thread_title=html_to_text(topic.get("title") or post.get("topic_title_headline") or ""),
             thread_url=thread_url,
             extra={**extra, "topic_id": topic_id, "post_number": number},
@@ -159,6 +174,23 @@ class DiscourseCollector:
         if not isinstance(data, dict):
             raise SourceError("parse", f"{response.url} did not answer a Discourse JSON object (is base_url a Discourse forum?)")
         return data
+
+
+# Discourse's post action type for a like (PostActionType.types[:like]).
+LIKE_ACTION_ID = 2
+
+
+def post_likes(post: dict[str, Any]) -> int | None:
+    """like_count where the answer has it (search, some versions), else the like entry of actions_summary
+    (topic and post-stream answers); None when neither says."""
+    likes = post.get("like_count")
+    if isinstance(likes, int) and not isinstance(likes, bool):
+        return likes
+    for action in post.get("actions_summary") or []:
+        if isinstance(action, dict) and action.get("id") == LIKE_ACTION_ID:
+            count = action.get("count")
+            return count if isinstance(count, int) and not isinstance(count, bool) else 0
+    return None
 
 
 def search_phrase(term: str) -> str:

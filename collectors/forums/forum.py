@@ -14,6 +14,8 @@ from core.config import Config, SourceBase
 from collectors.feeds import FeedCollector, FeedSource
 from core.models import Mention, utcnow
 from collectors.base import CollectResult, SourceError, SourceKind
+from core.redact import redact
+from core.urls import without_session_ids
 from collectors.forums.dates import DateParseError, parse_forum_date, parse_machine_date, zone
 from collectors.forums.html_posts import ForumPage, RawPost, extract_page
 from collectors.forums.presets import resolve_selectors
@@ -37,12 +39,12 @@ class ForumSource(SourceBase):
     date_language: str | None = None
     max_pages: int = Field(default=5, ge=1, le=100)
     delay_seconds: float = Field(default=1.0, ge=0)
-    preset: Literal["phpbb", "xenforo", "vbulletin"] | None = Field(
+    preset: Literal["phpbb", "xenforo", "vbulletin", "vbulletin4", "vbulletin3"] | None = Field(
         default=None, description="Default selectors of a stock forum theme; `selectors` override them."
     )
     selectors: dict[str, str] = Field(
         default={},
-        description="post, author, date, text, permalink, next_page, thread_title (CSS selectors).",
+        description="post, author, date, text, permalink, next_page, thread_title, quote (CSS selectors).",
     )
 
 
@@ -96,7 +98,7 @@ class ForumCollector:
     def _collect_html(self, cursor: dict[str, Any]) -> CollectResult:
         selectors = self._selectors()
         start_url = str(self.source.url)
-        if cursor.get("start_url") != start_url:
+        if cursor.get("start_url") != redact(start_url):
             cursor = {}  # the source now points elsewhere: what was seen there says nothing here
         seen = set(cursor.get("seen_ids") or [])
         robots = RobotsPolicy(self.fetcher)
@@ -104,6 +106,8 @@ class ForumCollector:
         visited: list[str] = []
         page_ids: list[str] = []
         mentions: list[Mention] = []
+        result = CollectResult(mentions=mentions, cursor={}, seen=0)
+        seen_before = set(seen)
         while url and len(visited) < self.source.max_pages and url not in visited:
             robots.check(url)
             if visited:
@@ -118,19 +122,31 @@ class ForumCollector:
             visited.append(url)
             for raw in page.posts:
                 page_ids.append(raw.post_id)
-                if raw.post_id not in seen:
-                    seen.add(raw.post_id)  # some themes repeat the opening post on every page
-                    mentions.append(self._mention(raw, page, url, len(visited)))
+                if raw.post_id in seen:
+                    # some themes repeat the opening post on every page
+                    result.drop("already_seen" if raw.post_id in seen_before else "duplicate")
+                    continue
+                seen.add(raw.post_id)
+                if raw.had_text and not raw.text:
+                    result.drop("empty_text")  # words on the page, none extracted: a loss to be seen
+                    continue
+                mentions.append(self._mention(raw, page, url, len(visited)))
             url = page.next_url
         # The next run starts at the first page not read yet, else re-reads the last one for new replies.
         resume_url = url if url and url not in visited else visited[-1]
         new_cursor = {
-            "start_url": start_url,
-            "resume_url": resume_url,
+            # Cursors are stored: a URL carrying a credential is kept masked (then the next run starts over).
+            "start_url": redact(start_url),
+            "resume_url": resume_url if redact(resume_url) == resume_url else None,
             "seen_ids": list(dict.fromkeys([*page_ids, *(cursor.get("seen_ids") or [])]))[:SEEN_IDS_KEPT],
         }
         note = f"read {len(visited)} page(s)" + (", more remain" if url and url not in visited else "")
-        return CollectResult(mentions=mentions, cursor=new_cursor, seen=len(page_ids), note=note)
+        lost = result.dropped.get("empty_text", 0)
+        if lost:
+            note += (f"; WARNING: {lost} post(s) showed text on the page but none was extracted "
+                     "(check selectors.text and selectors.quote, or the preset)")
+        result.cursor, result.seen, result.note = new_cursor, len(page_ids), note
+        return result
 
     def _selectors(self) -> dict[str, str]:
         try:
@@ -140,7 +156,7 @@ class ForumCollector:
 
     def _fetch_page(self, url: str, selectors: dict[str, str], page_number: int) -> ForumPage:
         response = self.fetcher.get(url, headers={"Accept": "text/html,application/xhtml+xml"})
-        return extract_page(response.text, page_url=response.url, selectors=selectors, page_number=page_number)
+        return extract_page(response.html, page_url=response.url, selectors=selectors, page_number=page_number)
 
     def _mention(self, raw: RawPost, page: ForumPage, page_url: str, page_number: int) -> Mention:
         return Mention(
@@ -153,7 +169,7 @@ class ForumCollector:
             published_at=self._published(raw, page_number, page_url),
             language=self.source.language or self.source.date_language,
             thread_title=page.thread_title,
-            thread_url=page.thread_url or str(self.source.url),
+            thread_url=page.thread_url or without_session_ids(str(self.source.url)),
             extra={"page": page_number},
         )
 

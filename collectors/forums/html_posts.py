@@ -9,7 +9,8 @@ from urllib.parse import urldefrag, urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from collectors.base import SourceError
-from collectors.forums.presets import QUOTE_SELECTORS
+from core.urls import without_session_ids
+from collectors.forums.presets import NOISE_SELECTORS, QUOTE_SELECTORS, TITLE_NOISE_SELECTORS
 from collectors.html_text import html_to_text
 
 # Where engines put a post's id: phpBB ?p=123 / #p123, XenForo post-123, vBulletin #post123 / data-node-id.
@@ -27,6 +28,7 @@ class RawPost:
     text: str
     date_text: str
     machine_date: str | None  # <time datetime>, XenForo data-time: preferred over the shown text
+    had_text: bool = True  # the text element showed words on the page (so an empty `text` is a loss)
 
 
 @dataclass(slots=True)
@@ -80,6 +82,8 @@ def extract_page(html: str, *, page_url: str, selectors: dict[str, str], page_nu
             "parse", f"selector {selectors['post']!r} matched nothing on page {page_number} ({page_url}) (layout changed?)"
         )
     thread_node = first_match(root, selectors.get("thread_title"))
+    if thread_node is not None:
+        _remove_inside(thread_node, TITLE_NOISE_SELECTORS)  # a thread prefix ("Pytanie") is not the title
     thread_title = _clean(thread_node.text(deep=True)) if thread_node is not None else ""
     posts = [_post(node, selectors, page_url, page_number, thread_title) for node in nodes]
     return ForumPage(
@@ -93,7 +97,7 @@ def extract_page(html: str, *, page_url: str, selectors: dict[str, str], page_nu
 def _thread_url(node: LexborNode | None, page_url: str) -> str:
     link = None if node is None else (node if node.tag == "a" else node.css_first("a[href]"))
     href = link.attributes.get("href") if link is not None else None
-    return urljoin(page_url, href) if href else ""
+    return without_session_ids(urljoin(page_url, href)) if href else ""
 
 
 def _all_posts(root: LexborNode, selector: str) -> list[LexborNode]:
@@ -116,21 +120,30 @@ def _post(node: LexborNode, selectors: dict[str, str], page_url: str, page_numbe
     author = _clean(author_node.text(deep=True)) if author_node is not None else ""
     date_text, machine = _date_parts(first_match(node, selectors.get("date")))
     permalink, post_id = _identity(node, selectors.get("permalink"), page_url)
-    text = _plain_text(text_node)  # last: it removes quotes from the tree
+    had_text = bool((text_node.text(deep=True) or "").strip())
+    text = _plain_text(text_node, selectors.get("quote") or QUOTE_SELECTORS)  # last: it removes quotes
     if not post_id:
         digest = hashlib.sha1("\x1f".join((urldefrag(page_url)[0], thread, author, date_text, text)).encode())
         post_id = "h" + digest.hexdigest()[:16]
-    return RawPost(post_id, permalink, author, text, date_text, machine)
+    return RawPost(post_id, permalink, author, text, date_text, machine, had_text)
 
 
-def _plain_text(node: LexborNode) -> str:
-    for quote in node.css(QUOTE_SELECTORS):
-        quote.decompose()
+def _plain_text(node: LexborNode, quotes: str = QUOTE_SELECTORS) -> str:
+    _remove_inside(node, quotes)
+    _remove_inside(node, NOISE_SELECTORS)
     return html_to_text(node.html or "")
 
 
+def _remove_inside(node: LexborNode, selector: str) -> None:
+    """Remove what `selector` matches strictly inside `node` (lexbor's css() also matches the node itself,
+    which for a text selector pointing at a quote-like element would remove the whole post)."""
+    for found in node.css(selector):
+        if found.mem_id != node.mem_id:
+            found.decompose()
+
+
 def fragment_text(html: str) -> str:
-    """Plain text of a post's HTML (Discourse `cooked`), quoted replies left out."""
+    """Plain text of a post's HTML (Discourse `cooked`), quoted replies and image captions left out."""
     body = LexborHTMLParser(html or "").body
     return _plain_text(body) if body is not None else ""
 
@@ -155,11 +168,12 @@ def _identity(node: LexborNode, selector: str | None, page_url: str) -> tuple[st
         link = link.css_first("a[href]")
     href = link.attributes.get("href") if link is not None else None
     if href:
-        permalink = urljoin(page_url, href)
+        permalink = without_session_ids(urljoin(page_url, href))  # phpBB sid=, vBulletin s=: a visitor's
         return permalink, _id_from_url(permalink) or _id_from_attributes(node)
     post_id = _id_from_attributes(node)
     anchor = node.attributes.get("id")
-    permalink = f"{urldefrag(page_url)[0]}#{anchor}" if anchor else urldefrag(page_url)[0]
+    page = without_session_ids(urldefrag(page_url)[0])
+    permalink = f"{page}#{anchor}" if anchor else page
     return permalink, post_id
 
 
@@ -185,8 +199,8 @@ def _next_url(root: LexborNode, selector: str | None, page_url: str) -> str | No
     href = link.attributes.get("href") if link is not None else None
     if not href:
         return None
-    target = urljoin(page_url, href)
-    return None if urldefrag(target)[0] == urldefrag(page_url)[0] else target
+    target = without_session_ids(urljoin(page_url, href))
+    return None if urldefrag(target)[0] == without_session_ids(urldefrag(page_url)[0]) else target
 
 
 def _clean(text: str | None) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-SELECTOR_KEYS = ("post", "author", "date", "text", "permalink", "next_page", "thread_title")
+SELECTOR_KEYS = ("post", "author", "date", "text", "permalink", "next_page", "thread_title", "quote")
 REQUIRED_KEYS = ("post", "text")
 
 PRESETS: dict[str, dict[str, str]] = {
@@ -37,10 +37,37 @@ PRESETS: dict[str, dict[str, str]] = {
         "next_page": "a.js-pagenav-next-button, a[rel='next']",
         "thread_title": "h1.main-title, h2.b-post__title",
     },
+    # vBulletin 4.x default style: showthread / postbit_legacy. The post text is itself a <blockquote>.
+    "vbulletin4": {
+        "post": "ol#posts > li.postcontainer, li.postbitlegacy, li.postbit",
+        "author": "div.username_container a.username, div.username_container .username",
+        "date": "div.posthead span.date, span.postdate",
+        "text": "div[id^='post_message_'] blockquote.postcontent, div[id^='post_message_']",
+        "permalink": "a.postcounter",
+        "next_page": "span.prev_next a[rel='next'], a[rel='next']",
+        "thread_title": "span.threadtitle, div#pagetitle h1",
+        "quote": "div.bbcode_container, div.bbcode_quote",
+    },
+    # vBulletin 3.x default style: showthread / postbit_legacy (each post a table#post<id>).
+    "vbulletin3": {
+        "post": "table[id^='post']",
+        "author": "a.bigusername, div[id^='postmenu_']",
+        "date": "td.thead",
+        "text": "div[id^='post_message_']",
+        "permalink": "a[id^='postcount']",
+        "next_page": "a[rel='next'], div.pagenav a[title^='Next Page']",
+        "thread_title": "td.navbar strong",
+        "quote": "div[style*='margin:20px'], div.bbcode_quote",  # the stock quote block has no class
+    },
 }
 
 # Quoted replies repeat other people's words; they are dropped so a quote is not counted as a new mention.
-QUOTE_SELECTORS = "blockquote, aside.quote, div.bbCodeBlock--quote, div.bbcode_quote, .quote"
+# (A preset's own "quote" replaces this; vBulletin 4 writes every post's text in a <blockquote class=postcontent>.)
+QUOTE_SELECTORS = "blockquote:not(.postcontent), aside.quote, div.bbCodeBlock--quote, div.bbcode_quote, .quote"
+# Not words of the post: image lightbox captions ("image1920×775 250 KB" in Discourse), thread-title labels.
+NOISE_SELECTORS = "div.lightbox-wrapper div.meta, a.lightbox div.meta"
+# Thread prefixes (XenForo 2 label spans, XenForo 1 prefix spans): a tag beside the title, not part of it.
+TITLE_NOISE_SELECTORS = "span.label, span.label-append, span.prefix, a.labelLink"
 
 
 def resolve_selectors(preset: str | None, overrides: Mapping[str, str]) -> dict[str, str]:
@@ -50,7 +77,8 @@ def resolve_selectors(preset: str | None, overrides: Mapping[str, str]) -> dict[
     unknown = sorted(set(overrides) - set(SELECTOR_KEYS))
     if unknown:
         raise ValueError(f"unknown selector key(s) {', '.join(unknown)} (known: {', '.join(SELECTOR_KEYS)})")
-    selectors = {**(PRESETS[preset] if preset else {}), **{k: v for k, v in overrides.items() if v.strip()}}
+    selectors = {"quote": QUOTE_SELECTORS, **(PRESETS[preset] if preset else {}),
+                 **{k: v for k, v in overrides.items() if v.strip()}}
     missing = [key for key in REQUIRED_KEYS if key not in selectors]
     if missing:
         raise ValueError(

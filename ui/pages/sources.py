@@ -14,6 +14,7 @@ from core.config import SourceBase
 from core.display import visible_controls
 from core.i18n import t
 from core.models import utcnow
+from core.redact import redact
 from storage.rows import parse_iso
 from ui.components import Context
 
@@ -23,11 +24,13 @@ COLLECTOR_SILENT_AFTER = timedelta(seconds=60)
 
 def render(ctx: Context) -> None:
     stored = {row["name"]: row for row in ctx.store.sources()}
+    drops = ctx.store.source_drops()
     for source in ctx.config.sources:
-        _source(ctx, source, stored.get(source.name))
+        _source(ctx, source, stored.get(source.name), drops.get(source.name, {}))
 
 
-def _source(ctx: Context, source: SourceBase, health: dict[str, Any] | None) -> None:
+def _source(ctx: Context, source: SourceBase, health: dict[str, Any] | None,
+            drops: dict[str, tuple[int, int]]) -> None:
     lang = ctx.lang
     with st.container(border=True, key=f"source_{source.name}"):
         head, toggle_col, run_col = st.columns([3, 1, 1])
@@ -41,10 +44,10 @@ def _source(ctx: Context, source: SourceBase, health: dict[str, Any] | None) -> 
             ctx.store.request_run(source.name, source.kind, ctx.user.username)
             ctx.store.add_event(None, ctx.user.username, "source_run_requested", {"source": source.name})
             health = ctx.store.source(source.name)
-        _health(ctx, health)
+        _health(ctx, health, drops)
 
 
-def _health(ctx: Context, health: dict[str, Any] | None) -> None:
+def _health(ctx: Context, health: dict[str, Any] | None, drops: dict[str, tuple[int, int]]) -> None:
     lang = ctx.lang
     if health and health.get("run_requested_at"):
         st.info(t("run_queued", lang, when=_when(health["run_requested_at"])))
@@ -62,10 +65,15 @@ def _health(ctx: Context, health: dict[str, Any] | None) -> None:
         f"{t('failures', lang)}: {health['consecutive_failures']}",
         f"{t('items', lang)}: {health['items_new']} / {health['items_total']}",
     ]
+    if drops:  # "nothing lost" checkable: what the source offered and was not stored, and why
+        lines.append(f"{t('dropped', lang)}: " + ", ".join(
+            f"{reason} {last} / {total}" for reason, (last, total) in sorted(drops.items()) if total))
+    if health.get("note"):
+        lines.append(f"{t('source_note', lang)}: {visible_controls(redact(health['note']))}")
     st.text("\n".join(lines))
     if health.get("last_error"):
         # Error text can quote a remote server: plain text only, hidden characters shown.
-        error = visible_controls(f"[{health['last_error_kind']}] {health['last_error']}")
+        error = visible_controls(redact(f"[{health['last_error_kind']}] {health['last_error']}"))
         st.code(f"{t('last_error', lang)}: {error}", language=None, wrap_lines=True)
 
 
