@@ -41,13 +41,13 @@ def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None
     for offset in range(0, count, chunk):
         rows = [_row(rng, offset + i, now) for i in range(min(chunk, count - offset))]
         with store.transaction():
-            store.conn.executemany(
+            store._conn.executemany(
                 """INSERT INTO mentions (id, source_name, source_kind, external_id, url, author, title, text,
                    published_at, fetched_at, declared_language, score, comment_count, extra, matches, content_hash,
                    status, first_response_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [r[0] for r in rows],
             )
-            store.conn.executemany(
+            store._conn.executemany(
                 """INSERT INTO analyses (mention_id, language, sentiment, sentiment_score, kind, topics, urgency,
                    urgency_reasons, needs_reply, model_version, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
                 [r[1] for r in rows],
@@ -56,7 +56,7 @@ def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None
         done = offset + len(rows)
         print(f"\r  built {done:,}/{count:,} mentions ({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr)
     print(file=sys.stderr)
-    store.conn.execute("ANALYZE")
+    store._conn.execute("ANALYZE")
     store.close()
 
 

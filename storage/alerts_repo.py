@@ -5,8 +5,8 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.rows import iso
-from storage.store import Store, _decode
+from storage.rows import decode_row, iso
+from storage.store import Store
 
 OPEN_STATUSES = ("new", "in_review")
 MENTION_COLUMNS = (
@@ -20,10 +20,10 @@ class AlertsRepo:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.conn = store.conn
+        self._conn = store._conn
 
     def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        return [_decode(dict(row)) for row in self.store.db.query(sql, list(params))]
+        return [decode_row(dict(row)) for row in self.store._db.query(sql, list(params))]
 
     # --- rule inputs ---------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ class AlertsRepo:
     def window_counts(self, end: datetime, window_hours: float, windows: int) -> list[tuple[int, int]]:
         """(total, negative) mentions per window, newest first: index 0 ends at `end`, index k ends k windows earlier."""
         start = end - timedelta(hours=window_hours * windows)
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT CAST((julianday(?) - julianday(m.published_at)) * 24.0 / ? AS INTEGER) AS bucket, "
             "count(*), sum(a.sentiment = 'negative') FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
             "WHERE m.published_at >= ? AND m.published_at < ? GROUP BY bucket",
@@ -64,7 +64,7 @@ class AlertsRepo:
 
     def add_alert(self, rule: str, dedup_key: str, channel: str, payload: dict[str, Any], at: datetime) -> bool:
         """Record an alert for one channel unless its dedup key is already there; True when new."""
-        cursor = self.conn.execute(
+        cursor = self._conn.execute(
             "INSERT OR IGNORE INTO alerts (rule, dedup_key, channel, created_at, payload) VALUES (?, ?, ?, ?, ?)",
             (rule, dedup_key, channel, iso(at), json.dumps(payload, ensure_ascii=False, default=str)),
         )
@@ -83,7 +83,7 @@ class AlertsRepo:
 
     def claim(self, alert_id: int, now: datetime, lease_until: datetime) -> bool:
         """Take an alert for sending so a concurrent run cannot send it too; False if someone else has it."""
-        cursor = self.conn.execute(
+        cursor = self._conn.execute(
             "UPDATE alerts SET payload = json_set(payload, '$.next_attempt_at', ?) WHERE id = ? "
             "AND delivered_at IS NULL AND coalesce(json_extract(payload, '$.next_attempt_at'), '') <= ?",
             (iso(lease_until), alert_id, iso(now)),
@@ -91,14 +91,14 @@ class AlertsRepo:
         return cursor.rowcount == 1
 
     def mark_delivered(self, alert_ids: list[int], at: datetime) -> None:
-        self.conn.executemany(
+        self._conn.executemany(
             "UPDATE alerts SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
             [(iso(at), alert_id) for alert_id in alert_ids],
         )
 
     def mark_failed(self, alert_ids: list[int], error: str, attempts: int, next_attempt_at: datetime) -> None:
         """Record failed attempts and when to try again (the backoff lives in the payload)."""
-        self.conn.executemany(
+        self._conn.executemany(
             "UPDATE alerts SET attempts = attempts + ?, last_error = ?, "
             "payload = json_set(payload, '$.next_attempt_at', ?) WHERE id = ?",
             [(attempts, error[:2000], iso(next_attempt_at), alert_id) for alert_id in alert_ids],
@@ -113,7 +113,7 @@ class AlertsRepo:
     # --- the weekly report ---------------------------------------------------------------------
 
     def count_between(self, start: datetime, end: datetime) -> int:
-        return self.conn.execute(
+        return self._conn.execute(
             "SELECT count(*) FROM mentions WHERE published_at >= ? AND published_at < ?", (iso(start), iso(end))
         ).fetchone()[0]
 
@@ -121,7 +121,7 @@ class AlertsRepo:
         """Mentions per value of an analysis column (sentiment, kind, language) in [start, end)."""
         if column not in ("sentiment", "kind", "language"):
             raise ValueError(f"cannot group by {column!r}")
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             f"SELECT coalesce(a.{column}, 'unknown'), count(*) FROM mentions m "
             "LEFT JOIN analyses a ON a.mention_id = m.id WHERE m.published_at >= ? AND m.published_at < ? "
             "GROUP BY 1 ORDER BY 2 DESC, 1",
@@ -130,7 +130,7 @@ class AlertsRepo:
         return dict(rows)
 
     def counts_by_source(self, start: datetime, end: datetime) -> dict[str, int]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT source_name, count(*) FROM mentions WHERE published_at >= ? AND published_at < ? "
             "GROUP BY 1 ORDER BY 2 DESC, 1",
             (iso(start), iso(end)),
@@ -138,7 +138,7 @@ class AlertsRepo:
         return dict(rows)
 
     def topic_counts(self, start: datetime, end: datetime) -> dict[str, int]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT t.value, count(*) FROM mentions m JOIN analyses a ON a.mention_id = m.id, "
             "json_each(a.topics) t WHERE m.published_at >= ? AND m.published_at < ? GROUP BY 1 ORDER BY 2 DESC, 1",
             (iso(start), iso(end)),
@@ -147,7 +147,7 @@ class AlertsRepo:
 
     def response_pairs(self, start: datetime, end: datetime) -> list[tuple[str, str | None]]:
         """(published_at, first_response_at) of mentions needing a reply published in [start, end)."""
-        return self.conn.execute(
+        return self._conn.execute(
             "SELECT m.published_at, m.first_response_at FROM mentions m JOIN analyses a ON a.mention_id = m.id "
             "WHERE a.needs_reply = 1 AND m.published_at >= ? AND m.published_at < ?",
             (iso(start), iso(end)),

@@ -40,7 +40,7 @@ def add_label(
     store: Store, mention_id: int, field: str, value: str | list[str], actor: str, at: datetime | None = None
 ) -> int:
     """Record one staff correction; returns the label id."""
-    cursor = store.conn.execute(
+    cursor = store._conn.execute(
         "INSERT INTO labels (mention_id, field, value, actor, at) VALUES (?, ?, ?, ?, ?)",
         (mention_id, field, encode_label(field, value), actor, iso(at or utcnow())),
     )
@@ -53,13 +53,13 @@ def add_labels(store: Store, rows: Iterable[tuple[int, str, str | list[str]]], a
     at = iso(utcnow())
     encoded = [(mention_id, field, encode_label(field, value), actor, at) for mention_id, field, value in rows]
     with store.transaction():
-        store.conn.executemany("INSERT INTO labels (mention_id, field, value, actor, at) VALUES (?, ?, ?, ?, ?)", encoded)
+        store._conn.executemany("INSERT INTO labels (mention_id, field, value, actor, at) VALUES (?, ?, ?, ?, ?)", encoded)
     return len(encoded)
 
 
 def labels_for(store: Store, mention_id: int) -> dict[str, str | list[str]]:
     """The current label of each corrected field of one mention."""
-    rows = store.conn.execute(
+    rows = store._conn.execute(
         "SELECT field, value FROM labels WHERE id IN (SELECT max(id) FROM labels WHERE mention_id = ? GROUP BY field)",
         (mention_id,),
     ).fetchall()
@@ -77,7 +77,7 @@ def training_rows(store: Store) -> list[dict[str, Any]]:
         ORDER BY l.mention_id
     """
     by_mention: dict[int, dict[str, Any]] = {}
-    for mention_id, field, value, title, text, declared, language in store.conn.execute(query):
+    for mention_id, field, value, title, text, declared, language in store._conn.execute(query):
         row = by_mention.setdefault(
             mention_id,
             {
@@ -93,8 +93,8 @@ def training_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def last_label_id(store: Store) -> int:
-    return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM labels").fetchone()[0])
+    return int(store._conn.execute("SELECT coalesce(max(id), 0) FROM labels").fetchone()[0])
 
 
 def count_labels_since(store: Store, label_id: int) -> int:
-    return int(store.conn.execute("SELECT count(*) FROM labels WHERE id > ?", (label_id,)).fetchone()[0])
+    return int(store._conn.execute("SELECT count(*) FROM labels WHERE id > ?", (label_id,)).fetchone()[0])

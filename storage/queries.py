@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from core.labels import OPEN_STATUSES
+from storage.rows import decode_row
 from storage.store import Store, fts_query
 
 UNASSIGNED = "__unassigned__"
@@ -59,7 +60,7 @@ def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size
         # all its hits costs ~0.2 s at 1M mentions; a rare word is faster from its hits. The FTS index counts
         # hits in milliseconds; the walk reads about (offset + page) × mentions / hits rows.
         hits = _search_hits(store, flt.search)
-        mentions = store.conn.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
+        mentions = store._conn.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
         return hits * hits >= 2 * (offset + page_size) * mentions
     selective = flt.search.strip() or flt.assignee or flt.date_from or flt.date_to or flt.topics
     return not selective
@@ -74,7 +75,7 @@ def _search_only(flt: MentionFilter) -> bool:
 
 def _search_hits(store: Store, search: str) -> int:
     sql = "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?"
-    return store.conn.execute(sql, [fts_query(search)]).fetchone()[0]
+    return store._conn.execute(sql, [fts_query(search)]).fetchone()[0]
 
 
 def _where(flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
@@ -111,13 +112,6 @@ def _where(flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
     return ("WHERE " + " AND ".join(where)) if where else "", params
 
 
-def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("matches", "topics", "urgency_reasons"):
-        value = row.get(key)
-        row[key] = json.loads(value) if isinstance(value, str) else (value or [])
-    return row
-
-
 def inbox_ids(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 25) -> list[int]:
     """Ids of one page of the queue: most urgent first, then oldest first (it has waited longest)."""
     offset = max(page, 0) * page_size
@@ -129,7 +123,7 @@ def inbox_ids(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 
             f"SELECT m.id FROM analyses a CROSS JOIN mentions m ON m.id = a.mention_id {where} "
             "ORDER BY a.urgency DESC, m.published_at ASC, m.id ASC LIMIT ? OFFSET ?"
         )
-        ids = [row[0] for row in store.conn.execute(sql, params + [page_size, offset])]
+        ids = [row[0] for row in store._conn.execute(sql, params + [page_size, offset])]
         if len(ids) == page_size or _needs_analysis(flt):
             return ids
     where, params = _where(flt)
@@ -137,7 +131,7 @@ def inbox_ids(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 
         f"SELECT m.id FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id {where} "
         "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at ASC, m.id ASC LIMIT ? OFFSET ?"
     )
-    return [row[0] for row in store.conn.execute(sql, params + [page_size, offset])]
+    return [row[0] for row in store._conn.execute(sql, params + [page_size, offset])]
 
 
 def inbox_page(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 25) -> list[dict[str, Any]]:
@@ -147,7 +141,7 @@ def inbox_page(store: Store, flt: MentionFilter, page: int = 0, page_size: int =
         return []
     marks = ", ".join("?" for _ in ids)
     sql = f"SELECT {_INBOX_COLUMNS} FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id WHERE m.id IN ({marks})"
-    rows = {row["id"]: _decode(row) for row in store.db.query(sql, ids)}
+    rows = {row["id"]: decode_row(row) for row in store._db.query(sql, ids)}
     return [rows[i] for i in ids if i in rows]
 
 
@@ -158,7 +152,7 @@ def inbox_count(store: Store, flt: MentionFilter) -> int:
     # Analysis filters drop unanalysed mentions anyway, so an inner join; CROSS keeps mentions (and so the
     # status index) as the outer loop, where SQLite would otherwise scan all analyses.
     join = "CROSS JOIN analyses a ON a.mention_id = m.id" if _needs_analysis(flt) else ""
-    return store.conn.execute(f"SELECT count(*) FROM mentions m {join} {where}", params).fetchone()[0]
+    return store._conn.execute(f"SELECT count(*) FROM mentions m {join} {where}", params).fetchone()[0]
 
 
 def iter_filtered(store: Store, flt: MentionFilter, limit: int = 100_000) -> Iterator[dict[str, Any]]:
@@ -168,17 +162,17 @@ def iter_filtered(store: Store, flt: MentionFilter, limit: int = 100_000) -> Ite
         f"SELECT {_INBOX_COLUMNS} FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id {where} "
         "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at ASC, m.id ASC LIMIT ?"
     )
-    for row in store.db.query(sql, params + [limit]):
-        yield _decode(row)
+    for row in store._db.query(sql, params + [limit]):
+        yield decode_row(row)
 
 
 def status_counts(store: Store) -> dict[str, int]:
-    return {row[0]: row[1] for row in store.conn.execute("SELECT status, count(*) FROM mentions GROUP BY status")}
+    return {row[0]: row[1] for row in store._conn.execute("SELECT status, count(*) FROM mentions GROUP BY status")}
 
 
 def source_names(store: Store) -> list[str]:
     """Values for the source picker (from the small sources table, not from a million mentions)."""
-    return [row[0] for row in store.conn.execute("SELECT name FROM sources ORDER BY name")]
+    return [row[0] for row in store._conn.execute("SELECT name FROM sources ORDER BY name")]
 
 
 def thread_context(store: Store, mention: dict[str, Any], limit: int = 10) -> list[dict[str, Any]]:
@@ -189,11 +183,11 @@ def thread_context(store: Store, mention: dict[str, Any], limit: int = 10) -> li
         "SELECT id, author, title, text, published_at FROM mentions WHERE thread_url = ? AND id != ? "
         "ORDER BY published_at LIMIT ?"
     )
-    return list(store.db.query(sql, [mention["thread_url"], mention["id"], limit]))
+    return list(store._db.query(sql, [mention["thread_url"], mention["id"], limit]))
 
 
 def mention_labels(store: Store, mention_id: int) -> list[dict[str, Any]]:
-    return list(store.db.query("SELECT * FROM labels WHERE mention_id = ? ORDER BY id", [mention_id]))
+    return list(store._db.query("SELECT * FROM labels WHERE mention_id = ? ORDER BY id", [mention_id]))
 
 
 # --- trends ----------------------------------------------------------------------------------------
@@ -220,14 +214,14 @@ def daily_cube(store: Store, date_from: date, date_to: date) -> list[dict[str, A
     """Counts per day × source × language × sentiment × kind over the period (from trend_daily).
 
     Every Trends chart except topics and terms is a roll-up of this small table; trend_daily is kept by
-    triggers (storage/schema.py migration 3), so the page never counts the period's mentions one by one.
+    triggers and store (storage/triggers.py), so the page never counts the period's mentions one by one.
     """
     sql = (
         "SELECT day, source_name, language, sentiment, kind, count FROM trend_daily "
         "WHERE day >= ? AND day <= ? AND count != 0 ORDER BY day"
     )
     keys = ("day", "source", "language", "sentiment", "kind", "count")
-    return [dict(zip(keys, row)) for row in store.conn.execute(sql, _day_range(date_from, date_to))]
+    return [dict(zip(keys, row)) for row in store._conn.execute(sql, _day_range(date_from, date_to))]
 
 
 def _day_range(date_from: date, date_to: date) -> list[str]:
@@ -307,7 +301,7 @@ def volume(store: Store, date_from: date, date_to: date, bucket: str = "day", by
         f"SELECT {_period(bucket)} AS period, {column}, sum(count) FROM {table} WHERE day >= ? AND day <= ? "
         "GROUP BY 1, 2 HAVING sum(count) != 0 ORDER BY 1, 2"
     )
-    rows = store.conn.execute(sql, _day_range(date_from, date_to))
+    rows = store._conn.execute(sql, _day_range(date_from, date_to))
     return [{"period": r[0], "group": r[1], "count": r[2]} for r in rows]
 
 
@@ -331,7 +325,7 @@ def response_times(store: Store, date_from: date, date_to: date) -> dict[str, fl
         "SELECT CAST((julianday(m.first_response_at) - julianday(m.published_at)) * 1440 AS INTEGER) AS minute, "
         f"count(*) FROM mentions m WHERE m.first_response_at IS NOT NULL AND {rng} GROUP BY minute ORDER BY minute"
     )
-    histogram = store.conn.execute(sql, params).fetchall()
+    histogram = store._conn.execute(sql, params).fetchall()
     count = sum(n for _, n in histogram)
     if not count:
         return {"count": 0, "median_hours": None, "p90_hours": None}

@@ -123,3 +123,16 @@ class SourceSave:
     seen: int
     note: str | None = None
     dropped: dict[str, int] = field(default_factory=dict)  # not passed on, by reason (core.drops)
+
+
+def decode_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored mention row (with or without its analysis) with its JSON columns decoded: `extra` to a dict,
+    `matches`, `topics` and `urgency_reasons` to lists (empty when the mention has no analysis)."""
+    extra = row.get("extra")
+    if isinstance(extra, str):
+        row["extra"] = json.loads(extra)
+    for key in ("matches", "topics", "urgency_reasons"):
+        if key in row:
+            value = row[key]
+            row[key] = json.loads(value) if isinstance(value, str) else (value or [])
+    return row

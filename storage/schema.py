@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import sqlite_utils
 
-# Each entry migrates from version i to i + 1; append, never edit a released step.
+from storage.triggers import reconcile_triggers
+
+# Each entry migrates from version i to i + 1; append, never edit a released step. Triggers are not created
+# here: the live set is stated once in storage/triggers.py and reconciled after the migrations run.
 MIGRATIONS: list[str] = [
     # 1: the first schema
     """
@@ -111,23 +114,7 @@ MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE mentions_fts USING fts5 (
         title, text, content='mentions', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
     );
-    -- unicode61 folds most diacritics but not the Polish ł, so the triggers fold it (see fts_query()).
-    CREATE TRIGGER mentions_ai AFTER INSERT ON mentions BEGIN
-        INSERT INTO mentions_fts (rowid, title, text)
-        VALUES (new.id, replace(replace(new.title, 'ł', 'l'), 'Ł', 'L'), replace(replace(new.text, 'ł', 'l'), 'Ł', 'L'));
-    END;
-    CREATE TRIGGER mentions_ad AFTER DELETE ON mentions BEGIN
-        INSERT INTO mentions_fts (mentions_fts, rowid, title, text)
-        VALUES ('delete', old.id, replace(replace(old.title, 'ł', 'l'), 'Ł', 'L'),
-                replace(replace(old.text, 'ł', 'l'), 'Ł', 'L'));
-    END;
-    CREATE TRIGGER mentions_au AFTER UPDATE OF title, text ON mentions BEGIN
-        INSERT INTO mentions_fts (mentions_fts, rowid, title, text)
-        VALUES ('delete', old.id, replace(replace(old.title, 'ł', 'l'), 'Ł', 'L'),
-                replace(replace(old.text, 'ł', 'l'), 'Ł', 'L'));
-        INSERT INTO mentions_fts (rowid, title, text)
-        VALUES (new.id, replace(replace(new.title, 'ł', 'l'), 'Ł', 'L'), replace(replace(new.text, 'ł', 'l'), 'Ł', 'L'));
-    END;
+    -- unicode61 folds most diacritics but not the Polish ł: the index is fed folded text (storage/triggers.py).
     """,
     # 2: a covering index for the Trends aggregates (volume by source, response times) over a date range
     """
@@ -155,86 +142,6 @@ MIGRATIONS: list[str] = [
         day TEXT NOT NULL, term TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, term)
     ) WITHOUT ROWID;
 
-    CREATE TRIGGER trend_mention_ai AFTER INSERT ON mentions BEGIN
-        INSERT INTO trend_daily VALUES (substr(new.published_at, 1, 10), new.source_name, '?', '?', '?', 1)
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + 1;
-        INSERT INTO trend_terms SELECT DISTINCT substr(new.published_at, 1, 10), json_extract(t.value, '$.term'), 1
-            FROM json_each(new.matches) t WHERE json_extract(t.value, '$.category') IN ('doctor', 'location')
-            AND json_extract(t.value, '$.term') IS NOT NULL
-            ON CONFLICT (day, term) DO UPDATE SET count = count + 1;
-    END;
-    -- The analysis goes first, while its mention still exists (a cascade would run after the row is gone).
-    CREATE TRIGGER trend_mention_bd BEFORE DELETE ON mentions BEGIN
-        DELETE FROM analyses WHERE mention_id = old.id;
-        INSERT INTO trend_daily VALUES (substr(old.published_at, 1, 10), old.source_name, '?', '?', '?', -1)
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count - 1;
-        INSERT INTO trend_terms SELECT DISTINCT substr(old.published_at, 1, 10), json_extract(t.value, '$.term'), -1
-            FROM json_each(old.matches) t WHERE json_extract(t.value, '$.category') IN ('doctor', 'location')
-            AND json_extract(t.value, '$.term') IS NOT NULL
-            ON CONFLICT (day, term) DO UPDATE SET count = count - 1;
-    END;
-    CREATE TRIGGER trend_mention_au AFTER UPDATE OF published_at, source_name, matches ON mentions
-    WHEN old.published_at IS NOT new.published_at OR old.source_name IS NOT new.source_name
-        OR old.matches IS NOT new.matches BEGIN
-        INSERT INTO trend_daily SELECT substr(old.published_at, 1, 10), old.source_name, coalesce(a.language, '?'),
-            coalesce(a.sentiment, '?'), coalesce(a.kind, '?'), -1 FROM (SELECT 1) LEFT JOIN analyses a
-            ON a.mention_id = old.id WHERE 1
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_daily SELECT substr(new.published_at, 1, 10), new.source_name, coalesce(a.language, '?'),
-            coalesce(a.sentiment, '?'), coalesce(a.kind, '?'), 1 FROM (SELECT 1) LEFT JOIN analyses a
-            ON a.mention_id = new.id WHERE 1
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_topics SELECT substr(old.published_at, 1, 10), t.value, -1
-            FROM analyses a, json_each(a.topics) t WHERE a.mention_id = old.id AND t.value IS NOT NULL
-            ON CONFLICT (day, topic) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_topics SELECT substr(new.published_at, 1, 10), t.value, 1
-            FROM analyses a, json_each(a.topics) t WHERE a.mention_id = new.id AND t.value IS NOT NULL
-            ON CONFLICT (day, topic) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_terms SELECT DISTINCT substr(old.published_at, 1, 10), json_extract(t.value, '$.term'), -1
-            FROM json_each(old.matches) t WHERE json_extract(t.value, '$.category') IN ('doctor', 'location')
-            AND json_extract(t.value, '$.term') IS NOT NULL
-            ON CONFLICT (day, term) DO UPDATE SET count = count - 1;
-        INSERT INTO trend_terms SELECT DISTINCT substr(new.published_at, 1, 10), json_extract(t.value, '$.term'), 1
-            FROM json_each(new.matches) t WHERE json_extract(t.value, '$.category') IN ('doctor', 'location')
-            AND json_extract(t.value, '$.term') IS NOT NULL
-            ON CONFLICT (day, term) DO UPDATE SET count = count + 1;
-    END;
-    CREATE TRIGGER trend_analysis_ai AFTER INSERT ON analyses BEGIN
-        INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, '?', '?', '?', -1
-            FROM mentions m WHERE m.id = new.mention_id
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(new.language, '?'),
-            coalesce(new.sentiment, '?'), coalesce(new.kind, '?'), 1 FROM mentions m WHERE m.id = new.mention_id
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_topics SELECT substr(m.published_at, 1, 10), t.value, 1
-            FROM mentions m, json_each(new.topics) t WHERE m.id = new.mention_id AND t.value IS NOT NULL
-            ON CONFLICT (day, topic) DO UPDATE SET count = count + excluded.count;
-    END;
-    CREATE TRIGGER trend_analysis_au AFTER UPDATE OF language, sentiment, kind, topics ON analyses BEGIN
-        INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(old.language, '?'),
-            coalesce(old.sentiment, '?'), coalesce(old.kind, '?'), -1 FROM mentions m WHERE m.id = old.mention_id
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(new.language, '?'),
-            coalesce(new.sentiment, '?'), coalesce(new.kind, '?'), 1 FROM mentions m WHERE m.id = new.mention_id
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_topics SELECT substr(m.published_at, 1, 10), t.value, -1
-            FROM mentions m, json_each(old.topics) t WHERE m.id = old.mention_id AND t.value IS NOT NULL
-            ON CONFLICT (day, topic) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_topics SELECT substr(m.published_at, 1, 10), t.value, 1
-            FROM mentions m, json_each(new.topics) t WHERE m.id = new.mention_id AND t.value IS NOT NULL
-            ON CONFLICT (day, topic) DO UPDATE SET count = count + excluded.count;
-    END;
-    CREATE TRIGGER trend_analysis_ad AFTER DELETE ON analyses BEGIN
-        INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(old.language, '?'),
-            coalesce(old.sentiment, '?'), coalesce(old.kind, '?'), -1 FROM mentions m WHERE m.id = old.mention_id
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, '?', '?', '?', 1
-            FROM mentions m WHERE m.id = old.mention_id
-            ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count;
-        INSERT INTO trend_topics SELECT substr(m.published_at, 1, 10), t.value, -1
-            FROM mentions m, json_each(old.topics) t WHERE m.id = old.mention_id AND t.value IS NOT NULL
-            ON CONFLICT (day, topic) DO UPDATE SET count = count + excluded.count;
-    END;
 
     INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(a.language, '?'),
         coalesce(a.sentiment, '?'), coalesce(a.kind, '?'), count(*)
@@ -276,48 +183,6 @@ MIGRATIONS: list[str] = [
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# What the store runs, in the inserting transaction, for a batch of new mentions (ids as a JSON list) inserted
-# together with their analyses: the search index (ł folded as the update/delete triggers of migration 1 fold
-# it) and the trend summary tables of migration 3 (a mention without an analysis counts under '?').
-REGISTER_NEW_MENTIONS: tuple[str, ...] = (
-    """INSERT INTO mentions_fts (rowid, title, text)
-       SELECT id, replace(replace(title, 'ł', 'l'), 'Ł', 'L'), replace(replace(text, 'ł', 'l'), 'Ł', 'L')
-       FROM mentions WHERE id IN (SELECT value FROM json_each(:ids))""",
-    """INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(a.language, '?'),
-           coalesce(a.sentiment, '?'), coalesce(a.kind, '?'), count(*)
-       FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id
-       WHERE m.id IN (SELECT value FROM json_each(:ids)) GROUP BY 1, 2, 3, 4, 5
-       ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count""",
-    """INSERT INTO trend_topics SELECT substr(m.published_at, 1, 10), t.value, count(*)
-       FROM mentions m JOIN analyses a ON a.mention_id = m.id, json_each(a.topics) t
-       WHERE m.id IN (SELECT value FROM json_each(:ids)) AND t.value IS NOT NULL GROUP BY 1, 2
-       ON CONFLICT (day, topic) DO UPDATE SET count = count + excluded.count""",
-    """INSERT INTO trend_terms SELECT substr(m.published_at, 1, 10), json_extract(t.value, '$.term'),
-           count(DISTINCT m.id)
-       FROM mentions m, json_each(m.matches) t
-       WHERE m.id IN (SELECT value FROM json_each(:ids))
-           AND json_extract(t.value, '$.category') IN ('doctor', 'location')
-           AND json_extract(t.value, '$.term') IS NOT NULL GROUP BY 1, 2
-       ON CONFLICT (day, term) DO UPDATE SET count = count + excluded.count""",
-)
-
-# An analysis stored for a mention that had none (or whose old analysis a REPLACE just deleted, which the
-# delete trigger moved back under '?'): the mention moves from '?' to the analysis's labels.
-REGISTER_NEW_ANALYSIS: tuple[str, ...] = (
-    """INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, '?', '?', '?', -1
-       FROM mentions m WHERE m.id = :mention_id
-       ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count""",
-    """INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(a.language, '?'),
-           coalesce(a.sentiment, '?'), coalesce(a.kind, '?'), 1
-       FROM mentions m JOIN analyses a ON a.mention_id = m.id WHERE m.id = :mention_id
-       ON CONFLICT (day, source_name, language, sentiment, kind) DO UPDATE SET count = count + excluded.count""",
-    """INSERT INTO trend_topics SELECT substr(m.published_at, 1, 10), t.value, 1
-       FROM mentions m JOIN analyses a ON a.mention_id = m.id, json_each(a.topics) t
-       WHERE m.id = :mention_id AND t.value IS NOT NULL
-       ON CONFLICT (day, topic) DO UPDATE SET count = count + excluded.count""",
-)
-
-
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring the database up to SCHEMA_VERSION; returns the version it started from."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
@@ -328,4 +193,6 @@ def migrate(db: sqlite_utils.Database) -> int:
     for version in range(current, SCHEMA_VERSION):
         with db.conn:
             db.conn.executescript("BEGIN;" + MIGRATIONS[version] + f"; PRAGMA user_version = {version + 1}; COMMIT;")
+    with db.conn:
+        reconcile_triggers(db.conn)
     return current

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,8 +15,9 @@ import sqlite_utils
 from core.models import Analysis, Mention, utcnow
 from core.redact import redact
 from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionRow, SourceSave, analysis_row,
-                          iso, parse_iso, stored_items)
-from storage.schema import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, migrate
+                          decode_row, iso, parse_iso, stored_items)
+from storage.schema import migrate
+from storage.triggers import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, fold_for_search
 
 # A writer lets the write-ahead log grow to ~32 MB before copying it into the database (SQLite's default is ~4 MB):
 # a page that every batch touches (the index leaves, the search index) is then copied and synced once per
@@ -51,7 +53,7 @@ class Store:
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
         )
         # Autocommit mode; transactions are explicit (see transaction()).
-        self.db = sqlite_utils.Database(conn)
+        self._db = sqlite_utils.Database(conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
@@ -61,38 +63,58 @@ class Store:
                 conn.execute(f"PRAGMA mmap_size = {WRITER_MMAP_BYTES}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
             conn.isolation_level = "DEFERRED"  # back to implicit transactions for migrate()
-            migrate(self.db)
+            migrate(self._db)
             conn.isolation_level = None
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+    def _conn(self) -> sqlite3.Connection:
+        """The one connection; storage's modules share it, nothing outside storage touches it."""
+        return self._db.conn
 
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
-    def transaction(self) -> "_Transaction":
-        return _Transaction(self.conn)
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing; a transaction inside another becomes a savepoint of it.
+
+        The outermost one begins IMMEDIATE rather than through sqlite-utils' atomic(), which begins DEFERRED: a
+        deferred transaction that reads and then writes while another process writes fails at once with
+        SQLITE_BUSY (the busy timeout does not cover upgrading a read lock in WAL mode). Nested ones are
+        sqlite-utils' savepoints.
+        """
+        if self._conn.in_transaction:
+            with self._db.atomic():
+                yield self._conn
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
 
     # --- sources -------------------------------------------------------------------------------
 
     def ensure_source(self, name: str, kind: str) -> None:
         """Register a configured source; its enabled flag (the Sources page toggle) is left as staff set it."""
-        self.conn.execute(
+        self._conn.execute(
             "INSERT INTO sources (name, kind) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind",
             (name, kind),
         )
 
     def source(self, name: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
+        row = self._conn.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
         if row is None:
             return None
-        record = dict(zip([c[0] for c in self.conn.execute("SELECT * FROM sources LIMIT 0").description], row))
+        record = dict(zip([c[0] for c in self._conn.execute("SELECT * FROM sources LIMIT 0").description], row))
         record["cursor"] = json.loads(record["cursor"] or "{}")
         return record
 
     def sources(self) -> list[dict[str, Any]]:
-        rows = list(self.db.query("SELECT * FROM sources ORDER BY name"))
+        rows = list(self._db.query("SELECT * FROM sources ORDER BY name"))
         for row in rows:
             row["cursor"] = json.loads(row["cursor"] or "{}")
         return rows
@@ -103,20 +125,20 @@ class Store:
 
     def cursors(self) -> dict[str, dict[str, Any]]:
         """Every source's cursor, in one query."""
-        rows = self.conn.execute("SELECT name, cursor FROM sources").fetchall()
+        rows = self._conn.execute("SELECT name, cursor FROM sources").fetchall()
         return {name: json.loads(cursor or "{}") for name, cursor in rows}
 
     def set_source_enabled(self, name: str, kind: str, enabled: bool) -> None:
         """The Sources page toggle; registers a configured source the store has not seen yet."""
         with self.transaction():
             self.ensure_source(name, kind)
-            self.conn.execute("UPDATE sources SET enabled = ? WHERE name = ?", (int(enabled), name))
+            self._conn.execute("UPDATE sources SET enabled = ? WHERE name = ?", (int(enabled), name))
 
     def request_run(self, name: str, kind: str, actor: str, *, at: datetime | None = None) -> None:
         """Ask the collector process to run a source at its next look (the Sources page's "Run now")."""
         with self.transaction():
             self.ensure_source(name, kind)
-            self.conn.execute(
+            self._conn.execute(
                 "UPDATE sources SET run_requested_at = coalesce(run_requested_at, ?), run_requested_by = ? "
                 "WHERE name = ?", (iso(at or utcnow()), actor, name),
             )
@@ -127,19 +149,19 @@ class Store:
 
     def beat(self, process: str, pid: int, *, at: datetime | None = None) -> None:
         """A long-running process (the collector's `run` loop) says it is alive."""
-        self.conn.execute(
+        self._conn.execute(
             "INSERT INTO heartbeats (process, seen_at, pid) VALUES (?, ?, ?) "
             "ON CONFLICT(process) DO UPDATE SET seen_at = excluded.seen_at, pid = excluded.pid",
             (process, iso(at or utcnow()), pid),
         )
 
     def last_beat(self, process: str) -> datetime | None:
-        row = self.conn.execute("SELECT seen_at FROM heartbeats WHERE process = ?", (process,)).fetchone()
+        row = self._conn.execute("SELECT seen_at FROM heartbeats WHERE process = ?", (process,)).fetchone()
         return parse_iso(row[0]) if row else None
 
     def run_requests(self) -> dict[str, str]:
         """Sources whose run was asked for and not yet done: name -> when it was asked."""
-        rows = self.conn.execute("SELECT name, run_requested_at FROM sources WHERE run_requested_at IS NOT NULL")
+        rows = self._conn.execute("SELECT name, run_requested_at FROM sources WHERE run_requested_at IS NOT NULL")
         return dict(rows.fetchall())
 
     def record_success(
@@ -170,7 +192,7 @@ class Store:
             for save in saves:
                 new_ids = self._insert_items(save.items, at_iso)
                 all_new.extend(new_ids)
-                self.conn.execute(
+                self._conn.execute(
                     """UPDATE sources SET cursor = ?, last_attempt = ?, last_success = ?, last_error_kind = NULL,
                        last_error = NULL, consecutive_failures = 0, next_attempt_after = NULL, items_seen = ?,
                        items_new = ?, items_total = items_total + ?, note = ?, run_requested_at = NULL
@@ -186,8 +208,8 @@ class Store:
 
     def _record_drops(self, name: str, dropped: dict[str, int]) -> None:
         """This run's drop counts replace the last run's and add to the totals (schema migration 5)."""
-        self.conn.execute("UPDATE source_drops SET last_run = 0 WHERE source_name = ?", (name,))
-        self.conn.executemany(
+        self._conn.execute("UPDATE source_drops SET last_run = 0 WHERE source_name = ?", (name,))
+        self._conn.executemany(
             """INSERT INTO source_drops (source_name, reason, last_run, total) VALUES (?, ?, ?, ?)
                ON CONFLICT (source_name, reason) DO UPDATE SET last_run = excluded.last_run,
                total = total + excluded.last_run""",
@@ -197,7 +219,7 @@ class Store:
     def source_drops(self) -> dict[str, dict[str, tuple[int, int]]]:
         """Per source, per reason: (dropped in the last successful run, dropped in all runs)."""
         drops: dict[str, dict[str, tuple[int, int]]] = {}
-        rows = self.conn.execute("SELECT source_name, reason, last_run, total FROM source_drops ORDER BY 1, 2")
+        rows = self._conn.execute("SELECT source_name, reason, last_run, total FROM source_drops ORDER BY 1, 2")
         for name, reason, last_run, total in rows:
             drops.setdefault(name, {})[reason] = (last_run, total)
         return drops
@@ -205,7 +227,7 @@ class Store:
     def _insert_items(self, items: list[tuple[MentionRow, AnalysisRow | None]], at_iso: str | None) -> list[int]:
         """Insert unless the same source item or the same text is already stored; returns the new ids."""
         new_ids: list[int] = []
-        execute = self.conn.execute
+        execute = self._conn.execute
         for mention, analysis in items:
             cursor = execute(INSERT_MENTION, mention)
             if cursor.rowcount != 1:
@@ -234,7 +256,7 @@ class Store:
         delay = min(base_backoff * 2 ** (failures - 1), 86_400.0)
         if retry_after:
             delay = max(delay, retry_after)
-        self.conn.execute(
+        self._conn.execute(
             """UPDATE sources SET last_attempt = ?, last_error_kind = ?, last_error = ?,
                consecutive_failures = ?, next_attempt_after = ?, run_requested_at = NULL WHERE name = ?""",
             (iso(now), kind, redact(message)[:2000], failures, iso(now + timedelta(seconds=delay)), name),
@@ -242,41 +264,41 @@ class Store:
 
     def register_new_mentions(self, mention_ids: list[int]) -> None:
         """Index new mentions for search and count them in the Trends tables, in the transaction that inserted
-        them together with their analyses (see schema.REGISTER_NEW_MENTIONS)."""
+        them together with their analyses (see triggers.REGISTER_NEW_MENTIONS)."""
         if mention_ids:
             parameters = {"ids": json.dumps(mention_ids)}
             for statement in REGISTER_NEW_MENTIONS:
-                self.conn.execute(statement, parameters)
+                self._conn.execute(statement, parameters)
 
     def save_analysis(self, mention_id: int, analysis: Analysis) -> None:
         """Store (or replace) the analysis of an already stored mention."""
         with self.transaction():
-            self.conn.execute(UPSERT_ANALYSIS, (mention_id, *analysis_row(analysis), iso(utcnow())))
+            self._conn.execute(UPSERT_ANALYSIS, (mention_id, *analysis_row(analysis), iso(utcnow())))
             for statement in REGISTER_NEW_ANALYSIS:
-                self.conn.execute(statement, {"mention_id": mention_id})
+                self._conn.execute(statement, {"mention_id": mention_id})
 
     # --- reads ---------------------------------------------------------------------------------
 
     def mention_id(self, source_name: str, external_id: str) -> int | None:
         """The stored id of a source's item (e.g. a Reddit fullname), or None when it was never stored."""
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT id FROM mentions WHERE source_name = ? AND external_id = ?", (source_name, external_id)
         ).fetchone()
         return int(row[0]) if row else None
 
     def count_mentions(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        return self._conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
 
     def mention(self, mention_id: int) -> dict[str, Any] | None:
         rows = list(
-            self.db.query(
+            self._db.query(
                 "SELECT m.*, a.language, a.sentiment, a.sentiment_score, a.kind, a.topics, a.urgency, "
                 "a.urgency_reasons, a.needs_reply FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
                 "WHERE m.id = ?",
                 [mention_id],
             )
         )
-        return _decode(rows[0]) if rows else None
+        return decode_row(rows[0]) if rows else None
 
     def recent_mentions(self, limit: int = 100, *, search: str | None = None, **filters: Any) -> list[dict[str, Any]]:
         """Newest first, with simple equality filters on mention or analysis columns and FTS search."""
@@ -296,22 +318,22 @@ class Store:
             + (("WHERE " + " AND ".join(where)) if where else "")
             + " ORDER BY m.published_at DESC LIMIT ?"
         )
-        return [_decode(row) for row in self.db.query(sql, params + [limit])]
+        return [decode_row(row) for row in self._db.query(sql, params + [limit])]
 
     def iter_mentions(self) -> Iterator[dict[str, Any]]:
-        for row in self.db.query("SELECT * FROM mentions ORDER BY id"):
-            yield _decode(row)
+        for row in self._db.query("SELECT * FROM mentions ORDER BY id"):
+            yield decode_row(row)
 
     # --- workflow ------------------------------------------------------------------------------
 
     def add_event(self, mention_id: int | None, actor: str, action: str, detail: dict[str, Any] | None = None) -> None:
-        self.conn.execute(
+        self._conn.execute(
             "INSERT INTO events (mention_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
             (mention_id, iso(utcnow()), actor, action, json.dumps(detail or {})),
         )
 
     def events(self, mention_id: int) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM events WHERE mention_id = ? ORDER BY id", [mention_id]))
+        return list(self._db.query("SELECT * FROM events WHERE mention_id = ? ORDER BY id", [mention_id]))
 
 
     # --- privacy -------------------------------------------------------------------------------
@@ -320,26 +342,12 @@ class Store:
         """Retention: delete mentions published more than `days` ago, with their analyses, events, replies."""
         cutoff = iso((now or utcnow()) - timedelta(days=days))
         with self.transaction():
-            return self.conn.execute("DELETE FROM mentions WHERE published_at < ?", (cutoff,)).rowcount
+            return self._conn.execute("DELETE FROM mentions WHERE published_at < ?", (cutoff,)).rowcount
 
     def erase_author(self, author: str) -> int:
         """Erase every mention by one author, and what hangs off them (cascading deletes)."""
         with self.transaction():
-            return self.conn.execute("DELETE FROM mentions WHERE author = ?", (author,)).rowcount
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (the connection is in autocommit mode)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            return self._conn.execute("DELETE FROM mentions WHERE author = ?", (author,)).rowcount
 
 
 # C0/C1 controls (a NUL ends SQLite's FTS string: "unterminated string") and lone surrogates (not UTF-8).
@@ -348,13 +356,6 @@ _UNSEARCHABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def fts_query(text: str) -> str:
     """Quote each word so user input is never parsed as FTS5 syntax; control characters separate words."""
-    folded = _UNSEARCHABLE.sub(" ", text).replace("ł", "l").replace("Ł", "L")  # as the FTS triggers fold it
+    folded = fold_for_search(_UNSEARCHABLE.sub(" ", text))
     words = [w.replace('"', "") for w in folded.split()]
     return " ".join(f'"{w}"' for w in words if w)
-
-
-def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("extra", "matches", "topics", "urgency_reasons"):
-        if isinstance(row.get(key), str):
-            row[key] = json.loads(row[key])
-    return row

@@ -28,7 +28,7 @@ class WorkflowError(ValueError):
 
 
 def _status(store: Store, mention_id: int) -> str:
-    row = store.conn.execute("SELECT status FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+    row = store._conn.execute("SELECT status FROM mentions WHERE id = ?", (mention_id,)).fetchone()
     if row is None:
         raise WorkflowError(f"mention {mention_id} does not exist")
     return row[0]
@@ -47,9 +47,9 @@ def set_status(
         if status != current and status not in TRANSITIONS[current]:
             raise WorkflowError(f"cannot move a mention from {current!r} to {status!r}")
         now = iso(utcnow())
-        store.conn.execute("UPDATE mentions SET status = ? WHERE id = ?", (status, mention_id))
+        store._conn.execute("UPDATE mentions SET status = ? WHERE id = ?", (status, mention_id))
         if status in FIRST_RESPONSE_STATUSES:
-            store.conn.execute(
+            store._conn.execute(
                 "UPDATE mentions SET first_response_at = ? WHERE id = ? AND first_response_at IS NULL",
                 (now, mention_id),
             )
@@ -78,7 +78,7 @@ def mark_replied(
         raise WorkflowError("the link of the posted reply must start with http:// or https://")
     set_status(store, mention_id, "replied", actor, **({"posted_url": posted_url} if posted_url else {}))
     if text or posted_url:
-        store.conn.execute(
+        store._conn.execute(
             "INSERT INTO replies (mention_id, language, template_id, text, state, created_at, created_by, posted_url) "
             "VALUES (?, ?, ?, ?, 'posted', ?, ?, ?)",
             (mention_id, language, template_id, text or "", iso(utcnow()), actor, posted_url),
@@ -98,7 +98,7 @@ def assign(store: Store, mention_id: int, assignee: str | None, actor: str) -> N
     assignee = (assignee or "").strip() or None
     with store.transaction():
         _status(store, mention_id)
-        store.conn.execute("UPDATE mentions SET assignee = ? WHERE id = ?", (assignee, mention_id))
+        store._conn.execute("UPDATE mentions SET assignee = ? WHERE id = ?", (assignee, mention_id))
         store.add_event(mention_id, actor, "assign", {"assignee": assignee})
 
 
@@ -124,5 +124,5 @@ def correct_label(store: Store, mention_id: int, field: str, value: str | list[s
     with store.transaction():
         _status(store, mention_id)
         labels_repo.add_label(store, mention_id, field, value, actor)
-        store.conn.execute(f"UPDATE analyses SET {field} = ? WHERE mention_id = ?", (stored, mention_id))
+        store._conn.execute(f"UPDATE analyses SET {field} = ? WHERE mention_id = ?", (stored, mention_id))
         store.add_event(mention_id, actor, "label", {"field": field, "value": labels_repo.decode_label(field, stored)})

@@ -116,4 +116,4 @@ def add_xss_mentions(store: Store, now: datetime, source: str = "clinic-reviews"
 
 
 def mention_id_by_title(store: Store, title: str) -> int:
-    return store.conn.execute("SELECT id FROM mentions WHERE title = ?", (title,)).fetchone()[0]
+    return store._conn.execute("SELECT id FROM mentions WHERE title = ?", (title,)).fetchone()[0]

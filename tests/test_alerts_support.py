@@ -99,7 +99,7 @@ def add_mention(
 
 
 def set_response(store: Store, mention_id: int, status: str, first_response_at: datetime | None) -> None:
-    store.conn.execute(
+    store._conn.execute(
         "UPDATE mentions SET status = ?, first_response_at = ? WHERE id = ?",
         (status, iso(first_response_at), mention_id),
     )

@@ -151,7 +151,7 @@ def test_retrain_learns_from_staff_labels_and_the_pipeline_uses_the_model(tmp_pa
                                                                           f'database = "{tmp_path / "cw.db"}"'))
     empty = cli("retrain", "--config", str(config))
     store = open_store(tmp_path / "cw.db")
-    rows = list(store.conn.execute("SELECT id FROM mentions ORDER BY id"))
+    rows = list(store._conn.execute("SELECT id FROM mentions ORDER BY id"))
     add_labels(store, [(mention_id, "sentiment", "negative" if i % 2 else "positive")
                        for i, (mention_id,) in enumerate(rows)], "staff")
     store.close()

@@ -83,7 +83,7 @@ def test_mark_replied_changes_the_store_and_leaves_the_queue(demo):
     app.text_input(key=f"posted_{top}").set_value("https://forum.example/reply/1").run()
     app.button(key="act_replied").click().run()
     assert not app.exception
-    status = demo["store"].conn.execute("SELECT status, first_response_at FROM mentions WHERE id = ?", (top,)).fetchone()
+    status = demo["store"]._conn.execute("SELECT status, first_response_at FROM mentions WHERE id = ?", (top,)).fetchone()
     assert status[0] == "replied" and status[1]
     events = demo["store"].events(top)
     assert events[-1]["actor"] == "demo" and json.loads(events[-1]["detail"])["to"] == "replied"
@@ -121,7 +121,7 @@ def test_open_assign_note_and_correct_labels(demo):
     assert not app.exception
     actions = [e["action"] for e in demo["store"].events(phone)]
     assert actions == ["note", "label"]
-    label = demo["store"].conn.execute("SELECT field, value, actor FROM labels WHERE mention_id = ?", (phone,)).fetchone()
+    label = demo["store"]._conn.execute("SELECT field, value, actor FROM labels WHERE mention_id = ?", (phone,)).fetchone()
     assert label == ("kind", "question", "demo")
 
 

@@ -93,7 +93,7 @@ def test_clicking_the_button_posts_once_marks_replied_and_audits(tmp_path, monke
         assert form["thing_id"] == [PARENT] and form["text"] == [CLEAN_REPLY]
         row = store.mention(mention_id)
         assert row["status"] == "replied" and row["first_response_at"]
-        reply = store.conn.execute("SELECT text, posted_url, created_by FROM replies WHERE mention_id = ?",
+        reply = store._conn.execute("SELECT text, posted_url, created_by FROM replies WHERE mention_id = ?",
                                    (mention_id,)).fetchone()
         assert tuple(reply) == (CLEAN_REPLY, PERMALINK, "demo")
         events = {e["action"]: json.loads(e["detail"]) for e in store.events(mention_id)}

@@ -74,7 +74,7 @@ def test_the_inbox_shows_markers_in_title_author_and_link(demo):
     store.record_success("clinic-reviews", [(mention, Analysis("en", "negative", -0.9, "complaint", ["other"], 0.99, []))],
                          store.cursor("clinic-reviews"), seen=1, at=now)
     app = run_app()
-    mention_id = store.conn.execute("SELECT id FROM mentions WHERE external_id = 'rlo'").fetchone()[0]
+    mention_id = store._conn.execute("SELECT id FROM mentions WHERE external_id = 'rlo'").fetchone()[0]
     next(b for b in open_buttons(app) if b.key == f"open_{mention_id}").click().run()
     texts = [t.value for t in app.text]
     htmls = " ".join(h.proto.body for h in app.get("html"))

@@ -129,7 +129,7 @@ def test_login_reply_and_every_page(server):
         expect(page.get_by_text("Saved.")).to_be_visible()
         expect(queue_item).to_have_count(0)
         assert store.mention(top)["status"] == "replied"
-        posted = store.conn.execute("SELECT posted_url FROM replies WHERE mention_id = ?", (top,)).fetchone()
+        posted = store._conn.execute("SELECT posted_url FROM replies WHERE mention_id = ?", (top,)).fetchone()
         assert posted == ("https://forum.example/reply/1",)
         page.screenshot(path=OUTPUT / "e2e-2-inbox-after-reply.png", full_page=True)
 

@@ -33,7 +33,7 @@ def _config(tmp_path, loopback, name: str, feeds: int):
 
 
 def _analyses(store) -> list[tuple]:
-    return list(store.conn.execute(
+    return list(store._conn.execute(
         "SELECT m.external_id, a.language, a.sentiment, a.kind, a.topics, a.urgency FROM mentions m "
         "JOIN analyses a ON a.mention_id = m.id ORDER BY m.external_id"))
 
@@ -121,12 +121,12 @@ def test_workers_match_as_in_process_and_store_only_mentions(tmp_path, loopback)
         with Pipeline(config, store, analysis_workers=workers) as pipeline:
             [run] = pipeline.collect(config.sources)
         assert (run.status, run.seen, run.matched, run.new) == ("ok", per_feed, 2 * per_feed // 3, 2 * per_feed // 3)
-        stored[name] = list(store.conn.execute(
+        stored[name] = list(store._conn.execute(
             "SELECT m.external_id, m.matches, a.sentiment, a.kind FROM mentions m JOIN analyses a "
             "ON a.mention_id = m.id ORDER BY m.id"))
         # The search index and the Trends counts include what the workers analysed.
         assert len(store.recent_mentions(search="czekalam")) == per_feed // 3
-        assert store.conn.execute("SELECT sum(count) FROM trend_daily WHERE kind = 'complaint'").fetchone()[0] \
+        assert store._conn.execute("SELECT sum(count) FROM trend_daily WHERE kind = 'complaint'").fetchone()[0] \
             == per_feed // 3
     assert stored["workers"] == stored["inline"]
     assert not any(external_id.endswith(("-2", "-5")) for external_id, *_ in stored["workers"])
@@ -151,7 +151,7 @@ def test_an_analysis_failure_in_a_worker_fails_only_its_source(tmp_path, loopbac
     assert "internal error while analysing" in runs["f1"].error
     assert runs["f0"].new == runs["f2"].new == per_feed
     assert store.source("f1")["cursor"] == {}  # nothing of the failed source is stored, so it is read again
-    assert store.conn.execute("SELECT count(*) FROM mentions WHERE source_name = 'f1'").fetchone()[0] == 0
+    assert store._conn.execute("SELECT count(*) FROM mentions WHERE source_name = 'f1'").fetchone()[0] == 0
 
 
 def test_a_worker_that_dies_fails_its_sources_and_the_next_cycle_forks_new_workers(tmp_path, loopback):

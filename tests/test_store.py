@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from core.models import Analysis, Mention, TermMatch
 from storage import open_store
 from storage.rows import MENTION_COLUMNS, SourceSave, matches_json, mention_row, stored_items
+from storage.triggers import LIVE_TRIGGERS
 from storage.schema import SCHEMA_VERSION
 
 
@@ -33,7 +34,7 @@ def store(tmp_path):
 
 
 def test_schema_version_wal_and_tables(store):
-    conn = store.conn
+    conn = store._conn
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
@@ -44,7 +45,7 @@ def test_reopening_does_not_migrate_again(tmp_path):
     path = tmp_path / "x.db"
     open_store(path).close()
     again = open_store(path)
-    assert again.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert again._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     again.close()
 
 
@@ -141,9 +142,9 @@ def test_purge_and_erase_author(store):
     assert store.purge_older_than(730) == 1
     assert store.erase_author("jan") == 2
     assert store.count_mentions() == 0
-    assert store.conn.execute("SELECT count(*) FROM analyses").fetchone()[0] == 0
-    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
-    assert store.conn.execute("SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'wpis'").fetchone()[0] == 0
+    assert store._conn.execute("SELECT count(*) FROM analyses").fetchone()[0] == 0
+    assert store._conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert store._conn.execute("SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'wpis'").fetchone()[0] == 0
 
 
 def test_newer_schema_is_refused(tmp_path):
@@ -208,14 +209,14 @@ def test_the_collector_maps_the_file_and_writers_checkpoint_less_often_than_sqli
     from storage.store import WAL_CHECKPOINT_PAGES, WRITER_MMAP_BYTES
 
     writer = open_store(tmp_path / "w.db", map_file=True)
-    assert writer.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert writer.conn.execute("PRAGMA mmap_size").fetchone()[0] == WRITER_MMAP_BYTES
-    assert writer.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES > 1000
+    assert writer._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert writer._conn.execute("PRAGMA mmap_size").fetchone()[0] == WRITER_MMAP_BYTES
+    assert writer._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES > 1000
     dashboard = open_store(tmp_path / "w.db")  # mapped pages would count in the dashboard's memory
-    assert dashboard.conn.execute("PRAGMA mmap_size").fetchone()[0] == 0
-    assert dashboard.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES
+    assert dashboard._conn.execute("PRAGMA mmap_size").fetchone()[0] == 0
+    assert dashboard._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES
     reader = open_store(tmp_path / "w.db", readonly=True)
-    assert reader.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert reader._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
 
 
 def test_two_posts_of_one_forum_page_with_the_same_words_are_both_stored(store):
@@ -224,3 +225,41 @@ def test_two_posts_of_one_forum_page_with_the_same_words_are_both_stored(store):
     items = [(Mention("forum", "forum-a", post, f"https://forum.example.pl/viewtopic.php?t=42&sid=0123456789abcdef"
                       f"0123456789abcdef#p{post}", words), None) for post in ("901", "902")]
     assert store.record_success("forum-a", items, {}, seen=2).new == 2
+
+
+def test_a_transaction_inside_another_is_a_savepoint_of_it(store):
+    store.ensure_source("outer", "feed")
+    with store.transaction():
+        store.set_source_enabled("outer", "feed", False)
+        with pytest.raises(RuntimeError), store.transaction():
+            store.ensure_source("inner", "feed")
+            raise RuntimeError("inner fails")
+        assert store.source("inner") is None  # only the savepoint was rolled back
+    assert store.source("outer")["enabled"] == 0
+    with pytest.raises(RuntimeError), store.transaction():
+        store.set_source_enabled("outer", "feed", True)
+        with store.transaction():
+            store.ensure_source("inner", "feed")
+        raise RuntimeError("outer fails")
+    assert store.source("outer")["enabled"] == 0 and store.source("inner") is None
+
+
+def test_live_triggers_are_exactly_those_stated_in_triggers_py(store, tmp_path):
+    def live(conn):
+        return dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+
+    assert live(store._conn).keys() == LIVE_TRIGGERS.keys()
+    store.close()
+    conn = sqlite3.connect(store.path)
+    conn.execute("CREATE TRIGGER stale_one AFTER INSERT ON labels BEGIN SELECT 1; END")
+    conn.execute("DROP TRIGGER mentions_au")
+    conn.execute("CREATE TRIGGER mentions_au AFTER UPDATE OF title ON mentions BEGIN SELECT 1; END")
+    conn.commit()
+    conn.close()
+    reopened = open_store(store.path)
+    try:
+        triggers = live(reopened._conn)
+        assert triggers.keys() == LIVE_TRIGGERS.keys()
+        assert "OF title, text" in triggers["mentions_au"]
+    finally:
+        reopened.close()

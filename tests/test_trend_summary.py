@@ -33,10 +33,10 @@ WHOLE = (date(2000, 1, 1), date(2100, 1, 1))
 def _summary_matches_raw(store: Store) -> None:
     cube = {(r["day"], r["source"], r["language"], r["sentiment"], r["kind"]): r["count"]
             for r in queries.daily_cube(store, *WHOLE)}
-    assert cube == {tuple(row[:5]): row[5] for row in store.conn.execute(RAW_CUBE)}
+    assert cube == {tuple(row[:5]): row[5] for row in store._conn.execute(RAW_CUBE)}
     for by, raw in (("topic", RAW_TOPICS), ("term", RAW_TERMS)):
         summary = {(r["period"], r["group"]): r["count"] for r in queries.volume(store, *WHOLE, "day", by)}
-        assert summary == {(row[0], row[1]): row[2] for row in store.conn.execute(raw)}
+        assert summary == {(row[0], row[1]): row[2] for row in store._conn.execute(raw)}
 
 
 @pytest.fixture()
@@ -49,7 +49,7 @@ def store(tmp_path: Path):
 
 def test_summary_equals_counting_after_every_kind_of_write(store: Store) -> None:
     _summary_matches_raw(store)
-    ids = [row[0] for row in store.conn.execute("SELECT id FROM mentions ORDER BY id LIMIT 60")]
+    ids = [row[0] for row in store._conn.execute("SELECT id FROM mentions ORDER BY id LIMIT 60")]
     # Re-analysis (INSERT OR REPLACE), staff corrections (UPDATE), a lost analysis, a moved date.
     for mention_id in ids[:10]:
         twice = ["vaccinations", "vaccinations"]  # a topic listed twice counts twice, as json_each does
@@ -58,17 +58,17 @@ def test_summary_equals_counting_after_every_kind_of_write(store: Store) -> None
     for mention_id in ids[10:20]:
         workflow.correct_label(store, mention_id, "kind", "question", "anna")
         workflow.correct_label(store, mention_id, "topics", [TOPICS[0], TOPICS[1]], "anna")
-    store.conn.execute("DELETE FROM analyses WHERE mention_id IN (?, ?, ?)", ids[20:23])
-    store.conn.execute("UPDATE mentions SET published_at = '2020-02-02T10:00:00.000000Z', source_name = 'moved', "
+    store._conn.execute("DELETE FROM analyses WHERE mention_id IN (?, ?, ?)", ids[20:23])
+    store._conn.execute("UPDATE mentions SET published_at = '2020-02-02T10:00:00.000000Z', source_name = 'moved', "
                        "matches = '[]' WHERE id IN (?, ?)", ids[23:25])
     _summary_matches_raw(store)
     # Deletes: one mention, retention, erasure of an author; the summary loses exactly those mentions.
-    store.conn.execute("DELETE FROM mentions WHERE id = ?", (ids[30],))
+    store._conn.execute("DELETE FROM mentions WHERE id = ?", (ids[30],))
     assert store.purge_older_than(365) > 0
-    author = store.conn.execute("SELECT author FROM mentions WHERE id = ?", (ids[40],)).fetchone()[0]
+    author = store._conn.execute("SELECT author FROM mentions WHERE id = ?", (ids[40],)).fetchone()[0]
     assert store.erase_author(author) >= 1
     _summary_matches_raw(store)
-    assert store.conn.execute("SELECT count(*) FROM analyses WHERE mention_id NOT IN (SELECT id FROM mentions)")\
+    assert store._conn.execute("SELECT count(*) FROM analyses WHERE mention_id NOT IN (SELECT id FROM mentions)")\
         .fetchone()[0] == 0
 
 
@@ -79,8 +79,11 @@ def test_migration_fills_the_summary_of_an_existing_database(store: Store, tmp_p
     triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trend_%'").fetchall()
     for (name,) in triggers:
         conn.execute(f"DROP TRIGGER {name}")
+    # Back to schema version 2: undo migrations 3 (the summary tables), 5 (run requests) and 6 (drop counts).
     conn.executescript("DROP TABLE trend_daily; DROP TABLE trend_topics; DROP TABLE trend_terms; "
-                       "DROP INDEX mentions_status_source; PRAGMA user_version = 2;")
+                       "DROP INDEX mentions_status_source; DROP TABLE heartbeats; DROP TABLE source_drops; "
+                       "ALTER TABLE sources DROP COLUMN run_requested_at; "
+                       "ALTER TABLE sources DROP COLUMN run_requested_by; PRAGMA user_version = 2;")
     conn.close()
     reopened = open_store(tmp_path / "m.db")
     try:
@@ -97,7 +100,7 @@ def test_trends_read_only_the_requested_days(store: Store) -> None:
     assert cube and all(start.isoformat() <= row["day"] <= today.isoformat() for row in cube)
     weekly = queries.volume(store, start - timedelta(days=30), today, "week", "topic")
     assert weekly and all(date.fromisoformat(row["period"]).weekday() == 0 for row in weekly)
-    raw = store.conn.execute(
+    raw = store._conn.execute(
         "SELECT count(*) FROM mentions WHERE published_at >= ? AND published_at < ?",
         (start.isoformat(), (today + timedelta(days=1)).isoformat()),
     ).fetchone()[0]
@@ -110,7 +113,7 @@ def test_search_pages_and_counts_equal_the_plain_sorted_query(store: Store, word
     # Common words take the urgency walk over all statuses, rare ones sort their hits: the answers must not differ.
     flt = queries.MentionFilter(search=word, statuses=statuses)
     status_sql = f"AND m.status IN ({', '.join('?' for _ in statuses)})" if statuses else ""
-    reference = [row[0] for row in store.conn.execute(
+    reference = [row[0] for row in store._conn.execute(
         "SELECT m.id FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
         f"WHERE m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?) {status_sql} "
         "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at, m.id", [fts_query(word), *statuses])]

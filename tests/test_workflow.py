@@ -20,7 +20,7 @@ def store(tmp_path):
 
 
 def _row(store, mention_id):
-    return store.conn.execute(
+    return store._conn.execute(
         "SELECT status, assignee, first_response_at FROM mentions WHERE id = ?", (mention_id,)
     ).fetchone()
 
@@ -30,7 +30,7 @@ def test_mark_replied_sets_status_first_response_reply_and_event(store):
     workflow.mark_replied(store, mid, "anna", posted_url="https://forum.example/p/9", text="Dziękujemy")
     status, _, first = _row(store, mid)
     assert status == "replied" and first is not None
-    reply = store.conn.execute("SELECT text, state, posted_url, created_by FROM replies WHERE mention_id = ?", (mid,)).fetchone()
+    reply = store._conn.execute("SELECT text, state, posted_url, created_by FROM replies WHERE mention_id = ?", (mid,)).fetchone()
     assert reply == ("Dziękujemy", "posted", "https://forum.example/p/9", "anna")
     events = store.events(mid)
     assert [e["action"] for e in events] == ["status"]
@@ -93,7 +93,7 @@ def test_label_corrections_are_stored_for_learning(store):
     mid = mention_id_by_title(store, "Phone")
     workflow.correct_label(store, mid, "kind", "question", "anna")
     workflow.correct_label(store, mid, "topics", ["appointments", "waiting_time"], "anna")
-    labels = store.conn.execute("SELECT field, value, actor FROM labels WHERE mention_id = ? ORDER BY id", (mid,)).fetchall()
+    labels = store._conn.execute("SELECT field, value, actor FROM labels WHERE mention_id = ? ORDER BY id", (mid,)).fetchall()
     assert labels == [("kind", "question", "anna"), ("topics", '["appointments", "waiting_time"]', "anna")]
     analysis = store.mention(mid)
     assert analysis["kind"] == "question" and analysis["topics"] == ["appointments", "waiting_time"]
