@@ -11,9 +11,11 @@ import hashlib
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time as clock, timedelta
-from typing import Any, Callable, Literal
+from datetime import datetime, timedelta
+from datetime import time as clock
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 

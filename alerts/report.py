@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from statistics import median
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from alerts.messages import text

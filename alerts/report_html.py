@@ -1,15 +1,15 @@
 """HTML for the weekly report, with charts as hand-made inline SVG (no browser, no network, e-mail safe)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from html import escape
-from typing import Iterable
 
 from alerts.messages import text
 from alerts.report_data import Report
+from core.config import Config
 from core.display import visible_controls, visible_href
 from core.i18n import label as vocabulary_label
-from core.config import Config
 
 SENTIMENT_COLOURS = {"negative": "#c62828", "neutral": "#9e9e9e", "positive": "#2e7d32"}
 BAR_COLOUR = "#1565c0"
@@ -70,7 +70,7 @@ def _hours(value: float | None, language: str) -> str:
     return text(language, "report.na") if value is None else f"{value:.1f} h"
 
 
-def response_line(report: "Report", config: Config) -> str:
+def response_line(report: Report, config: Config) -> str:
     r, language = report.response, report.language
     return text(
         language,
@@ -90,7 +90,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _complaints(report: "Report") -> str:
+def _complaints(report: Report) -> str:
     if not report.top_complaints:
         return f"<p>{escape(text(report.language, 'report.none'))}</p>"
     rows = []
@@ -105,7 +105,7 @@ def _complaints(report: "Report") -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
-def _sources(report: "Report") -> str:
+def _sources(report: Report) -> str:
     language = report.language
     columns = ("source", "kind", "mentions", "last_success", "error", "failures")
     headers = [text(language, f"report.col.{key}") for key in columns]
@@ -123,7 +123,7 @@ def _sources(report: "Report") -> str:
     return _table(headers, rows) if rows else f"<p>{escape(text(language, 'report.none'))}</p>"
 
 
-def render_html(report: "Report", config: Config) -> str:
+def render_html(report: Report, config: Config) -> str:
     language = report.language
     title = text(language, "report.title", clinic=config.clinic_name, week=report.week)
     last_day = (report.end - timedelta(days=1)).date()
@@ -154,7 +154,7 @@ def render_html(report: "Report", config: Config) -> str:
     return "".join(parts)
 
 
-def render_text(report: "Report", config: Config) -> str:
+def render_text(report: Report, config: Config) -> str:
     """A short plain-text version for the e-mail's text part."""
     language = report.language
     lines = [

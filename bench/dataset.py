@@ -5,7 +5,7 @@ import json
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core.labels import TOPICS
@@ -36,7 +36,7 @@ def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None
     store = open_store(path)
     for name, kind in SOURCES:
         store.ensure_source(name, kind)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     started = time.perf_counter()
     for offset in range(0, count, chunk):
         rows = [_row(rng, offset + i, now) for i in range(min(chunk, count - offset))]
@@ -63,7 +63,7 @@ def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None
 def _row(rng: random.Random, n: int, now: datetime) -> tuple[tuple, tuple]:
     mention_id = n + 1
     source, source_kind = rng.choice(SOURCES)
-    language = rng.choices([l for l, _ in LANGUAGES], [w for _, w in LANGUAGES])[0]
+    language = rng.choices([lang for lang, _ in LANGUAGES], [w for _, w in LANGUAGES])[0]
     kind = rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
     # Volume grows over the two years, so recent weeks are busier than old ones.
     age_days = 730 * (rng.random() ** 1.3)

@@ -12,8 +12,6 @@ per text: on a shared machine those move less than the rates do.
 """
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import argparse
 import json
 import os
@@ -26,8 +24,8 @@ from bench.common import eval_texts
 from clinicwatch.pipeline import Pipeline
 from collectors.feeds import FeedCollector
 from collectors.http import FetchResponse
+from collectors.registry import parse_config
 from storage import open_store
-
 
 CONCURRENCY = 2
 

@@ -8,8 +8,6 @@ match, analyse, store into a fresh SQLite file); --collectors-only measures Feed
 """
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import argparse
 import multiprocessing
 import tempfile
@@ -20,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from collectors.feeds import FeedCollector, FeedSource
+from collectors.registry import parse_config
 from core.config import Config
 
 BRAND = "Medicover"
@@ -56,7 +55,7 @@ class BacklogServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def serve(feeds: int, items: int, ready: "multiprocessing.Queue[int]") -> None:
+def serve(feeds: int, items: int, ready: multiprocessing.Queue[int]) -> None:
     documents = [feed_document(i, items) for i in range(feeds)]
 
     class Handler(BaseHTTPRequestHandler):

@@ -12,8 +12,8 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from bench.common import ROOT, time_calls
 from storage import open_store, queries

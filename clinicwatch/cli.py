@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -19,11 +18,11 @@ from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
 from clinicwatch.demo import demo_config, serve_demo_files
-from core.redact import redact
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
 from collectors.registry import load_config
 from core.config import Config, ConfigError, find_config
+from core.redact import redact
 from storage import Store, open_store
 from storage.users import add_user as store_user
 from storage.users import users_path
@@ -49,7 +48,7 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _load(config_path: Optional[Path]) -> Config:
+def _load(config_path: Path | None) -> Config:
     try:
         return load_config(find_config(config_path))
     except ConfigError as exc:
@@ -66,7 +65,7 @@ def _open(config: Config) -> Store:
 
 
 @app.command()
-def init(config: Optional[Path] = ConfigOption) -> None:
+def init(config: Path | None = ConfigOption) -> None:
     """Create config.toml from the example (if missing) and the database."""
     path = config or Path("config.toml")
     if not path.exists():
@@ -82,7 +81,7 @@ def collect(
     once: bool = typer.Option(False, "--once", help="Collect every enabled source once and exit."),
     source: list[str] = typer.Option([], "--source", "-s", help="Only this source (repeatable)."),
     workers: int = WorkersOption,
-    config: Optional[Path] = ConfigOption,
+    config: Path | None = ConfigOption,
 ) -> None:
     """Collect mentions: with --once a single cycle, otherwise the same as `run`."""
     if not once:
@@ -96,7 +95,7 @@ def collect(
 
 
 @app.command()
-def run(workers: int = WorkersOption, config: Optional[Path] = ConfigOption) -> None:
+def run(workers: int = WorkersOption, config: Path | None = ConfigOption) -> None:
     """Collect each source at its own interval until Ctrl-C or SIGTERM; alerts are checked after each cycle."""
     cfg = _load(config)
     store = _open(cfg)
@@ -121,7 +120,7 @@ def run(workers: int = WorkersOption, config: Optional[Path] = ConfigOption) -> 
 
 @app.command()
 def demo(
-    database: Optional[Path] = typer.Option(None, help="Where to build the demo database (default from demo.toml)."),
+    database: Path | None = typer.Option(None, help="Where to build the demo database (default from demo.toml)."),
 ) -> None:
     """Build the demo database from the bundled offline sources, through the real collectors."""
     with serve_demo_files() as base_url:
@@ -136,7 +135,7 @@ def demo(
 
 
 @app.command()
-def status(config: Optional[Path] = ConfigOption) -> None:
+def status(config: Path | None = ConfigOption) -> None:
     """Show every source and its health."""
     cfg = _load(config)
     store = _open(cfg)
@@ -153,7 +152,7 @@ def status(config: Optional[Path] = ConfigOption) -> None:
 
 
 @app.command()
-def purge(config: Optional[Path] = ConfigOption) -> None:
+def purge(config: Path | None = ConfigOption) -> None:
     """Delete mentions older than retention_days (and everything attached to them)."""
     cfg = _load(config)
     removed = _open(cfg).purge_older_than(cfg.retention_days)
@@ -161,7 +160,7 @@ def purge(config: Optional[Path] = ConfigOption) -> None:
 
 
 @app.command("erase-author")
-def erase_author(author: str, config: Optional[Path] = ConfigOption) -> None:
+def erase_author(author: str, config: Path | None = ConfigOption) -> None:
     """Erase every mention (and its history) by one author, e.g. on a GDPR request."""
     cfg = _load(config)
     removed = _open(cfg).erase_author(author)
@@ -169,7 +168,7 @@ def erase_author(author: str, config: Optional[Path] = ConfigOption) -> None:
 
 
 @app.command()
-def retrain(config: Optional[Path] = ConfigOption) -> None:
+def retrain(config: Path | None = ConfigOption) -> None:
     """Train the clinic's model on staff corrections now (a new version under data/models/)."""
     cfg = _load(config)
     store = _open(cfg)
@@ -198,7 +197,7 @@ def add_user(
     role: str = typer.Option(..., "--role", help="staff, manager or admin."),
     name: str = typer.Option("", "--name", help="Display name (default: the username)."),
     language: str = typer.Option("en", "--language", help="UI language: pl, it or en."),
-    config: Optional[Path] = ConfigOption,
+    config: Path | None = ConfigOption,
 ) -> None:
     """Add or replace a dashboard user; the password is asked for and stored only as a hash."""
 

@@ -5,20 +5,21 @@ import logging
 import queue
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 from analysis import Analyzer
+from clinicwatch.workers import cap_text, fork_workers, joined, match_and_analyse, parse_match_analyse
+from collectors.base import Collector, CollectResult, Fetched, SourceError
+from collectors.registry import build_collector
 from core.config import Config
 from core.config import SourceBase as Source
 from core.models import Mention, utcnow
 from core.redact import redact
-from clinicwatch.workers import cap_text, fork_workers, joined, match_and_analyse, parse_match_analyse
-from collectors.base import Collector, CollectResult, Fetched, SourceError
-from collectors.registry import build_collector
 from matching import Matcher
 from storage.rows import SourceSave, StoredItem, parse_iso, stored_items
 from storage.store import Store
@@ -155,7 +156,7 @@ class Pipeline:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def __enter__(self) -> "Pipeline":
+    def __enter__(self) -> Pipeline:
         return self
 
     def __exit__(self, *exc: object) -> None:

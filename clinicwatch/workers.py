@@ -13,8 +13,8 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from analysis import Analyzer
-from core.models import Analysis, Mention, TermMatch
 from collectors.base import CollectResult, Fetched
+from core.models import Analysis, Mention, TermMatch
 from matching import Matcher
 from storage.rows import StoredItem, stored_items
 

@@ -14,8 +14,8 @@ import the matching stage, which compiles each term into a pattern (matching.que
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
 
 OPERATORS = {"AND", "OR", "NOT", "|"}
 MAX_DEPTH = 50
@@ -53,10 +53,10 @@ class Term:
 @dataclass(eq=False)
 class Node:
     op: str  # AND | OR | NOT
-    children: list[Union["Node", Term]] = field(default_factory=list)
+    children: list[Node | Term] = field(default_factory=list)
 
 
-Expr = Union[Node, Term]
+Expr = Node | Term
 
 
 def tokenize(query: str) -> Iterator[Token]:

@@ -7,8 +7,8 @@ starts with word.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Union
 
 from core.query_syntax import Expr as SyntaxExpr
 from core.query_syntax import Node as SyntaxNode
@@ -32,10 +32,10 @@ class Leaf:
 @dataclass(eq=False)
 class Node:
     op: str  # AND | OR | NOT
-    children: list[Union["Node", Leaf]] = field(default_factory=list)
+    children: list[Node | Leaf] = field(default_factory=list)
 
 
-Expr = Union[Node, Leaf]
+Expr = Node | Leaf
 
 
 def _compile(query: str, expr: SyntaxExpr) -> Expr:

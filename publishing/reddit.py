@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.config import Config
-from collectors.reddit_client import RedditSource
 from collectors.base import SourceError
-from collectors.reddit_client import build_reddit, find_credentials, request_timeout
+from collectors.reddit_client import RedditSource, build_reddit, find_credentials, request_timeout
 from collectors.reddit_errors import reddit_errors
 from collectors.reddit_items import absolute
+from core.config import Config
 from storage.store import Store
 
 FULLNAME = re.compile(r"^(t1|t3)_([a-z0-9]+)$")

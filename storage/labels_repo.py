@@ -5,8 +5,9 @@ One row per correction; the latest row per (mention, field) is the label. Topics
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from core.labels import KINDS, LABEL_FIELDS, SENTIMENTS, TOPICS
 from core.models import utcnow

@@ -1,11 +1,11 @@
 """Every read the dashboard makes: filtering, pagination and aggregation happen in SQL, never in pandas."""
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from core.labels import OPEN_STATUSES
 from storage.rows import decode_row

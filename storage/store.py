@@ -4,18 +4,29 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import sqlite_utils
 
 from core.models import Analysis, Mention, utcnow
 from core.redact import redact
-from storage.rows import (INSERT_MENTION, UPSERT_ANALYSIS, AnalysisRow, MentionRow, SourceSave, analysis_row,
-                          decode_row, iso, parse_iso, stored_items)
+from storage.rows import (
+    INSERT_MENTION,
+    UPSERT_ANALYSIS,
+    AnalysisRow,
+    MentionRow,
+    SourceSave,
+    analysis_row,
+    decode_row,
+    iso,
+    parse_iso,
+    stored_items,
+)
 from storage.schema import migrate
 from storage.triggers import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, fold_for_search
 
@@ -37,7 +48,7 @@ class SaveResult:
     duplicates: int = 0  # matched items not inserted: already stored (this source's id, or the same item)
 
 
-def open_store(path: str | Path, *, readonly: bool = False, map_file: bool = False) -> "Store":
+def open_store(path: str | Path, *, readonly: bool = False, map_file: bool = False) -> Store:
     """The store at `path`; `map_file` for a long-running collecting process (see WRITER_MMAP_BYTES)."""
     return Store(path, readonly=readonly, map_file=map_file)
 
