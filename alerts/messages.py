@@ -5,169 +5,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.display import visible_controls, visible_href
-from core.i18n import label as vocabulary_label  # kinds, sentiments, topics: the dashboard's one catalogue
+from core.i18n import CATALOGUE, t
+from core.i18n import LANGUAGES as I18N_LANGUAGES
+from core.i18n import label as vocabulary_label
 
-LANGUAGES = ("pl", "it", "en")
-
-CATALOGUE: dict[str, dict[str, str]] = {
-    "en": {
-        "subject.urgent": "[ClinicWatch] Urgent mention on {source}",
-        "subject.urgent_critical": "[ClinicWatch] URGENT ({reasons}) mention on {source}",
-        "subject.sla": "[ClinicWatch] Complaint unanswered for over {hours} h ({source})",
-        "subject.spike_volume": "[ClinicWatch] Spike in mentions: {count} in {window} h (usually {baseline})",
-        "subject.spike_negative": "[ClinicWatch] Spike in negative mentions: {share}% (usually {baseline}%)",
-        "subject.digest": "[ClinicWatch] {count} alerts",
-        "intro.urgent": "A new mention needs attention.",
-        "intro.sla": "This complaint has had no response within the {hours} h target.",
-        "intro.spike_volume": "{count} mentions in the last {window} h; the usual level is {baseline}.",
-        "intro.spike_negative": "{negative} of {count} mentions in the last {window} h are negative ({share}%); "
-        "the usual share is {baseline}%.",
-        "intro.digest": "Alerts collected since the last message:",
-        "label.source": "Source",
-        "label.published": "Published",
-        "label.urgency": "Urgency",
-        "label.reasons": "Reasons",
-        "label.kind": "Kind",
-        "label.sentiment": "Sentiment",
-        "label.topics": "Topics",
-        "label.open": "Open the original",
-        "footer": "Sent by ClinicWatch for {clinic}.",
-        "reason.legal_threat": "legal threat",
-        "reason.press": "press",
-        "reason.health_risk": "health risk",
-        "reason.strong_negative": "strongly negative",
-        "reason.high_reach": "high reach",
-        "report.title": "{clinic}: weekly report {week}",
-        "report.period": "{start} to {end}",
-        "report.volume": "Volume",
-        "report.total": "Mentions this week: {total} (previous week: {previous})",
-        "report.sentiment": "Sentiment",
-        "report.kinds": "Kinds",
-        "report.topics": "Topics",
-        "report.response": "Response times",
-        "report.response_line": "Answered {answered} of {needing} mentions needing a reply; "
-        "median {median}, 90th percentile {p90}; over the {sla} h target: {late}.",
-        "report.top_complaints": "Top complaints",
-        "report.sources": "Sources' health",
-        "report.none": "None this week.",
-        "report.col.source": "Source",
-        "report.col.kind": "Type",
-        "report.col.mentions": "Mentions this week",
-        "report.col.last_success": "Last success",
-        "report.col.error": "Last error",
-        "report.col.failures": "Failures in a row",
-        "report.na": "n/a",
-        "report.subject": "[ClinicWatch] Weekly report {week}",
-    },
-    "pl": {
-        "subject.urgent": "[ClinicWatch] Pilna wzmianka: {source}",
-        "subject.urgent_critical": "[ClinicWatch] PILNE ({reasons}) wzmianka: {source}",
-        "subject.sla": "[ClinicWatch] Skarga bez odpowiedzi ponad {hours} godz. ({source})",
-        "subject.spike_volume": "[ClinicWatch] Nagły wzrost liczby wzmianek: {count} w {window} godz. (zwykle {baseline})",
-        "subject.spike_negative": "[ClinicWatch] Wzrost negatywnych wzmianek: {share}% (zwykle {baseline}%)",
-        "subject.digest": "[ClinicWatch] Zestawienie alertów: {count}",
-        "intro.urgent": "Nowa wzmianka wymaga uwagi.",
-        "intro.sla": "Ta skarga nie otrzymała odpowiedzi w docelowym czasie {hours} godz.",
-        "intro.spike_volume": "{count} wzmianek w ciągu ostatnich {window} godz.; zwykle {baseline}.",
-        "intro.spike_negative": "{negative} z {count} wzmianek w ciągu ostatnich {window} godz. jest negatywnych "
-        "({share}%); zwykle {baseline}%.",
-        "intro.digest": "Alerty zebrane od ostatniej wiadomości:",
-        "label.source": "Źródło",
-        "label.published": "Opublikowano",
-        "label.urgency": "Pilność",
-        "label.reasons": "Powody",
-        "label.kind": "Rodzaj",
-        "label.sentiment": "Wydźwięk",
-        "label.topics": "Tematy",
-        "label.open": "Otwórz oryginał",
-        "footer": "Wysłane przez ClinicWatch dla: {clinic}.",
-        "reason.legal_threat": "groźba prawna",
-        "reason.press": "prasa",
-        "reason.health_risk": "zagrożenie zdrowia",
-        "reason.strong_negative": "bardzo negatywna",
-        "reason.high_reach": "duży zasięg",
-        "report.title": "{clinic}: raport tygodniowy {week}",
-        "report.period": "od {start} do {end}",
-        "report.volume": "Liczba wzmianek",
-        "report.total": "Wzmianki w tym tygodniu: {total} (poprzedni tydzień: {previous})",
-        "report.sentiment": "Wydźwięk",
-        "report.kinds": "Rodzaje",
-        "report.topics": "Tematy",
-        "report.response": "Czas odpowiedzi",
-        "report.response_line": "Odpowiedziano na {answered} z {needing} wzmianek wymagających odpowiedzi; "
-        "mediana {median}, 90. percentyl {p90}; po czasie docelowym {sla} godz.: {late}.",
-        "report.top_complaints": "Najważniejsze skargi",
-        "report.sources": "Stan źródeł",
-        "report.none": "Brak w tym tygodniu.",
-        "report.col.source": "Źródło",
-        "report.col.kind": "Typ",
-        "report.col.mentions": "Wzmianki w tygodniu",
-        "report.col.last_success": "Ostatni sukces",
-        "report.col.error": "Ostatni błąd",
-        "report.col.failures": "Błędy z rzędu",
-        "report.na": "b.d.",
-        "report.subject": "[ClinicWatch] Raport tygodniowy {week}",
-    },
-    "it": {
-        "subject.urgent": "[ClinicWatch] Menzione urgente su {source}",
-        "subject.urgent_critical": "[ClinicWatch] URGENTE ({reasons}) menzione su {source}",
-        "subject.sla": "[ClinicWatch] Reclamo senza risposta da oltre {hours} ore ({source})",
-        "subject.spike_volume": "[ClinicWatch] Picco di menzioni: {count} in {window} ore (di solito {baseline})",
-        "subject.spike_negative": "[ClinicWatch] Picco di menzioni negative: {share}% (di solito {baseline}%)",
-        "subject.digest": "[ClinicWatch] Riepilogo: {count} avvisi",
-        "intro.urgent": "Una nuova menzione richiede attenzione.",
-        "intro.sla": "Questo reclamo non ha ricevuto risposta entro l'obiettivo di {hours} ore.",
-        "intro.spike_volume": "{count} menzioni nelle ultime {window} ore; il livello abituale è {baseline}.",
-        "intro.spike_negative": "{negative} menzioni su {count} nelle ultime {window} ore sono negative ({share}%); "
-        "di solito {baseline}%.",
-        "intro.digest": "Avvisi raccolti dall'ultimo messaggio:",
-        "label.source": "Fonte",
-        "label.published": "Pubblicato",
-        "label.urgency": "Urgenza",
-        "label.reasons": "Motivi",
-        "label.kind": "Tipo",
-        "label.sentiment": "Sentimento",
-        "label.topics": "Argomenti",
-        "label.open": "Apri l'originale",
-        "footer": "Inviato da ClinicWatch per {clinic}.",
-        "reason.legal_threat": "minaccia legale",
-        "reason.press": "stampa",
-        "reason.health_risk": "rischio per la salute",
-        "reason.strong_negative": "molto negativa",
-        "reason.high_reach": "ampia diffusione",
-        "report.title": "{clinic}: rapporto settimanale {week}",
-        "report.period": "dal {start} al {end}",
-        "report.volume": "Volume",
-        "report.total": "Menzioni questa settimana: {total} (settimana precedente: {previous})",
-        "report.sentiment": "Sentimento",
-        "report.kinds": "Tipi",
-        "report.topics": "Argomenti",
-        "report.response": "Tempi di risposta",
-        "report.response_line": "Risposte a {answered} su {needing} menzioni che richiedevano risposta; "
-        "mediana {median}, 90° percentile {p90}; oltre l'obiettivo di {sla} ore: {late}.",
-        "report.top_complaints": "Reclami principali",
-        "report.sources": "Stato delle fonti",
-        "report.none": "Nessuno questa settimana.",
-        "report.col.source": "Fonte",
-        "report.col.kind": "Tipo",
-        "report.col.mentions": "Menzioni nella settimana",
-        "report.col.last_success": "Ultimo successo",
-        "report.col.error": "Ultimo errore",
-        "report.col.failures": "Errori consecutivi",
-        "report.na": "n.d.",
-        "report.subject": "[ClinicWatch] Rapporto settimanale {week}",
-    },
-}
+# The languages alerts are written in; their texts are part of the one catalogue (core.i18n).
+LANGUAGES = I18N_LANGUAGES
 
 
 def text(language: str, key: str, **values: Any) -> str:
-    """A catalogue string in `language` (English when missing), with values filled in."""
-    template = CATALOGUE.get(language, CATALOGUE["en"]).get(key) or CATALOGUE["en"][key]
-    return template.format(**values)
+    """A catalogue string in `language` (English when the language is unknown), with values filled in."""
+    return t(key, language, **values)
 
 
 def reason_names(language: str, reasons: list[str]) -> str:
-    return ", ".join(text(language, f"reason.{r}") if f"reason.{r}" in CATALOGUE["en"] else r for r in reasons)
+    return ", ".join(text(language, f"reason.{r}") if f"reason.{r}" in CATALOGUE else r for r in reasons)
 
 
 def _vocabulary(prefix: str, value: str | None, language: str) -> str:

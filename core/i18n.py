@@ -1,5 +1,8 @@
-"""The one translation catalogue of the dashboard: every label in English, Polish and Italian."""
+"""The one translation catalogue of the dashboard, alert e-mails and reports: every text in English, Polish and
+Italian (the alerts' texts live in i18n_alerts.py and are merged here)."""
 from __future__ import annotations
+
+from core.i18n_alerts import ALERT_CATALOGUE
 
 LANGUAGES: tuple[str, ...] = ("en", "pl", "it")
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "it": "Italiano"}
@@ -256,6 +259,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "topic_quality_of_care": ("quality of care", "jakość opieki", "qualità delle cure"),
     "topic_other": ("other", "inne", "altro"),
 }
+
+
+CATALOGUE.update(ALERT_CATALOGUE)
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:
