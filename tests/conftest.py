@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import streamlit.config as st_config
 
+from storage.store import Store
 from tests.loopback import LoopbackServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,29 @@ def shared_dir() -> Path:
 def loopback():
     with LoopbackServer() as server:
         yield server
+
+
+@pytest.fixture
+def reddit_app_credentials(monkeypatch):
+    """A Reddit script app's credentials in the environment (read-only use: no user's refresh token)."""
+    monkeypatch.setenv("REDDIT_CLIENT_ID", "test-client-id")
+    monkeypatch.setenv("REDDIT_CLIENT_SECRET", "test-client-secret")
+    monkeypatch.delenv("REDDIT_REFRESH_TOKEN", raising=False)
+
+
+@pytest.fixture
+def reddit_user_credentials(reddit_app_credentials, monkeypatch):
+    """An app plus a user's refresh token, as posting replies needs."""
+    monkeypatch.setenv("REDDIT_REFRESH_TOKEN", "test-refresh-token")
+
+
+@pytest.fixture
+def reddit_store(tmp_path):
+    """A store on a real SQLite file with the `reddit-test` source registered."""
+    opened = Store(tmp_path / "clinicwatch.db")
+    opened.ensure_source("reddit-test", "reddit")
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -15,6 +15,8 @@ from tests.reddit_replay import RedditReplay
 from tests.test_dashboard_app import DASHBOARD, local_server  # noqa: F401 - the fixture is used by name
 from tests.test_reddit_posting import PARENT, TOKEN_CASSETTE, reddit_comment_answer
 
+pytestmark = pytest.mark.usefixtures("reddit_user_credentials")
+
 pytest.importorskip("replies.lint", reason="posting needs the reply linter")
 
 PERMALINK = "https://www.reddit.com/r/kakapo/comments/654eqk/kakapo_calls/reply01/"
@@ -33,13 +35,6 @@ oauth_url = "{base}"
 reddit_url = "{base}"
 allow_posting = {allow}
 """
-
-
-@pytest.fixture(autouse=True)
-def user_credentials(monkeypatch):
-    monkeypatch.setenv("REDDIT_CLIENT_ID", "test-client-id")
-    monkeypatch.setenv("REDDIT_CLIENT_SECRET", "test-client-secret")
-    monkeypatch.setenv("REDDIT_REFRESH_TOKEN", "test-refresh-token")
 
 
 @pytest.fixture

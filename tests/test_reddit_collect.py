@@ -11,14 +11,9 @@ from collectors.reddit import RedditCollector
 from storage.store import Store
 from tests.reddit_replay import Recorded, RedditReplay, listing_children, reddit_config, request_key
 
+pytestmark = pytest.mark.usefixtures("reddit_app_credentials")
+
 CASSETTES = "fixtures/reddit"
-
-
-@pytest.fixture(autouse=True)
-def reddit_credentials(monkeypatch):
-    monkeypatch.setenv("REDDIT_CLIENT_ID", "test-client-id")
-    monkeypatch.setenv("REDDIT_CLIENT_SECRET", "test-client-secret")
-    monkeypatch.delenv("REDDIT_REFRESH_TOKEN", raising=False)
 
 
 @pytest.fixture
@@ -27,24 +22,16 @@ def replay(shared_dir):
         yield server
 
 
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "clinicwatch.db")
-    opened.ensure_source("reddit-test", "reddit")
-    yield opened
-    opened.close()
-
-
-def run(collector: RedditCollector, store: Store):
+def run(collector: RedditCollector, reddit_store: Store):
     """One collection cycle as the pipeline stores it (matching is the pipeline's job, not tested here)."""
-    result = collector.collect(store.cursor("reddit-test"))
-    saved = store.record_success("reddit-test", [(m, None) for m in result.mentions], result.cursor,
+    result = collector.collect(reddit_store.cursor("reddit-test"))
+    saved = reddit_store.record_success("reddit-test", [(m, None) for m in result.mentions], result.cursor,
                                  seen=result.seen, note=result.note)
     return result, saved
 
 
-def stored_by_id(store: Store) -> dict[str, dict]:
-    return {row["external_id"]: row for row in store.iter_mentions()}
+def stored_by_id(reddit_store: Store) -> dict[str, dict]:
+    return {row["external_id"]: row for row in reddit_store.iter_mentions()}
 
 
 def expected_fields(thing: dict) -> dict:
@@ -74,15 +61,15 @@ def expected_fields(thing: dict) -> dict:
     }
 
 
-def assert_stored_as_recorded(store: Store, things: list[dict]) -> int:
-    """Each recorded thing is stored with its fields, unless the store kept an identical text once already."""
-    rows = stored_by_id(store)
+def assert_stored_as_recorded(reddit_store: Store, things: list[dict]) -> int:
+    """Each recorded thing is stored with its fields, unless the reddit_store kept an identical text once already."""
+    rows = stored_by_id(reddit_store)
     hashes = {row["content_hash"] for row in rows.values()}
     checked = 0
     for thing in things:
         expected = expected_fields(thing)
         row = rows.get(expected["external_id"])
-        if row is None:  # the store keeps one copy of the same long text; short ones ("Thanks!") are all kept
+        if row is None:  # the reddit_store keeps one copy of the same long text; short ones ("Thanks!") are all kept
             key = f"reddit-test\x1f{expected['external_id']}"
             assert content_hash(expected["title"], expected["text"], unique_key=key, url=expected["url"]) in hashes, \
                 expected["external_id"]
@@ -95,46 +82,46 @@ def assert_stored_as_recorded(store: Store, things: list[dict]) -> int:
     return checked
 
 
-def test_search_and_subreddit_comments_are_stored_as_recorded(replay, store):
+def test_search_and_subreddit_comments_are_stored_as_recorded(replay, reddit_store):
     config = reddit_config(replay.base_url, search=["praw oauth search"], stream_subreddits=["askreddit"])
     replay.add_empty_listing("/r/askreddit/new")  # the cassettes hold askreddit's comments only
     search = replay.recorded("GET", "/r/all/search/")[0]
     comments = replay.recorded("GET", "/r/askreddit/comments/")[0]
 
-    result, saved = run(RedditCollector(config.sources[0], config), store)
+    result, saved = run(RedditCollector(config.sources[0], config), reddit_store)
 
     things = listing_children(search) + listing_children(comments)
     assert replay.unmatched == []
     assert result.seen == len(things)
     assert {m.external_id for m in result.mentions} == {t["name"] for t in things}
-    checked = assert_stored_as_recorded(store, things)
-    assert checked == saved.new == store.count_mentions()
+    checked = assert_stored_as_recorded(reddit_store, things)
+    assert checked == saved.new == reddit_store.count_mentions()
     assert checked >= len(things) - 10  # only a few recorded comments repeat another's text
     # comments carry their post's title without a request per comment: one search, one /new, one /comments
     assert len(replay.api_requests()) == 3
 
 
-def test_second_run_fetches_with_the_cursor_and_stores_nothing_twice(replay, store):
+def test_second_run_fetches_with_the_cursor_and_stores_nothing_twice(replay, reddit_store):
     config = reddit_config(replay.base_url, search=["praw oauth search"], stream_subreddits=["askreddit"])
     replay.add_empty_listing("/r/askreddit/new")
     collector = RedditCollector(config.sources[0], config)
-    run(collector, store)
-    first_cursor = store.cursor("reddit-test")
+    run(collector, reddit_store)
+    first_cursor = reddit_store.cursor("reddit-test")
     newest = listing_children(replay.recorded("GET", "/r/askreddit/comments/")[0])[0]["name"]
     assert first_cursor["comments:askreddit"]["fullname"] == newest
     # nothing newer than the anchor was recorded: Reddit answers such a listing with an empty page
     replay.add_empty_listing(f"/r/askreddit/comments/?before={newest}")
 
-    result, saved = run(collector, store)
+    result, saved = run(collector, reddit_store)
 
     assert saved.new == 0
-    assert len(stored_by_id(store)) == store.count_mentions()
-    assert not [m for m in result.mentions if m.extra["type"] == "comment"]  # the cursor filtered them, not the store
+    assert len(stored_by_id(reddit_store)) == reddit_store.count_mentions()
+    assert not [m for m in result.mentions if m.extra["type"] == "comment"]  # the cursor filtered them, not the reddit_store
     assert any(f"before={newest}" in r.path for r in replay.api_requests())
     assert replay.unmatched == []
 
 
-def test_streams_pick_up_only_what_is_new_on_the_next_run(replay, store):
+def test_streams_pick_up_only_what_is_new_on_the_next_run(replay, reddit_store):
     """The stream cassettes hold a first page and what arrived later (after `before=<newest>`, or by time)."""
     config = reddit_config(replay.base_url, stream_subreddits=["kakapo", "all"], search=["kakapo"])
     replay.add_empty_listing("/r/kakapo/new")
@@ -144,31 +131,31 @@ def test_streams_pick_up_only_what_is_new_on_the_next_run(replay, store):
     all_first, all_later = replay.recorded("GET", "/r/all/new")
     collector = RedditCollector(config.sources[0], config)
 
-    _, first = run(collector, store)
-    first_ids = set(stored_by_id(store))
-    _, second = run(collector, store)
+    _, first = run(collector, reddit_store)
+    first_ids = set(stored_by_id(reddit_store))
+    _, second = run(collector, reddit_store)
 
     newest_first = max(t["created_utc"] for t in listing_children(kakapo_first))
     new_comments = [t for t in listing_children(kakapo_later) if t["created_utc"] > newest_first]
     new_things = new_comments + listing_children(all_later)
     assert new_comments and listing_children(all_later)
     assert replay.unmatched == []
-    stored = stored_by_id(store)
+    stored = stored_by_id(reddit_store)
     assert set(stored) - first_ids == {t["name"] for t in new_things} - first_ids
     assert second.new == len(set(stored) - first_ids)
-    assert store.count_mentions() == first.new + second.new
-    assert_stored_as_recorded(store, listing_children(kakapo_first) + listing_children(all_first) + new_things)
+    assert reddit_store.count_mentions() == first.new + second.new
+    assert_stored_as_recorded(reddit_store, listing_children(kakapo_first) + listing_children(all_first) + new_things)
     paths = [r.path for r in replay.api_requests()]
     assert any("before=t1_dgauydy" in p for p in paths) and any("before=t3_5jo13y" in p for p in paths)
 
 
-def test_search_defaults_to_the_brand_names(replay, store):
+def test_search_defaults_to_the_brand_names(replay, reddit_store):
     config = reddit_config(replay.base_url)
     config.brand.names = ["Medicover", "Lux Med"]
     replay.add_empty_listing("/r/all/search?q=Medicover&restrict_sr=False")
     replay.add_empty_listing('/r/all/search?q="Lux Med"&restrict_sr=False')
 
-    result, _ = run(RedditCollector(config.sources[0], config), store)
+    result, _ = run(RedditCollector(config.sources[0], config), reddit_store)
 
     assert result.mentions == [] and replay.unmatched == []
     assert set(result.cursor) == set()  # nothing found, so nothing to remember yet
@@ -176,11 +163,11 @@ def test_search_defaults_to_the_brand_names(replay, store):
     assert len(queries) == 2 and all("sort=new" in q for q in queries)
 
 
-def test_search_restricted_to_subreddits_uses_one_request(replay, store):
+def test_search_restricted_to_subreddits_uses_one_request(replay, reddit_store):
     config = reddit_config(replay.base_url, search=["Medicover"], search_subreddits=["r/warszawa", "krakow"])
     replay.add_empty_listing("/r/warszawa+krakow/search?q=Medicover&restrict_sr=True")
 
-    result, _ = run(RedditCollector(config.sources[0], config), store)
+    result, _ = run(RedditCollector(config.sources[0], config), reddit_store)
 
     assert replay.unmatched == [] and result.mentions == []
     assert len(replay.api_requests()) == 1
@@ -197,13 +184,13 @@ def test_pipeline_matches_stores_and_records_health(replay, tmp_path):
     replay.add_empty_listing("/r/kakapo/new")
     replay.add_empty_listing("/r/all/search?q=Sirocco&restrict_sr=False")
     recorded = listing_children(replay.recorded("GET", "/r/kakapo/comments/")[0])
-    store = Store(tmp_path / "pipeline.db")
-    pipeline = Pipeline(config, store)  # built once: the analyser loads its dictionaries
+    reddit_store = Store(tmp_path / "pipeline.db")
+    pipeline = Pipeline(config, reddit_store)  # built once: the analyser loads its dictionaries
 
-    [first] = collect_once(config, store, pipeline=pipeline)
-    [second] = collect_once(config, store, pipeline=pipeline)
+    [first] = collect_once(config, reddit_store, pipeline=pipeline)
+    [second] = collect_once(config, reddit_store, pipeline=pipeline)
 
-    stored = stored_by_id(store)
+    stored = stored_by_id(reddit_store)
     # A comment is a mention when it names the brand, or when its post's title does (it is in that thread).
     naming = {t["name"] for t in recorded
               if re.search(r"\bsirocco\b", t["body"] + " " + t.get("link_title", ""), re.IGNORECASE)}
@@ -214,11 +201,11 @@ def test_pipeline_matches_stores_and_records_health(replay, tmp_path):
     assert second.status == "ok" and second.new == 0
 
     replay.fail_next("/r/kakapo/", 403, {"reason": "private", "message": "Forbidden", "error": 403})
-    [failed] = collect_once(config, store, pipeline=pipeline)
-    health = store.source("reddit-test")
+    [failed] = collect_once(config, reddit_store, pipeline=pipeline)
+    health = reddit_store.source("reddit-test")
     assert failed.status == "error" and health["last_error_kind"] == "forbidden"
     assert health["last_error"] == "r/kakapo is private (403): remove it from stream_subreddits or get access"
-    store.close()
+    reddit_store.close()
 
 
 def serve_listing(replay: RedditReplay, path: str, children: list[dict]) -> None:
@@ -228,7 +215,7 @@ def serve_listing(replay: RedditReplay, path: str, children: list[dict]) -> None
     replay.recordings[key] = [Recorded("GET", key, 200, {"content-type": "application/json"}, body, path)]
 
 
-def test_comments_of_the_anchors_second_that_arrive_later_are_neither_lost_nor_doubled(replay, store):
+def test_comments_of_the_anchors_second_that_arrive_later_are_neither_lost_nor_doubled(replay, reddit_store):
     """Reddit's times are whole seconds: a run may end in the middle of a second that later runs add to."""
     config = reddit_config(replay.base_url, search=[], stream_subreddits=["askreddit"])
     config.sources[0].search = []
@@ -246,9 +233,9 @@ def test_comments_of_the_anchors_second_that_arrive_later_are_neither_lost_nor_d
     serve_listing(replay, f"/r/askreddit/comments?before={newer[0]['data']['name']}", [])
     collector = RedditCollector(config.sources[0], config)
 
-    first, _ = run(collector, store)
-    second, _ = run(collector, store)
-    third, _ = run(collector, store)  # nothing new: Reddit answers before=<newest> empty, then by time
+    first, _ = run(collector, reddit_store)
+    second, _ = run(collector, reddit_store)
+    third, _ = run(collector, reddit_store)  # nothing new: Reddit answers before=<newest> empty, then by time
 
     names = [[m.external_id for m in result.mentions] for result in (first, second, third)]
     assert sorted(names[0] + names[1]) == sorted(child["data"]["name"] for child in recorded)  # none lost
@@ -257,7 +244,7 @@ def test_comments_of_the_anchors_second_that_arrive_later_are_neither_lost_nor_d
     assert replay.unmatched == []
 
 
-def test_subreddits_in_a_listing_are_not_stored_as_submissions(replay, store):
+def test_subreddits_in_a_listing_are_not_stored_as_submissions(replay, reddit_store):
     config = reddit_config(replay.base_url, search=["kakapo"])
     recorded = replay.recorded("GET", "/r/kakapo/comments/")[0].json()["data"]["children"][:3]
     subreddit = {"kind": "t5", "data": {"id": "2qh1i", "name": "t5_2qh1i", "display_name": "kakapo",
@@ -265,8 +252,8 @@ def test_subreddits_in_a_listing_are_not_stored_as_submissions(replay, store):
                                         "url": "/r/kakapo/"}}
     serve_listing(replay, "/r/all/search?q=kakapo&restrict_sr=False", [subreddit, *recorded])
 
-    result, saved = run(RedditCollector(config.sources[0], config), store)
+    result, saved = run(RedditCollector(config.sources[0], config), reddit_store)
 
     assert {m.external_id for m in result.mentions} == {c["data"]["name"] for c in recorded}
-    assert {row["external_id"] for row in store.iter_mentions()} == {c["data"]["name"] for c in recorded}
+    assert {row["external_id"] for row in reddit_store.iter_mentions()} == {c["data"]["name"] for c in recorded}
     assert result.dropped == {"not_a_post": 1} and result.seen == 4

@@ -13,29 +13,16 @@ from storage.store import Store
 from tests.loopback import Request, Response
 from tests.reddit_replay import RedditReplay, reddit_config
 
+pytestmark = pytest.mark.usefixtures("reddit_user_credentials")
+
 TOKEN_CASSETTE = "fixtures/reddit/TestSubredditStreams.test_comments__with_pause.json"
 PARENT = "t1_dgauydy"
-
-
-@pytest.fixture(autouse=True)
-def user_credentials(monkeypatch):
-    monkeypatch.setenv("REDDIT_CLIENT_ID", "test-client-id")
-    monkeypatch.setenv("REDDIT_CLIENT_SECRET", "test-client-secret")
-    monkeypatch.setenv("REDDIT_REFRESH_TOKEN", "test-refresh-token")
 
 
 @pytest.fixture
 def replay(shared_dir):
     with RedditReplay(shared_dir / TOKEN_CASSETTE) as server:  # its recorded token answer serves the grant
         yield server
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "clinicwatch.db")
-    opened.ensure_source("reddit-test", "reddit")
-    yield opened
-    opened.close()
 
 
 def reddit_comment_answer(request: Request) -> Response:
@@ -53,18 +40,18 @@ def reddit_comment_answer(request: Request) -> Response:
                     {"Content-Type": "application/json; charset=UTF-8"})
 
 
-def stored_parent(store: Store) -> int:
+def stored_parent(reddit_store: Store) -> int:
     mention = Mention(source_kind="reddit", source_name="reddit-test", external_id=PARENT,
                       url="https://www.reddit.com/r/kakapo/comments/654eqk/x/dgauydy/", text="i lick it")
-    return store.record_success("reddit-test", [(mention, None)], {}, seen=1).new_ids[0]
+    return reddit_store.record_success("reddit-test", [(mention, None)], {}, seen=1).new_ids[0]
 
 
-def test_reply_is_posted_and_audited(replay, store):
+def test_reply_is_posted_and_audited(replay, reddit_store):
     replay.server.routes["/api/comment/"] = reddit_comment_answer
     config = reddit_config(replay.base_url, allow_posting=True)
-    mention_id = stored_parent(store)
+    mention_id = stored_parent(reddit_store)
 
-    permalink = post_reply(config, "reddit-test", PARENT, "Thank you, please write to us.", store=store, actor="anna")
+    permalink = post_reply(config, "reddit-test", PARENT, "Thank you, please write to us.", store=reddit_store, actor="anna")
 
     assert permalink == "https://www.reddit.com/r/kakapo/comments/654eqk/kakapo_calls/reply01/"
     posted = replay.server.requests_to("/api/comment/")
@@ -73,38 +60,38 @@ def test_reply_is_posted_and_audited(replay, store):
     assert form["thing_id"] == [PARENT] and form["text"] == ["Thank you, please write to us."]
     grant = parse_qs(replay.server.requests_to("/api/v1/access_token")[0].body.decode())
     assert grant["grant_type"] == ["refresh_token"]
-    events = store.events(mention_id)
+    events = reddit_store.events(mention_id)
     assert [(e["actor"], e["action"]) for e in events] == [("anna", "reddit_reply_posted")]
     assert json.loads(events[0]["detail"])["permalink"] == permalink
     assert "test-refresh-token" not in events[0]["detail"]
 
 
-def test_posting_is_off_by_default(replay, store):
+def test_posting_is_off_by_default(replay, reddit_store):
     config = reddit_config(replay.base_url)
     with pytest.raises(SourceError) as caught:
-        post_reply(config, "reddit-test", PARENT, "Hello", store=store, actor="anna")
+        post_reply(config, "reddit-test", PARENT, "Hello", store=reddit_store, actor="anna")
     assert caught.value.kind == "config" and "allow_posting = true" in caught.value.message
     assert replay.requests == []
 
 
-def test_posting_needs_a_refresh_token(replay, store, monkeypatch):
+def test_posting_needs_a_refresh_token(replay, reddit_store, monkeypatch):
     monkeypatch.delenv("REDDIT_REFRESH_TOKEN")
     config = reddit_config(replay.base_url, allow_posting=True)
     with pytest.raises(SourceError) as caught:
-        post_reply(config, "reddit-test", PARENT, "Hello", store=store, actor="anna")
+        post_reply(config, "reddit-test", PARENT, "Hello", store=reddit_store, actor="anna")
     assert caught.value.kind == "auth" and "REDDIT_REFRESH_TOKEN" in caught.value.message
     assert replay.requests == []
 
 
-def test_reddit_refusing_the_reply_is_a_clear_error_and_audited(replay, store):
+def test_reddit_refusing_the_reply_is_a_clear_error_and_audited(replay, reddit_store):
     errors = [["RATELIMIT", "you are doing that too much. try again in 9 minutes.", "ratelimit"]]
     replay.server.routes["/api/comment/"] = lambda request: Response(
         200, json.dumps({"json": {"errors": errors}}).encode(), {"Content-Type": "application/json"})
     config = reddit_config(replay.base_url, allow_posting=True)
-    mention_id = stored_parent(store)
+    mention_id = stored_parent(reddit_store)
 
     with pytest.raises(SourceError) as caught:
-        post_reply(config, "reddit-test", PARENT, "Hello", store=store, actor="anna")
+        post_reply(config, "reddit-test", PARENT, "Hello", store=reddit_store, actor="anna")
 
     assert caught.value.kind == "rate_limited" and "9 minutes" in caught.value.message
-    assert [e["action"] for e in store.events(mention_id)] == ["reddit_reply_failed"]
+    assert [e["action"] for e in reddit_store.events(mention_id)] == ["reddit_reply_failed"]
