@@ -322,4 +322,5 @@ def _lint_parts(pack: LanguagePack, config: Config, values: dict[str, str]) -> N
         for key, text in getattr(pack, table).items():
             findings = lint(text.format(**fields), pack.language, config=config)
             if findings:
-                raise TemplateError(f"{pack.language}.{table}.{key}: breaks rule {findings[0].rule}: {findings[0].reason}")
+                first = findings[0]
+                raise TemplateError(f"{pack.language}.{table}.{key}: breaks rule {first.rule} near {list(first.words)}: {first.reason}")

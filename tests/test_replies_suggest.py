@@ -239,7 +239,7 @@ def test_edited_unsafe_text_in_a_suggestion_is_reported():
     suggestion = replies.suggest(mention, make_analysis("pl", "complaint", "quality_of_care"), config, now=OPEN_NOW)[0]
     edited = suggestion.text.replace("Zespół", "Przykro nam z powodu cukrzycy.\nZespół")
     rules = {f.rule for f in replies.lint(edited, "pl", mention_text=mention.text, config=config)}
-    assert rules == {"repeats_health_details"}
+    assert rules == {"names_condition"}
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,0 +1,74 @@
+"""The linter as a gate: Mark replied and every publisher ask here before a reply counts as public.
+
+A reply with findings is refused unless an admin overrides it with a written reason; the caller records
+`override_detail(verdict)` in the audit trail (replies never touches storage).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.config import Config
+from replies.findings import Finding
+from replies.lint import lint
+
+OVERRIDE_ROLES = ("admin",)
+MIN_REASON_CHARS = 10  # "ok" is not a reason anyone can audit later
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the gate decided about one reply text."""
+
+    findings: list[Finding] = field(default_factory=list)
+    allowed: bool = True
+    overridden: bool = False
+    override_reason: str = ""
+    refusal: str = ""  # "findings", "not_admin" or "short_reason" when refused
+
+
+class GateRefused(Exception):
+    """A reply the gate refused; `verdict` says why and lists the findings."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(f"reply refused ({verdict.refusal}): " + ", ".join(sorted({f.rule for f in verdict.findings})))
+        self.verdict = verdict
+
+
+def check(
+    text: str,
+    language: str,
+    *,
+    mention_text: str = "",
+    config: Config | None = None,
+    role: str | None = None,
+    override_reason: str | None = None,
+) -> Verdict:
+    """Lint `text`; allow it when clean, or when an admin gives a reason of at least MIN_REASON_CHARS."""
+    findings = lint(text or "", language or "en", mention_text=mention_text or "", config=config)
+    if not findings:
+        return Verdict(findings, allowed=True)
+    reason = (override_reason or "").strip()
+    if not reason:
+        return Verdict(findings, allowed=False, refusal="findings")
+    if role not in OVERRIDE_ROLES:
+        return Verdict(findings, allowed=False, refusal="not_admin")
+    if len(reason) < MIN_REASON_CHARS:
+        return Verdict(findings, allowed=False, refusal="short_reason")
+    return Verdict(findings, allowed=True, overridden=True, override_reason=reason)
+
+
+def require(text: str, language: str, **options: Any) -> Verdict:
+    """`check`, raising GateRefused when the reply may not go out."""
+    verdict = check(text, language, **options)
+    if not verdict.allowed:
+        raise GateRefused(verdict)
+    return verdict
+
+
+def override_detail(verdict: Verdict) -> dict[str, Any]:
+    """The audit record of an override: the reason and what was overridden (rules and words at fault)."""
+    return {
+        "reason": verdict.override_reason,
+        "findings": [{"rule": f.rule, "words": list(f.words)} for f in verdict.findings],
+    }

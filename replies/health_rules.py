@@ -1,0 +1,147 @@
+"""Rules that combine the medical vocabulary with context cues, sentence by sentence.
+
+A health term on its own is not a finding ("we offer blood tests on Mondays"); it becomes one when the
+sentence ties it to the reader ("your knee surgery"), sympathises about it ("sorry about the surgery"),
+explains it ("a rash is common after..."), advises on it, asks for it, or when the post mentioned it first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from core.config import Config
+from replies.lexicon import TermHit, Token, health_terms, tokens
+from replies.rulebook import RuleBook, rule_book
+from replies.textfold import fold
+
+SENSITIVE = ("conditions", "symptoms", "procedures", "tests", "medicines")
+ADVICE_ON = ("medicines", "symptoms", "body_parts", "conditions")
+ASKS_FOR = ("conditions", "symptoms", "medicines")
+POSSESSIVE_WINDOW = 60  # characters before a term searched for "your", "Pana", "il suo"
+SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+QUOTE_NGRAM = 3  # this many content words in a row, copied from the post, count as repeating it
+
+
+@dataclass(frozen=True, slots=True)
+class RawHit:
+    rule: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    folded: str
+    question: bool
+
+
+def sentences(text: str) -> list[Sentence]:
+    return [Sentence(m.start(), m.end(), fold(m.group()), m.group().rstrip().endswith("?")) for m in SENTENCE.finditer(text)]
+
+
+def sentence_of(found: list[Sentence], position: int) -> Sentence | None:
+    for sentence in found:
+        if sentence.start <= position < sentence.end:
+            return sentence
+    return None
+
+
+@lru_cache(maxsize=256)
+def post_terms(post: str, language: str) -> frozenset[str]:
+    """Vocabulary entries the post mentions (cached: the editor re-lints the same post on every keystroke)."""
+    if not post.strip():
+        return frozenset()
+    return frozenset(hit.term for hit in health_terms(tokens(post, language), language) if hit.category != "specialties")
+
+
+def health_hits(text: str, language: str, book: RuleBook, post: str, words: list[Token]) -> list[RawHit]:
+    """names_condition, medical_advice and asks_health_data findings that need the vocabulary."""
+    cue = lambda name: book.cue(language, name)  # noqa: E731 - a short local alias
+    found = sentences(text)
+    mentioned = post_terms(post, language)
+    hits: list[RawHit] = []
+    for term in health_terms(words, language):
+        sentence = sentence_of(found, term.start)
+        if sentence is None or cue("privacy").search(sentence.folded):
+            continue  # "please don't share your symptoms here" is the safe sentence itself
+        rule = _rule_for(term, text, sentence, mentioned, cue)
+        if rule:
+            hits.append(RawHit(rule, term.start, term.end))
+    for sentence in found:
+        identifier = cue("identifier").search(sentence.folded)
+        if identifier and _asks(sentence, cue) and not cue("negation").search(sentence.folded[: identifier.start()]):
+            hits.append(RawHit("asks_health_data", sentence.start + identifier.start(), sentence.start + identifier.end()))
+    return hits
+
+
+def _rule_for(term: TermHit, text: str, sentence: Sentence, mentioned: frozenset[str], cue) -> str | None:
+    before = fold(text[max(sentence.start, term.start - POSSESSIVE_WINDOW) : term.start])
+    folded = sentence.folded
+    if term.category in ASKS_FOR and _asks(sentence, cue):
+        offset = term.start - sentence.start
+        if not cue("negation").search(folded[:offset]):
+            return "asks_health_data"
+    if term.category in SENSITIVE and cue("explanation").search(folded):
+        return "medical_advice"
+    if term.category in ADVICE_ON and cue("advice").search(folded):
+        return "medical_advice"
+    if cue("possessive").search(before):
+        return "names_condition"
+    if term.category in SENSITIVE and cue("sympathy").search(folded):
+        return "names_condition"
+    if term.term in mentioned and term.category not in ("specialties", "services"):
+        return "names_condition"  # the reply repeats a health detail the post gave
+    return None
+
+
+def _asks(sentence: Sentence, cue) -> bool:
+    """A request ("please tell us"), or a question to the reader ("what are you taking?")."""
+    if cue("ask").search(sentence.folded):
+        return True
+    return sentence.question and bool(cue("second_person").search(sentence.folded) or cue("interrogative").search(sentence.folded))
+
+
+def record_hits(text: str, language: str, book: RuleBook, config: Config | None) -> list[RawHit]:
+    """Statements only the records could give: a visit with a date, a named doctor, said to the reader."""
+    hits: list[RawHit] = []
+    doctors = [fold(name) for name in (config.brand.doctors if config else []) if name.strip()]
+    for sentence in sentences(text):
+        folded = sentence.folded
+        if not book.cue(language, "second_person").search(folded):
+            continue
+        visit, date = book.cue(language, "visit").search(folded), book.cue(language, "date").search(folded)
+        if visit and date:
+            hits.append(RawHit("record_lookup", sentence.start + visit.start(), sentence.start + visit.end()))
+            hits.append(RawHit("record_lookup", sentence.start + date.start(), sentence.start + date.end()))
+        for doctor in doctors:
+            position = folded.find(doctor)
+            if position >= 0:
+                hits.append(RawHit("record_lookup", sentence.start + position, sentence.start + position + len(doctor)))
+    return hits
+
+
+def quoted_hits(words: list[Token], post: str, language: str, book: RuleBook, ignore: frozenset[str]) -> list[RawHit]:
+    """A run of content words copied from the post, which may carry health details the vocabulary misses."""
+    if not post.strip():
+        return []
+    seen = _post_ngrams(post, language, ignore)
+    content = [w for w in words if _is_content(w.form, book, ignore)]
+    for index in range(len(content) - QUOTE_NGRAM + 1):
+        gram = tuple(w.form for w in content[index : index + QUOTE_NGRAM])
+        if gram in seen:
+            return [RawHit("names_condition", content[index].start, content[index + QUOTE_NGRAM - 1].end)]
+    return []
+
+
+@lru_cache(maxsize=256)
+def _post_ngrams(post: str, language: str, ignore: frozenset[str]) -> frozenset[tuple[str, ...]]:
+    book = rule_book()
+    content = [w.form for w in tokens(post, language) if _is_content(w.form, book, ignore)]
+    return frozenset(tuple(content[i : i + QUOTE_NGRAM]) for i in range(len(content) - QUOTE_NGRAM + 1))
+
+
+def _is_content(form: str, book: RuleBook, ignore: frozenset[str]) -> bool:
+    return len(form) >= 4 and form not in book.stopwords and form not in ignore
