@@ -12,15 +12,15 @@ from functools import lru_cache
 
 from core.config import Config
 from replies.lexicon import TermHit, Token, health_terms, tokens
-from replies.rulebook import RuleBook, rule_book
+from replies.rulebook import RuleBook
 from replies.textfold import fold
 
 SENSITIVE = ("conditions", "symptoms", "procedures", "tests", "medicines")
 ADVICE_ON = ("medicines", "symptoms", "body_parts", "conditions")
 ASKS_FOR = ("conditions", "symptoms", "medicines")
+REPEATED = ("conditions", "symptoms", "medicines")  # "tests" or "prescriptions" repeated from a question are no detail
 POSSESSIVE_WINDOW = 60  # characters before a term searched for "your", "Pana", "il suo"
 SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
-QUOTE_NGRAM = 3  # this many content words in a row, copied from the post, count as repeating it
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +84,17 @@ def _rule_for(term: TermHit, text: str, sentence: Sentence, mentioned: frozenset
         offset = term.start - sentence.start
         if not cue("negation").search(folded[:offset]):
             return "asks_health_data"
-    if term.category in SENSITIVE and cue("explanation").search(folded):
-        return "medical_advice"
     if term.category in ADVICE_ON and cue("advice").search(folded):
+        return "medical_advice"
+    if cue("conditional").search(folded):
+        return None  # "if the pain is sudden, call 112" is the safety net, not a detail about the reader
+    if term.category in SENSITIVE and cue("explanation").search(folded):
         return "medical_advice"
     if cue("possessive").search(before):
         return "names_condition"
     if term.category in SENSITIVE and cue("sympathy").search(folded):
         return "names_condition"
-    if term.term in mentioned and term.category not in ("specialties", "services"):
+    if term.term in mentioned and term.category in REPEATED:
         return "names_condition"  # the reply repeats a health detail the post gave
     return None
 
@@ -121,27 +123,3 @@ def record_hits(text: str, language: str, book: RuleBook, config: Config | None)
             if position >= 0:
                 hits.append(RawHit("record_lookup", sentence.start + position, sentence.start + position + len(doctor)))
     return hits
-
-
-def quoted_hits(words: list[Token], post: str, language: str, book: RuleBook, ignore: frozenset[str]) -> list[RawHit]:
-    """A run of content words copied from the post, which may carry health details the vocabulary misses."""
-    if not post.strip():
-        return []
-    seen = _post_ngrams(post, language, ignore)
-    content = [w for w in words if _is_content(w.form, book, ignore)]
-    for index in range(len(content) - QUOTE_NGRAM + 1):
-        gram = tuple(w.form for w in content[index : index + QUOTE_NGRAM])
-        if gram in seen:
-            return [RawHit("names_condition", content[index].start, content[index + QUOTE_NGRAM - 1].end)]
-    return []
-
-
-@lru_cache(maxsize=256)
-def _post_ngrams(post: str, language: str, ignore: frozenset[str]) -> frozenset[tuple[str, ...]]:
-    book = rule_book()
-    content = [w.form for w in tokens(post, language) if _is_content(w.form, book, ignore)]
-    return frozenset(tuple(content[i : i + QUOTE_NGRAM]) for i in range(len(content) - QUOTE_NGRAM + 1))
-
-
-def _is_content(form: str, book: RuleBook, ignore: frozenset[str]) -> bool:
-    return len(form) >= 4 and form not in book.stopwords and form not in ignore

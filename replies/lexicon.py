@@ -63,8 +63,7 @@ def vocabulary(language: str) -> Vocabulary:
             elif entry.endswith("*"):
                 vocab.stems.setdefault(words[0][:-1], category)
             else:
-                vocab.words.setdefault(words[0], category)
-                vocab.words.setdefault(_lemma(vocab.language, words[0]), category)
+                vocab.words.setdefault(words[0], category)  # entries are lemmas already: not lemmatised again
     if vocab.stems:
         ordered = sorted(vocab.stems, key=len, reverse=True)  # longest stem wins
         vocab.stem_pattern = re.compile("^(?:" + "|".join(re.escape(s) for s in ordered) + ")")

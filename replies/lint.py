@@ -5,18 +5,17 @@ import re
 
 from core.config import Config
 from replies.findings import Finding, merge, reason, whole_reply
-from replies.health_rules import RawHit, health_hits, quoted_hits, record_hits
+from replies.health_rules import RawHit, health_hits, record_hits, sentence_of, sentences
 from replies.lexicon import tokens
-from replies.personal_data import EMAIL, URL, find_personal_data
+from replies.personal_data import EMAIL, NAME_WINDOW, URL, find_personal_data, person_name
 from replies.rulebook import RULES, rule_book
 from replies.textfold import fold, fold_with_map, original_span
 
 MAX_CHARS = 600
 MAX_SENTENCES = 5
 # "Please do not describe your symptoms here" is the opposite of asking for them.
-NEGATION_BEFORE = re.compile(r"(?:\bnie|\bnon|\bnot|n't|\bnever|\bnigdy|\bmai)\s+(?:\w+\s+){0,2}$")
-# A name next to a phone number or an e-mail address: "dr Nowak: 601 234 567".
-NAME_BEFORE = re.compile(r"((?:[A-ZĄĆĘŁŃÓŚŹŻ][\w'-]+|dr|dott\.?(?:ssa)?|doktor)\.?\s+){1,3}[^\w]{0,3}(?:\w+\s+){0,3}$")
+NEGATION_BEFORE = re.compile(r"(?:\bnie|\bnon|\bnot|n't|\bnever|\bnigdy|\bmai|\bno need to|\bwithout|\bsenza|\bbez)\s+(?:\w+\s+){0,2}$")
+NEGATABLE = ("asks_health_data", "promises_outcome")
 
 __all__ = ["RULES", "Finding", "lint", "reason", "count_sentences", "protected_spans"]
 
@@ -30,10 +29,9 @@ def lint(text: str, language: str, *, mention_text: str = "", config: Config | N
     protected = protected_spans(folded, config)
     words = tokens(text, language)
     post = mention_text or ""
-    hits = _pattern_hits(text, folded, origin)
+    hits = _pattern_hits(text, folded, origin, language)
     hits += health_hits(text, language, book, post, words)
     hits += record_hits(text, language, book, config)
-    hits += quoted_hits(words, post, language, book, _clinic_words(config))
     hits = [hit for hit in hits if not _inside_original((hit.start, hit.end), text, origin, protected)]
     hits += _personal_hits(text, language, config)  # official contacts are already left out there
     findings = merge(text, hits, language)
@@ -58,15 +56,21 @@ def _inside_original(span: tuple[int, int], text: str, origin: list[int], protec
     return False
 
 
-def _pattern_hits(text: str, folded: str, origin: list[int]) -> list[RawHit]:
+def _pattern_hits(text: str, folded: str, origin: list[int], language: str) -> list[RawHit]:
     hits: list[RawHit] = []
-    for rule, pattern in rule_book().patterns.items():
+    book = rule_book()
+    found = sentences(text)
+    for rule, pattern in book.patterns.items():
         for match in pattern.finditer(folded):
             if match.end() == match.start():
                 continue
-            if rule == "asks_health_data" and NEGATION_BEFORE.search(folded[: match.start()]):
-                continue
+            negatable = rule in NEGATABLE
+            if negatable and NEGATION_BEFORE.search(folded[: match.start()]):
+                continue  # "we do not promise results", "please do not describe your symptoms"
             start, end = original_span(origin, *match.span(), len(text))
+            sentence = sentence_of(found, start)
+            if negatable and sentence is not None and book.cue(language, "privacy").search(sentence.folded):
+                continue
             hits.append(RawHit(rule, start, end))
     return hits
 
@@ -75,18 +79,13 @@ def _personal_hits(text: str, language: str, config: Config | None) -> list[RawH
     hits: list[RawHit] = []
     for hit in find_personal_data(text, config):
         hits.append(RawHit("personal_data", *hit.span))
-        name = NAME_BEFORE.search(text[max(0, hit.span[0] - 40) : hit.span[0]])
-        if name and name.group(1):
-            offset = max(0, hit.span[0] - 40)
-            end = offset + name.end(1) - (len(name.group(1)) - len(name.group(1).rstrip()))
-            hits.append(RawHit("personal_data", offset + name.start(), end))
+        offset = max(0, hit.span[0] - NAME_WINDOW)
+        name = person_name(text[offset : hit.span[0]])
+        if name:  # the name next to the number is personal data too: highlight it
+            hits.append(RawHit("personal_data", offset + name.start(), offset + name.end()))
     title_name = rule_book().cue(language, "title_name")
     hits += [RawHit("personal_data", *m.span()) for m in title_name.finditer(text)]
     return hits
-
-
-def _clinic_words(config: Config | None) -> frozenset[str]:
-    return frozenset(re.findall(r"\w+", fold(config.clinic_name))) if config else frozenset()
 
 
 def count_sentences(text: str) -> int:
