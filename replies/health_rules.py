@@ -17,6 +17,7 @@ from replies.textfold import fold
 
 SENSITIVE = ("conditions", "symptoms", "procedures", "tests", "medicines")
 ADVICE_ON = ("medicines", "symptoms", "body_parts", "conditions")
+EXPLAINED = SENSITIVE + ("body_parts",)
 ASKS_FOR = ("conditions", "symptoms", "medicines")
 REPEATED = ("conditions", "symptoms", "medicines")  # "tests" or "prescriptions" repeated from a question are no detail
 POSSESSIVE_WINDOW = 60  # characters before a term searched for "your", "Pana", "il suo"
@@ -86,13 +87,15 @@ def _rule_for(term: TermHit, text: str, sentence: Sentence, mentioned: frozenset
             return "asks_health_data"
     if term.category in ADVICE_ON and cue("advice").search(folded):
         return "medical_advice"
-    if cue("conditional").search(folded):
+    if cue("conditional").search(folded) and cue("safety_net").search(folded):
         return None  # "if the pain is sudden, call 112" is the safety net, not a detail about the reader
-    if term.category in SENSITIVE and cue("explanation").search(folded):
+    if term.category in EXPLAINED and cue("explanation").search(folded):
         return "medical_advice"
+    if term.category in SENSITIVE and cue("specific_date").search(folded):
+        return "record_lookup"  # a test or a procedure with its date can only come from the records
     if cue("possessive").search(before):
         return "names_condition"
-    if term.category in SENSITIVE and cue("sympathy").search(folded):
+    if term.category in EXPLAINED and (cue("sympathy").search(folded) or cue("relative").search(folded)):
         return "names_condition"
     if term.term in mentioned and term.category in REPEATED:
         return "names_condition"  # the reply repeats a health detail the post gave
@@ -104,6 +107,19 @@ def _asks(sentence: Sentence, cue) -> bool:
     if cue("ask").search(sentence.folded):
         return True
     return sentence.question and bool(cue("second_person").search(sentence.folded) or cue("interrogative").search(sentence.folded))
+
+
+def promise_hits(text: str, language: str, book: RuleBook) -> list[RawHit]:
+    """An outcome ("will disappear", "wróci do zdrowia") stated with certainty ("definitely", "w ciągu 3 dni")."""
+    hits: list[RawHit] = []
+    for sentence in sentences(text):
+        outcome = book.cue(language, "outcome").search(sentence.folded)
+        if not outcome or not book.cue(language, "certainty").search(sentence.folded):
+            continue
+        if book.cue(language, "negation").search(sentence.folded[max(0, outcome.start() - 25) : outcome.start()]):
+            continue  # "we cannot say it will disappear"
+        hits.append(RawHit("promises_outcome", sentence.start + outcome.start(), sentence.start + outcome.end()))
+    return hits
 
 
 def record_hits(text: str, language: str, book: RuleBook, config: Config | None) -> list[RawHit]:

@@ -42,6 +42,9 @@ class Vocabulary:
     stem_pattern: re.Pattern[str] = re.compile(r"(?!)")
     phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = field(default_factory=dict)  # first word -> entries
     stem_phrases: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)  # phrases starting with a stem
+    suffix_pattern: re.Pattern[str] = re.compile(r"(?!)")  # medical word endings ("-itis", "-skopia")
+    suffixes: dict[str, str] = field(default_factory=dict)  # folded ending -> category
+    exceptions: frozenset[str] = frozenset()  # words with a medical ending that are not medical ("sympathy")
 
 
 @lru_cache(maxsize=8)
@@ -49,10 +52,12 @@ def vocabulary(language: str) -> Vocabulary:
     """Load vocab/<language>.toml (English for languages without one); an unknown category is an error."""
     path = VOCAB_DIR / f"{language if language in LANGUAGES else 'en'}.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    suffixes = data.pop("suffixes", {})
     unknown = set(data) - set(CATEGORIES)
     if unknown:
         raise ValueError(f"{path.name}: unknown categories {sorted(unknown)}; expected {', '.join(CATEGORIES)}")
     vocab = Vocabulary(path.stem)
+    _load_suffixes(vocab, suffixes, path)
     for category in CATEGORIES:
         for entry in data.get(category, []):
             words = fold(entry).split()
@@ -68,6 +73,23 @@ def vocabulary(language: str) -> Vocabulary:
         ordered = sorted(vocab.stems, key=len, reverse=True)  # longest stem wins
         vocab.stem_pattern = re.compile("^(?:" + "|".join(re.escape(s) for s in ordered) + ")")
     return vocab
+
+
+MIN_SUFFIX_WORD = 7  # "lite", "coma" and "site" are too short to judge by their ending
+
+
+def _load_suffixes(vocab: Vocabulary, table: dict[str, list[str]], path: Path) -> None:
+    unknown = set(table) - set(CATEGORIES) - {"exceptions"}
+    if unknown:
+        raise ValueError(f"{path.name}: [suffixes] unknown keys {sorted(unknown)}")
+    vocab.exceptions = frozenset(fold(w) for w in table.get("exceptions", []))
+    for category, endings in table.items():
+        if category != "exceptions":
+            for ending in endings:
+                vocab.suffixes.setdefault(fold(ending), category)
+    if vocab.suffixes:
+        ordered = sorted(vocab.suffixes, key=len, reverse=True)
+        vocab.suffix_pattern = re.compile("(?:" + "|".join(re.escape(e) for e in ordered) + ")$")
 
 
 @lru_cache(maxsize=65536)
@@ -93,6 +115,10 @@ def _word_category(vocab: Vocabulary, token: Token) -> tuple[str, str] | None:
     stem = vocab.stem_pattern.match(token.form)
     if stem:
         return vocab.stems[stem.group()], stem.group() + "*"
+    if len(token.form) >= MIN_SUFFIX_WORD and token.form not in vocab.exceptions and token.lemma not in vocab.exceptions:
+        ending = vocab.suffix_pattern.search(token.form)
+        if ending:
+            return vocab.suffixes[ending.group()], "*" + ending.group()
     return None
 
 

@@ -5,7 +5,7 @@ import re
 
 from core.config import Config
 from replies.findings import Finding, merge, reason, whole_reply
-from replies.health_rules import RawHit, health_hits, record_hits, sentence_of, sentences
+from replies.health_rules import RawHit, health_hits, promise_hits, record_hits, sentence_of, sentences
 from replies.lexicon import tokens
 from replies.personal_data import EMAIL, NAME_WINDOW, URL, find_personal_data, person_name
 from replies.rulebook import RULES, rule_book
@@ -32,6 +32,7 @@ def lint(text: str, language: str, *, mention_text: str = "", config: Config | N
     hits = _pattern_hits(text, folded, origin, language)
     hits += health_hits(text, language, book, post, words)
     hits += record_hits(text, language, book, config)
+    hits += promise_hits(text, language, book)
     hits = [hit for hit in hits if not _inside_original((hit.start, hit.end), text, origin, protected)]
     hits += _personal_hits(text, language, config)  # official contacts are already left out there
     findings = merge(text, hits, language)

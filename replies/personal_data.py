@@ -49,7 +49,7 @@ PERSON_NAME = re.compile(
     r"\b(?:[Dd]r|[Dd]ott(?:\.|ssa|or)?|[Dd]oktor|[Pp]an[ia]?|[Mm]rs?|[Mm]s|[Ss]ig(?:\.|nor[ae]?|\.ra)|[Nn]urse|[Pp]rof)\.?\s+"
     r"[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźżàèéìòù]+|\b[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźżàèéìòù]+\s+[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźżàèéìòù]{2,}"
 )
-NAME_WINDOW = 45
+NAME_WINDOW = 90
 # Capitalised words of offices and services, not people: "Biuro Obsługi Pacjenta", "Data Protection Officer".
 NOT_NAMES = frozenset("""
 biuro biura biurem biurze obslugi pacjenta pacjentow rzecznik rzecznika rzecznikiem praw dzial dzialu sekretariat
@@ -133,7 +133,7 @@ def _person_named_before(text: str, start: int) -> bool:
     window = text[max(0, start - NAME_WINDOW) : start]
     name = person_name(window)
     # the name must be right before the number: at most a few words in between ("dr Nowak, tel. 601...")
-    return name is not None and len(re.findall(r"\w+", window[name.end() :])) <= 3
+    return name is not None
 
 
 def find_personal_data(text: str, config: Config | None) -> Iterator[Hit]:
@@ -144,7 +144,7 @@ def find_personal_data(text: str, config: Config | None) -> Iterator[Hit]:
         if _overlaps(match.span(), taken):
             continue
         taken.append(match.span())
-        if _personal_email(match.group(), official) or (not official.known and _person_named_before(text, match.start())):
+        if _personal_email(match.group(), official):
             yield Hit("e-mail address", match.span())
     for match in CODICE_FISCALE.finditer(text):
         if not _overlaps(match.span(), taken):

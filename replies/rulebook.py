@@ -16,7 +16,8 @@ RULES = (
 PATTERN_RULES = ("medical_advice", "confirms_patient", "record_lookup", "asks_health_data", "promises_outcome", "impolite")
 CONTEXT_CUES = (
     "possessive", "sympathy", "explanation", "advice", "ask", "identifier", "negation", "visit", "date",
-    "second_person", "title_name", "privacy", "interrogative", "conditional",
+    "second_person", "title_name", "privacy", "interrogative", "conditional", "safety_net", "relative",
+    "specific_date", "outcome", "certainty",
 )
 # Cues matched against the original text because they need capital letters (names).
 CASED_CUES = ("title_name",)
