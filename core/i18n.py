@@ -119,6 +119,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Za długa jak na publiczną odpowiedź; należy ją skrócić i przenieść rozmowę do kanału prywatnego.",
         "Troppo lunga per una risposta pubblica; la accorci e sposti la conversazione su un canale privato.",
     ),
+    "lint_second_opinion": (
+        "The learned check (trained on the team's examples) thinks this reply may expose a patient; reword it.",
+        "Wyuczony model (trenowany na przykładach zespołu) ocenia, że ta odpowiedź może ujawniać dane pacjenta; przeredaguj ją.",
+        "Il modello appreso (addestrato sugli esempi del team) ritiene che la risposta possa esporre un paziente; la riformuli.",
+    ),
+    "second_opinion_off": (
+        "Only the rules checked this reply: the learned second opinion has no corpus ({path}).",
+        "Odpowiedź sprawdziły tylko reguły: model nie ma korpusu ({path}).",
+        "La risposta è stata controllata solo dalle regole: il modello non ha un corpus ({path}).",
+    ),
     "replied_refused_lint": (
         "Not marked replied: the reply has {count} problem(s) shown above. Fix them, or an admin can override with a reason.",
         "Nie oznaczono jako odpowiedziane: odpowiedź ma problemy pokazane powyżej ({count}). Popraw je albo administrator może je zatwierdzić z uzasadnieniem.",

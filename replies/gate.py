@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.config import Config
-from replies.findings import Finding
+from replies.findings import Finding, whole_reply
 from replies.lint import lint
+from replies.second_opinion import CORPUS, DEFAULT_MODEL_DIR, SecondOpinion, model_for
 
 OVERRIDE_ROLES = ("admin",)
 MIN_REASON_CHARS = 10  # "ok" is not a reason anyone can audit later
@@ -43,9 +44,15 @@ def check(
     config: Config | None = None,
     role: str | None = None,
     override_reason: str | None = None,
+    model: SecondOpinion | None | bool = True,
 ) -> Verdict:
-    """Lint `text`; allow it when clean, or when an admin gives a reason of at least MIN_REASON_CHARS."""
-    findings = lint(text or "", language or "en", mention_text=mention_text or "", config=config)
+    """Lint `text` (rules, then the learned second opinion: either can flag); allow it when clean, or when an
+    admin gives a reason of at least MIN_REASON_CHARS. `model=True` uses the clinic's cached model."""
+    language = language or "en"
+    findings = lint(text or "", language, mention_text=mention_text or "", config=config)
+    opinion = second_opinion(config) if model is True else (model or None)
+    if (text or "").strip() and not findings and opinion is not None and opinion.flags(text, language):
+        findings = [whole_reply("second_opinion", language)]
     if not findings:
         return Verdict(findings, allowed=True)
     reason = (override_reason or "").strip()
@@ -56,6 +63,18 @@ def check(
     if len(reason) < MIN_REASON_CHARS:
         return Verdict(findings, allowed=False, refusal="short_reason")
     return Verdict(findings, allowed=True, overridden=True, override_reason=reason)
+
+
+def second_opinion(config: Config | None = None) -> SecondOpinion | None:
+    """The learned model (trained at first use, cached under data/models/); None without a corpus.
+
+    `config` is accepted for a later per-clinic corpus; today every clinic shares the team's corpus.
+    """
+    return model_for(CORPUS, DEFAULT_MODEL_DIR)
+
+
+def second_opinion_available() -> bool:
+    return CORPUS.is_file()
 
 
 def require(text: str, language: str, **options: Any) -> Verdict:

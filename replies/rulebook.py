@@ -11,7 +11,7 @@ RULES_DIR = Path(__file__).with_name("lint_rules")
 # Rules in the order a finding is kept when two overlap: the first one names the problem best.
 RULES = (
     "personal_data", "asks_health_data", "medical_advice", "record_lookup", "confirms_patient",
-    "names_condition", "promises_outcome", "impolite", "too_long",
+    "names_condition", "promises_outcome", "impolite", "too_long", "second_opinion",
 )
 PATTERN_RULES = ("medical_advice", "confirms_patient", "record_lookup", "asks_health_data", "promises_outcome", "impolite")
 CONTEXT_CUES = (

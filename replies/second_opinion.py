@@ -20,8 +20,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-CORPUS = Path(__file__).resolve().parent.parent / "data" / "reply_safety" / "replies.jsonl"
-DEFAULT_MODEL_DIR = Path("data/models")
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "data" / "reply_safety" / "replies.jsonl"
+# Shared by every clinic on this install: the model depends on the corpus only, not on a clinic's data.
+DEFAULT_MODEL_DIR = ROOT / "data" / "models"
 MAX_FALSE_ALARMS = 0.02  # the threshold is the lowest that keeps out-of-fold false alarms on safe replies below this
 INNER_FOLDS = 3
 
