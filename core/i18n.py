@@ -124,6 +124,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Wyuczony model (trenowany na przykładach zespołu) ocenia, że ta odpowiedź może ujawniać dane pacjenta; przeredaguj ją.",
         "Il modello appreso (addestrato sugli esempi del team) ritiene che la risposta possa esporre un paziente; la riformuli.",
     ),
+    "press_escalate": (
+        "A press enquiry: the reply only points to the press office. Escalate this mention to the press team.",
+        "Pytanie od mediów: odpowiedź wskazuje tylko biuro prasowe. Eskaluj ten wpis do zespołu prasowego.",
+        "Richiesta della stampa: la risposta indica solo l'ufficio stampa. Inoltri questa menzione al team stampa.",
+    ),
     "second_opinion_off": (
         "Only the rules checked this reply: the learned second opinion has no corpus ({path}).",
         "Odpowiedź sprawdziły tylko reguły: model nie ma korpusu ({path}).",

@@ -13,6 +13,8 @@ from replies.findings import Finding, whole_reply
 from replies.lint import lint
 from replies.second_opinion import CORPUS, DEFAULT_MODEL_DIR, SecondOpinion, model_for
 
+__all__ = ["CORPUS", "GateRefused", "OVERRIDE_ROLES", "Verdict", "check", "override_detail", "require", "second_opinion",
+           "second_opinion_available"]
 OVERRIDE_ROLES = ("admin",)
 MIN_REASON_CHARS = 10  # "ok" is not a reason anyone can audit later
 

@@ -7,6 +7,7 @@ from core.config import Config
 from replies.findings import Finding, merge, reason, whole_reply
 from replies.health_rules import RawHit, health_hits, promise_hits, record_hits, sentence_of, sentences
 from replies.lexicon import tokens
+from replies.reply_language import reply_language
 from replies.personal_data import EMAIL, NAME_WINDOW, URL, find_personal_data, person_name
 from replies.rulebook import RULES, rule_book
 from replies.textfold import fold, fold_with_map, original_span
@@ -24,6 +25,7 @@ def lint(text: str, language: str, *, mention_text: str = "", config: Config | N
     """Check a public reply; `language` is the reply's (its vocabulary and cues), patterns of all languages run."""
     if not isinstance(text, str) or not text.strip():
         return []
+    language = reply_language(text, language)
     book = rule_book()
     folded, origin = fold_with_map(text)
     protected = protected_spans(folded, config)

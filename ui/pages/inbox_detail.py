@@ -88,6 +88,8 @@ def _reply(ctx: Context, row: dict[str, Any]) -> None:
     if not suggestions:
         st.caption(t("no_suggestion", lang))
     else:
+        if suggestions[0].escalate:
+            st.info(t("press_escalate", lang))
         st.code(suggestions[0].text, language=None, wrap_lines=True)  # st.code has a copy button
         if len(suggestions) > 1:
             with st.expander(t("variants", lang)):
@@ -96,6 +98,8 @@ def _reply(ctx: Context, row: dict[str, Any]) -> None:
     key = f"reply_{row['id']}"
     edited = st.text_area(t("edit_reply", lang), value=suggestions[0].text if suggestions else "", key=key)
     verdict = _verdict(ctx, row, edited) if edited.strip() else None
+    if verdict is not None and not gate.second_opinion_available():
+        st.caption(t("second_opinion_off", lang, path=gate.CORPUS))
     if verdict is not None and not verdict.findings:
         st.caption(t("lint_ok", lang))
     if verdict is not None and verdict.findings:
