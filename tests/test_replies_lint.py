@@ -214,7 +214,7 @@ def test_unsafe_reply_is_caught_with_the_right_rule(rule, language, reply, post)
 
 def test_every_rule_is_exercised_in_every_language():
     for rule in replies.RULES:
-        if rule == "too_long":
+        if rule in ("too_long", "second_opinion"):  # the second opinion is tested in test_replies_gate.py
             continue
         assert set(UNSAFE[rule]) == {"pl", "it", "en"}, rule
 
