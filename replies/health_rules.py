@@ -18,9 +18,14 @@ from replies.textfold import fold
 SENSITIVE = ("conditions", "symptoms", "procedures", "tests", "medicines")
 ADVICE_ON = ("medicines", "symptoms", "body_parts", "conditions")
 EXPLAINED = SENSITIVE + ("body_parts",)
+FELT = SENSITIVE + ("specialties",)  # not body parts: "grazie di cuore", "z całego serca"  # "glad the stay on the psychiatric ward went well" names the care too
 ASKS_FOR = ("conditions", "symptoms", "medicines")
 REPEATED = ("conditions", "symptoms", "medicines")  # "tests" or "prescriptions" repeated from a question are no detail
 POSSESSIVE_WINDOW = 60  # characters before a term searched for "your", "Pana", "il suo"
+CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b")
+# Clock times in opening hours ("dalle 8:30 alle 18:00", "do 20:00") are no log entry.
+OPENING_HOURS = re.compile(r"\b(?:dalle|fino alle|od|do|from|until|till|between|tra|open|aperti|czynn\w*|pracujemy|otwart\w*|"
+                           r"przyjmuj\w*|nieczynn\w*|chius[oiae]|closed|rispondiamo|odpowiadamy|we reply)\b")
 SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
@@ -95,7 +100,7 @@ def _rule_for(term: TermHit, text: str, sentence: Sentence, mentioned: frozenset
         return "record_lookup"  # a test or a procedure with its date can only come from the records
     if cue("possessive").search(before):
         return "names_condition"
-    if term.category in EXPLAINED and (cue("sympathy").search(folded) or cue("relative").search(folded)):
+    if term.category in FELT and (cue("sympathy").search(folded) or cue("relative").search(folded)):
         return "names_condition"
     if term.term in mentioned and term.category in REPEATED:
         return "names_condition"  # the reply repeats a health detail the post gave
@@ -128,8 +133,13 @@ def record_hits(text: str, language: str, book: RuleBook, config: Config | None)
     doctors = [fold(name) for name in (config.brand.doctors if config else []) if name.strip()]
     for sentence in sentences(text):
         folded = sentence.folded
+        specific = book.cue(language, "specific_date").search(folded)
+        if specific and CLOCK.search(folded) and not OPENING_HOURS.search(folded):  # "sent on 18 February at 10:02": a log entry, i.e. the records
+            hits.append(RawHit("record_lookup", sentence.start + specific.start(), sentence.start + specific.end()))
         if not book.cue(language, "second_person").search(folded):
             continue
+        if specific:  # "your booking on the 9th", "dnia 3 czerwca obsługiwała Pana"
+            hits.append(RawHit("record_lookup", sentence.start + specific.start(), sentence.start + specific.end()))
         visit, date = book.cue(language, "visit").search(folded), book.cue(language, "date").search(folded)
         if visit and date:
             hits.append(RawHit("record_lookup", sentence.start + visit.start(), sentence.start + visit.end()))

@@ -60,6 +60,7 @@ centre center help desk customer care office nhs pals whatsapp messenger email p
 surgery switchboard hello dear thanks thank sorry hi
 ufficio relazioni pubblico ufficio segreteria centralino ambulatorio servizio clienti gentile buongiorno salve grazie
 struttura centro accettazione direzione sanitaria stampa
+helpline line amico telefono linea samaritans childline zaufania zaufanie telefon abuse crisis
 """.split())
 
 
