@@ -112,9 +112,10 @@ def _word_category(vocab: Vocabulary, token: Token) -> tuple[str, str] | None:
         category = vocab.words.get(key)
         if category:
             return category, key
-    stem = vocab.stem_pattern.match(token.form)
-    if stem:
-        return vocab.stems[stem.group()], stem.group() + "*"
+    for form in (token.form, token.lemma):  # "biegunce" starts no stem, its lemma "biegunka" does
+        stem = vocab.stem_pattern.match(form)
+        if stem:
+            return vocab.stems[stem.group()], stem.group() + "*"
     if len(token.form) >= MIN_SUFFIX_WORD and token.form not in vocab.exceptions and token.lemma not in vocab.exceptions:
         ending = vocab.suffix_pattern.search(token.form)
         if ending:
