@@ -26,6 +26,7 @@ CORPUS = ROOT / "data" / "reply_safety" / "replies.jsonl"
 DEFAULT_MODEL_DIR = ROOT / "data" / "models"
 MAX_FALSE_ALARMS = 0.02  # the threshold is the lowest that keeps out-of-fold false alarms on safe replies below this
 INNER_FOLDS = 3
+MODEL_VERSION = "2"  # bump when _pipeline() or train() change, so a cached model of the old recipe is not reused
 
 
 @dataclass
@@ -94,7 +95,7 @@ def _pipeline() -> Pipeline:
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
             ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
         ])),
-        ("model", LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000)),
+        ("model", LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, solver="liblinear")),
     ])
 
 
@@ -123,7 +124,7 @@ def train(rows: list[dict[str, Any]], seed: int = 0) -> SecondOpinion:
 
 def corpus_digest(path: Path) -> str:
     digest = hashlib.sha256(path.read_bytes())
-    digest.update(sklearn.__version__.encode())
+    digest.update(f"{sklearn.__version__}/{MODEL_VERSION}".encode())
     return digest.hexdigest()[:16]
 
 
