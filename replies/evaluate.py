@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_misses(rows, labels, with_post, alone, model) -> None:
-    missed = Counter()
+    missed: Counter[str] = Counter()
     for i, row in enumerate(rows):
         if labels[i] and not alone[i]:
             missed.update(row.get("categories", []))

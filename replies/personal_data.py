@@ -82,7 +82,7 @@ def official_contacts(config: Config | None) -> Official:
     if config is None:
         return Official(frozenset(), frozenset(), frozenset(), False)
     for channels in config.channels.values():
-        for name, value in channels.model_dump().items():
+        for value in channels.model_dump().values():
             if value is None:
                 continue
             text = str(value)
@@ -169,7 +169,7 @@ def _digits(value: str) -> str:
     return re.sub(r"\D", "", value)
 
 
-def _is_official(digits: str, official: set[str]) -> bool:
+def _is_official(digits: str, official: frozenset[str]) -> bool:
     # "+48 22 123 45 67" and "22 123 45 67" are the same line: compare without the country code.
     return any(
         digits == number or (min(len(digits), len(number)) >= 6 and (digits.endswith(number) or number.endswith(digits)))

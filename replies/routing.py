@@ -62,7 +62,7 @@ def channels_for(config: Config, language: str) -> Channels:
     order = routing.language_fallback.get(language) or [language, *config.languages]
     merged: dict[str, Any] = {}
     for candidate in [*order, *config.channels]:
-        channels = config.channels.get(candidate)
+        channels = config.channels.get(candidate)  # type: ignore[call-overload]  # any string; unknown -> None
         if channels is None:
             continue
         for name, value in channels.model_dump().items():
