@@ -78,7 +78,12 @@ class Channels(Strict):
     contact_form: AnyHttpUrl | None = None
     booking: AnyHttpUrl | None = None
     portal_help: AnyHttpUrl | None = None
-    emergency_number: str = "112"
+    press_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Press office.")
+    press_phone: str | None = Field(default=None, description="Press office phone.")
+    emergency_number: str | None = Field(
+        default=None, description="Emergency number named first when a post shows a health risk; "
+                                  "unset: the language's default (112; UK clinics set 999)."
+    )
 
 
 class OfficeHours(Strict):

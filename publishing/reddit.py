@@ -9,6 +9,7 @@ from collectors.reddit_client import RedditSource, build_reddit, find_credential
 from collectors.reddit_errors import reddit_errors
 from collectors.reddit_items import absolute
 from core.config import Config
+from replies import gate
 from storage.store import Store
 
 FULLNAME = re.compile(r"^(t1|t3)_([a-z0-9]+)$")
@@ -24,8 +25,16 @@ def post_reply(
     store: Store,
     actor: str,
     mention_id: int | None = None,
+    language: str = "en",
+    mention_text: str = "",
+    role: str | None = None,
+    override_reason: str | None = None,
 ) -> str:
-    """Reply as the account of REDDIT_REFRESH_TOKEN; returns the reply's permalink and records the audit event."""
+    """Reply as the account of REDDIT_REFRESH_TOKEN; returns the reply's permalink and records the audit event.
+
+    The reply goes through the linter gate first (raises replies.gate.GateRefused before any request); an
+    admin's override is recorded as a "lint_override" event with its reason and findings.
+    """
     source = _posting_source(config, source_name)
     match = FULLNAME.match(thing_fullname.strip())
     if not match:
@@ -33,6 +42,8 @@ def post_reply(
     body = text.strip()
     if not body or len(body) > MAX_REPLY_CHARS:
         raise SourceError("config", f"a reply must have 1 to {MAX_REPLY_CHARS:,} characters")
+    verdict = gate.require(body, language, mention_text=mention_text, config=config, role=role,
+                           override_reason=override_reason)
     credentials = find_credentials(source, with_refresh_token=True)
     if credentials is None or not credentials.refresh_token:
         raise SourceError("auth", "posting needs a Reddit app and a user's refresh token: set REDDIT_CLIENT_ID, "
@@ -40,6 +51,8 @@ def post_reply(
     if mention_id is None:
         mention_id = store.mention_id(source_name, thing_fullname)
     detail: dict[str, Any] = {"source": source_name, "parent": thing_fullname, "chars": len(body)}
+    if verdict.overridden:
+        store.add_event(mention_id, actor, "lint_override", gate.override_detail(verdict) | {"via": "reddit"})
     try:
         permalink = _submit(source, config, credentials, match.group(1), match.group(2), body)
     except SourceError as exc:

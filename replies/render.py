@@ -49,7 +49,7 @@ def closed_sentence(pack: "LanguagePack", config: Config, now: datetime | None) 
 
 
 def invitation(pack: "LanguagePack", route: Route, values: dict[str, str]) -> str:
-    phrases = [pack.channel[name].format(**values) for name in route.channels if name != "emergency_number"]
+    phrases = [pack.channel[name].format(**values) for name in dict.fromkeys(route.channels) if name != "emergency_number"]
     if not phrases:
         return pack.invite["none"]
     return pack.invite[route.style].format(channels=pack.frame["joiner"].join(phrases))

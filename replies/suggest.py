@@ -15,6 +15,7 @@ from replies.render import channel_values, closed_sentence, compose, handle_for
 from replies.routing import Route, available, channels_for, route
 from replies.templates_loader import (
     CHANNEL_FIELDS,
+    PRESS_CASE,
     SILENT_KINDS,
     TOPIC_KINDS,
     Templates,
@@ -32,6 +33,7 @@ class Suggestion:
     text: str
     channels: list[str] = field(default_factory=list)  # Channels field names the reply points to
     findings: list[Finding] = field(default_factory=list)
+    escalate: bool = False  # a press enquiry: the reply only points to the press office; the team escalates
 
 
 def suggest(
@@ -52,8 +54,11 @@ def suggest(
     topic = primary_topic(_list(_get(analysis, "topics", [])))
     channels = channels_for(config, pack.language)
     reply_route: Route | None = None
-    if kind in TOPIC_KINDS:
-        reply_route = route(kind, topic, _list(_get(analysis, "urgency_reasons", [])), channels)
+    reasons = _list(_get(analysis, "urgency_reasons", []))
+    if kind in TOPIC_KINDS or "press" in reasons:
+        reply_route = route(kind, topic, reasons, channels)
+    if reply_route is not None and reply_route.escalate:  # never a patient template for a journalist
+        kind, topic = PRESS_CASE, "default"
     case, bodies = _usable_variants(pack.variants(kind, topic), pack.variants(kind, "default"), channels)
     values = channel_values(config, channels)
     handle = handle_for(str(_get(mention, "source_kind", "")), str(_get(mention, "author", "") or ""))
@@ -69,6 +74,7 @@ def suggest(
                 text=text,
                 channels=list(reply_route.channels) if reply_route else [],
                 findings=lint(text, pack.language, mention_text=mention_text, config=config),
+                escalate=bool(reply_route and reply_route.escalate),
             )
         )
     return suggestions

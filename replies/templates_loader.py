@@ -24,13 +24,14 @@ from core.config import BrandConfig, Channels, Config
 from replies.lint import lint
 from replies.office_hours import WEEKDAYS
 from replies.render import channel_values, compose
-from replies.routing import STYLES, route
+from replies.routing import STYLES, Route, route
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 CLINIC_TEMPLATES_FOLDER = "reply_templates"  # beside the config file
 TOPIC_KINDS = ("complaint", "question")
 DEFAULT_ONLY_KINDS = ("praise",)
 SILENT_KINDS = ("other",)
+PRESS_CASE = "press"  # not a kind: the reply to any mention whose urgency reasons include "press"
 CHANNEL_FIELDS = tuple(Channels.model_fields)
 BODY_PLACEHOLDERS = frozenset({"clinic_name", "invite", *CHANNEL_FIELDS})
 FRAME_PLACEHOLDERS = {
@@ -198,7 +199,7 @@ def parse_pack_text(text: str, path: Path) -> LanguagePack:
         channel=_strings(data, language, "channel", {name: {name} for name in CHANNEL_FIELDS}),
         days=_strings(data, language, "days", {key: set() for key in DAY_KEYS}),
     )
-    for kind in TOPIC_KINDS + DEFAULT_ONLY_KINDS:
+    for kind in TOPIC_KINDS + DEFAULT_ONLY_KINDS + (PRESS_CASE,):
         pack.cases[kind] = _cases(data.get(kind), language, kind)
     return pack
 
@@ -229,13 +230,13 @@ def _cases(section: object, language: str, kind: str) -> dict[str, list[str]]:
     for key, variants in section.items():
         if key == "uses_default":
             continue
-        if key != "default" and (kind in DEFAULT_ONLY_KINDS or key not in TOPICS):
+        if key != "default" and (kind in DEFAULT_ONLY_KINDS + (PRESS_CASE,) or key not in TOPICS):
             raise TemplateError(f"{where}.{key}: unknown topic (topics are {', '.join(TOPICS)})")
         if not isinstance(variants, list) or not variants or not all(isinstance(v, str) and v.strip() for v in variants):
             raise TemplateError(f"{where}.{key}: a non-empty list of non-empty strings is required")
         for index, variant in enumerate(variants):
             template_id = f"{where}.{key}[{index}]"
-            needs_invite = {"invite"} if kind in TOPIC_KINDS else set()
+            needs_invite = {"invite"} if kind in TOPIC_KINDS + (PRESS_CASE,) else set()
             allowed = BODY_PLACEHOLDERS if key != "default" else {"clinic_name", "invite"}
             _check_placeholders(template_id, variant, allowed, required=needs_invite)
         cases[key] = variants
@@ -279,6 +280,9 @@ def validation_config(config: Config | None) -> Config:
         contact_form="https://example-clinic.org/kontakt",
         booking="https://example-clinic.org/rejestracja",
         portal_help="https://example-clinic.org/pomoc-portal",
+        press_email="prasa@example-clinic.org",
+        press_phone="+48 22 100 20 40",
+        emergency_number="112",
     )
     filled = {}
     for language in ("pl", "it", "en"):
@@ -302,7 +306,7 @@ def lint_pack(pack: LanguagePack, config: Config) -> None:
             topics = [key] if key in TOPICS else list(TOPICS)
             for index, variant in enumerate(variants):
                 for topic in topics:
-                    reply_route = route(kind, topic, ["health_risk"], channels) if kind in TOPIC_KINDS else None
+                    reply_route = _worst_route(kind, topic, channels)
                     text = compose(pack, variant, values=values, route=reply_route, handle=SAMPLE_HANDLE,
                                    closed=closed if reply_route else "")
                     if text in checked:
@@ -315,6 +319,13 @@ def lint_pack(pack: LanguagePack, config: Config) -> None:
                         raise TemplateError(f"{pack.language}.{kind}.{key}[{index}]: breaks rule {first.rule}{quoted}: {first.reason}")
 
 
+def _worst_route(kind: str, topic: str, channels: Channels) -> "Route | None":
+    """The route a template is linted with: the press office for press, the emergency line for topics."""
+    if kind == PRESS_CASE:
+        return route("question", "other", ["press"], channels)
+    return route(kind, topic, ["health_risk"], channels) if kind in TOPIC_KINDS else None
+
+
 def _lint_parts(pack: LanguagePack, config: Config, values: dict[str, str]) -> None:
     """Lint the shared pieces on their own first, so an error names the piece rather than a case."""
     fields = values | {"handle": SAMPLE_HANDLE, "day": pack.days["mon"], "opens": "8:00", "channels": ""}
@@ -322,4 +333,5 @@ def _lint_parts(pack: LanguagePack, config: Config, values: dict[str, str]) -> N
         for key, text in getattr(pack, table).items():
             findings = lint(text.format(**fields), pack.language, config=config)
             if findings:
-                raise TemplateError(f"{pack.language}.{table}.{key}: breaks rule {findings[0].rule}: {findings[0].reason}")
+                first = findings[0]
+                raise TemplateError(f"{pack.language}.{table}.{key}: breaks rule {first.rule} near {list(first.words)}: {first.reason}")

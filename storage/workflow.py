@@ -71,18 +71,36 @@ def mark_replied(
     text: str | None = None,
     language: str | None = None,
     template_id: str | None = None,
+    lint_override: dict[str, Any] | None = None,
 ) -> None:
-    """Record that the team answered publicly; the reply text and its link are kept when given."""
+    """Record that the team answered publicly; the reply text and its link are kept when given.
+
+    `lint_override` is the gate's record of an admin overriding the reply linter (reason and findings); it
+    becomes a "lint_override" event next to the status change.
+    """
     posted_url = (posted_url or "").strip() or None
     if posted_url and not posted_url.startswith(("http://", "https://")):
         raise WorkflowError("the link of the posted reply must start with http:// or https://")
+    if lint_override is not None and not str(lint_override.get("reason", "")).strip():
+        raise WorkflowError("overriding the reply linter needs a written reason")
     set_status(store, mention_id, "replied", actor, **({"posted_url": posted_url} if posted_url else {}))
+    if lint_override is not None:
+        record_lint_override(store, mention_id, actor, lint_override)
     if text or posted_url:
         store._conn.execute(
             "INSERT INTO replies (mention_id, language, template_id, text, state, created_at, created_by, posted_url) "
             "VALUES (?, ?, ?, ?, 'posted', ?, ?, ?)",
             (mention_id, language, template_id, text or "", iso(utcnow()), actor, posted_url),
         )
+
+
+def record_lint_override(store: Store, mention_id: int, actor: str, detail: dict[str, Any]) -> None:
+    """Audit an admin's override of the reply linter: who, why, and which findings were overridden."""
+    if not str(detail.get("reason", "")).strip():
+        raise WorkflowError("overriding the reply linter needs a written reason")
+    with store.transaction():
+        _status(store, mention_id)
+        store.add_event(mention_id, actor, "lint_override", detail)
 
 
 def escalate(store: Store, mention_id: int, actor: str, reason: str | None = None) -> None:

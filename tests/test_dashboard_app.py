@@ -272,4 +272,7 @@ def test_suggested_reply_and_live_lint_when_replies_package_is_present(demo):
     assert app.code and app.code[0].value == app.text_area(key=f"reply_{top}").value
     app.text_area(key=f"reply_{top}").set_value("Jest Pan naszym pacjentem, na pewno wyleczymy to jutro.").run()
     warnings = [h.proto.body for h in app.get("html") if "⚠" in h.proto.body]
-    assert any("confirms&#95;patient" in w for w in warnings)
+    assert any("Confirms that the person is or was a patient" in w for w in warnings)
+    assert not any("confirms&#95;patient" in w or "confirms_patient" in w for w in warnings)  # no raw rule ids
+    assert len(warnings) == len({w for w in warnings})  # one line per problem
+

@@ -9,6 +9,7 @@ import pytest
 from core.models import Mention
 from collectors.base import SourceError
 from publishing.reddit import post_reply
+from replies.gate import GateRefused
 from storage.store import Store
 from tests.loopback import Request, Response
 from tests.reddit_replay import RedditReplay, reddit_config
@@ -95,3 +96,29 @@ def test_reddit_refusing_the_reply_is_a_clear_error_and_audited(replay, reddit_s
 
     assert caught.value.kind == "rate_limited" and "9 minutes" in caught.value.message
     assert [e["action"] for e in reddit_store.events(mention_id)] == ["reddit_reply_failed"]
+
+
+UNSAFE_REPLY = "As our patient you know your knee surgery went well; take ibuprofen 400 mg twice a day."
+
+
+def test_an_unsafe_reply_is_refused_by_the_gate_before_any_request(replay, reddit_store):
+    config = reddit_config(replay.base_url, allow_posting=True)
+    mention_id = stored_parent(reddit_store)
+    with pytest.raises(GateRefused) as caught:
+        post_reply(config, "reddit-test", PARENT, UNSAFE_REPLY, store=reddit_store, actor="anna", role="staff",
+                   override_reason="I am sure this is fine to post")
+    assert caught.value.verdict.refusal == "not_admin"
+    assert {"confirms_patient", "medical_advice"} <= {f.rule for f in caught.value.verdict.findings}
+    assert replay.requests == [] and reddit_store.events(mention_id) == []
+
+
+def test_an_admin_override_posts_and_the_audit_keeps_the_reason(replay, reddit_store):
+    replay.server.routes["/api/comment/"] = reddit_comment_answer
+    config = reddit_config(replay.base_url, allow_posting=True)
+    mention_id = stored_parent(reddit_store)
+    post_reply(config, "reddit-test", PARENT, UNSAFE_REPLY, store=reddit_store, actor="root", role="admin",
+               override_reason="The patient asked us to answer publicly.")
+    events = {e["action"]: json.loads(e["detail"]) for e in reddit_store.events(mention_id)}
+    assert events["lint_override"]["reason"] == "The patient asked us to answer publicly."
+    assert events["lint_override"]["via"] == "reddit" and events["lint_override"]["findings"]
+    assert "reddit_reply_posted" in events

@@ -44,25 +44,36 @@ UNSAFE: dict[str, dict[str, list[tuple[str, str]]]] = {
     "confirms_patient": {
         "en": [
             ("As our patient, you deserve better service.", ""),
-            ("We're sorry about your visit on Tuesday with Dr Smith.", ""),
-            ("We have checked your records and everything was in order.", ""),
             ("During your stay the ward was very busy.", ""),
             ("We're sorry your visit was disappointing.", ""),
         ],
         "pl": [
             ("Przykro nam, że podczas Pani wizyty u nas doszło do nieporozumienia.", ""),
-            ("W naszej placówce była Pani przyjęta zgodnie z procedurą.", ""),
-            ("Sprawdziliśmy Pana dokumentację i wszystko się zgadza.", ""),
             ("Jako nasz pacjent ma Pan pierwszeństwo.", ""),
         ],
         "it": [
             ("Ci dispiace che durante la sua visita ci sia stato un ritardo.", ""),
             ("Come nostra paziente ha diritto a un rimborso.", ""),
-            ("Abbiamo verificato la sua cartella clinica.", ""),
-            ("Dai nostri archivi risulta che l'appuntamento era confermato.", ""),
         ],
     },
-    "repeats_health_details": {
+    "record_lookup": {
+        "en": [
+            ("We're sorry about your visit on Tuesday with Dr Smith.", ""),
+            ("We have checked your records and everything was in order.", ""),
+            ("Dear Sir, as your doctor noted, the results were fine.", ""),
+        ],
+        "pl": [
+            ("W naszej placówce była Pani przyjęta zgodnie z procedurą.", ""),
+            ("Sprawdziliśmy Pana dokumentację i wszystko się zgadza.", ""),
+            ("Lekarz, który Panią przyjmował, ma dyżur w środy.", ""),
+        ],
+        "it": [
+            ("Abbiamo verificato la sua cartella clinica.", ""),
+            ("Dai nostri archivi risulta che l'appuntamento era confermato.", ""),
+            ("Il medico che l'ha visitata ieri è molto esperto.", ""),
+        ],
+    },
+    "names_condition_from_post": {
         "en": [
             ("We're sorry to hear about your diabetes.", "The doctor ignored my diabetes completely."),
             ("Sorry the chest pain was not taken seriously.", "Sat for hours with chest pain."),
@@ -79,7 +90,21 @@ UNSAFE: dict[str, dict[str, list[tuple[str, str]]]] = {
             ("Ci scusiamo per i referti della biopsia.", "I referti della mia biopsia sono spariti."),
         ],
     },
-    "asks_health_details": {
+    "names_condition": {
+        "en": [
+            ("We're so sorry about your knee surgery.", ""),
+            ("We hope your recovery from the fractured wrist goes well.", ""),
+        ],
+        "pl": [
+            ("Przykro nam z powodu Pana cukrzycy.", ""),
+            ("Współczujemy bólu po zabiegu.", ""),
+        ],
+        "it": [
+            ("Ci dispiace per il suo intervento al ginocchio.", ""),
+            ("Ci dispiace molto per la febbre alta.", ""),
+        ],
+    },
+    "asks_health_data": {
         "en": [
             ("Please describe your symptoms below so we can help.", ""),
             ("Could you tell us more about your condition?", ""),
@@ -177,6 +202,7 @@ CASES = [
 
 @pytest.mark.parametrize(("rule", "language", "reply", "post"), CASES)
 def test_unsafe_reply_is_caught_with_the_right_rule(rule, language, reply, post):
+    rule = rule.removesuffix("_from_post")
     findings = replies.lint(reply, language, mention_text=post, config=CONFIG)
     assert rule in {f.rule for f in findings}, (reply, findings)
     finding = next(f for f in findings if f.rule == rule)
@@ -188,7 +214,7 @@ def test_unsafe_reply_is_caught_with_the_right_rule(rule, language, reply, post)
 
 def test_every_rule_is_exercised_in_every_language():
     for rule in replies.RULES:
-        if rule == "too_long":
+        if rule in ("too_long", "second_opinion"):  # the second opinion is tested in test_replies_gate.py
             continue
         assert set(UNSAFE[rule]) == {"pl", "it", "en"}, rule
 
@@ -210,8 +236,10 @@ def test_spans_point_at_the_offending_words():
 def test_clinic_contacts_pass_and_others_are_flagged():
     clinic = "Prosimy dzwonić pod numer 22 555 01 02 lub pisać na kontakt@zdrowieplus.pl."
     assert replies.lint(clinic, "pl", config=CONFIG) == []
-    # Without a config nothing is known to be the clinic's, so every number and address is flagged.
-    assert {f.rule for f in replies.lint(clinic, "pl")} == {"personal_data"}
+    # Without a config, addresses and numbers are judged by their shape: an office mailbox passes, a person's does not.
+    assert replies.lint(clinic, "pl") == []
+    assert {f.rule for f in replies.lint("Prosimy pisać na jan.nowak@gmail.com.", "pl")} == {"personal_data"}
+    assert {f.rule for f in replies.lint("Proszę dzwonić do dr. Nowaka, tel. 601 234 567.", "pl")} == {"personal_data"}
     other = "Prosimy dzwonić pod numer 22 555 99 99."
     assert [f.rule for f in replies.lint(other, "pl", config=CONFIG)] == ["personal_data"]
 
@@ -221,7 +249,7 @@ def test_pesel_needs_a_valid_checksum_and_dates_are_not_phone_numbers():
     assert not is_valid_pesel("44051401358")
     assert replies.lint("Termin: 22.11.2026, godz. 8:00-18:00, rok 2019-2024.", "pl", config=CONFIG) == []
     findings = replies.lint("PESEL 44051401359", "pl", config=CONFIG)
-    assert [f.reason.endswith("(PESEL)") for f in findings] == [True]
+    assert [f.rule for f in findings] == ["personal_data"] and "44051401359" in findings[0].words
 
 
 def test_too_long_by_characters_and_by_sentences():
@@ -237,7 +265,7 @@ def test_too_long_by_characters_and_by_sentences():
 def test_negated_requests_are_not_asking_for_health_details():
     assert replies.lint("Please do not describe your symptoms here.", "en") == []
     assert replies.lint("Prosimy nie podawać tutaj diagnozy.", "pl") == []
-    assert [f.rule for f in replies.lint("Prosimy podać tutaj diagnozę.", "pl")] == ["asks_health_details"]
+    assert [f.rule for f in replies.lint("Prosimy podać tutaj diagnozę.", "pl")] == ["asks_health_data"]
 
 
 def test_reasons_are_localised_on_request():
@@ -270,4 +298,4 @@ def test_the_clinics_own_names_and_links_are_not_findings():
     reply = "Przykro nam. Prosimy o kontakt: https://gwarant.example/cukrzyca.\nZespół Centrum Leczenia Cukrzycy Gwarant"
     assert replies.lint(reply, "pl", mention_text=post, config=config) == []
     rules = {f.rule for f in replies.lint(reply + "\nGwarantujemy poprawę cukrzycy.", "pl", mention_text=post, config=config)}
-    assert rules == {"promises_outcome", "repeats_health_details"}
+    assert rules == {"promises_outcome", "names_condition"}

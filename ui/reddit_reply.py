@@ -1,4 +1,4 @@
-"""The Inbox's "Post this reply to Reddit" button: lint, post through publishing.reddit, mark replied."""
+"""The Inbox's "Post this reply to Reddit" button: the linter gate, post through publishing.reddit, mark replied."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +8,7 @@ import streamlit as st
 from collectors.reddit_client import RedditSource
 from collectors.base import SourceError
 from publishing.reddit import post_reply
+from replies import gate
 from storage import workflow
 from ui.components import Context
 from core.i18n import t
@@ -26,31 +27,33 @@ def posting_enabled(ctx: Context, row: dict[str, Any]) -> bool:
     return isinstance(source, RedditSource) and source.allow_posting
 
 
-def render_post_button(ctx: Context, row: dict[str, Any], text: str, findings: list[Any] | None) -> None:
-    """Show the button; on click post `text` only if the linter ran and found nothing (findings are shown above)."""
+def render_post_button(ctx: Context, row: dict[str, Any], text: str, verdict: gate.Verdict | None) -> None:
+    """Show the button; on click post `text` only if the gate allows it (findings are shown above)."""
     if not posting_enabled(ctx, row):
         return
     lang = ctx.lang
     if not st.button(t("post_to_reddit", lang), key=f"post_reddit_{row['id']}"):
         return
-    if not text.strip():
+    if not text.strip() or verdict is None:
         st.error(t("post_empty", lang))
         return
-    if findings is None:  # the linter is missing or failed: an unchecked reply must not go public
-        st.error(t("post_unchecked", lang))
+    if not verdict.allowed:
+        st.error(t("post_refused_lint", lang, count=len(verdict.findings)))
         return
-    if findings:
-        st.error(t("post_refused_lint", lang, count=len(findings)))
-        return
-    _post(ctx, row, text)
+    _post(ctx, row, text, verdict)
 
 
-def _post(ctx: Context, row: dict[str, Any], text: str) -> None:
+def _post(ctx: Context, row: dict[str, Any], text: str, verdict: gate.Verdict) -> None:
     lang, actor = ctx.lang, ctx.user.username
     stored = ctx.store.mention(row["id"]) or {}  # the Inbox row leaves out external_id (the t1_/t3_ fullname)
     try:
         permalink = post_reply(ctx.config, row["source_name"], stored.get("external_id") or "", text,
-                               store=ctx.store, actor=actor, mention_id=row["id"])
+                               store=ctx.store, actor=actor, mention_id=row["id"], language=row.get("language") or "en",
+                               mention_text=f"{row.get('title') or ''}\n{row.get('text') or ''}", role=ctx.user.role,
+                               override_reason=verdict.override_reason or None)
+    except gate.GateRefused as exc:  # the text changed between the check above and the post
+        st.error(t("post_refused_lint", lang, count=len(exc.verdict.findings)))
+        return
     except SourceError as exc:
         st.error(t("post_failed", lang, error=exc.message))
         return

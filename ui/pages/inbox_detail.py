@@ -6,9 +6,12 @@ from typing import Any, Callable
 
 import streamlit as st
 
+import replies
+from replies import gate
+
 from core.labels import KINDS, SENTIMENTS, TOPICS
 from storage import queries, workflow
-from ui.components import Context, badges_html, escape_all, show_source_text, time_ago
+from ui.components import Context, badges_html, escape_all, highlighted_html, show_source_text, time_ago
 from core.display import visible_controls, visible_href
 from core.i18n import label, t
 from ui.reddit_reply import render_post_button
@@ -64,23 +67,20 @@ def _thread(ctx: Context, row: dict[str, Any]) -> None:
 
 
 def _suggestions(ctx: Context, row: dict[str, Any]) -> list[Any]:
-    """Suggested replies from the replies package; the page still works if it is missing or fails."""
-    try:
-        import replies
-
-        analysis = {key: row.get(key) for key in ANALYSIS_KEYS}
-        return list(replies.suggest(row, analysis, ctx.config))
-    except Exception:  # noqa: BLE001 - a broken suggester must not take the Inbox down
-        return []
+    """Suggested replies; an error in the replies package surfaces instead of hiding the suggestion."""
+    analysis = {key: row.get(key) for key in ANALYSIS_KEYS}
+    return list(replies.suggest(row, analysis, ctx.config))
 
 
-def _lint(ctx: Context, text: str, row: dict[str, Any]) -> list[Any] | None:
-    try:
-        import replies
+def _mention_text(row: dict[str, Any]) -> str:
+    return f"{row.get('title') or ''}\n{row.get('text') or ''}"
 
-        return list(replies.lint(text, row.get("language") or "en", mention_text=row.get("text") or "", config=ctx.config))
-    except Exception:  # noqa: BLE001
-        return None
+
+def _verdict(ctx: Context, row: dict[str, Any], text: str) -> gate.Verdict:
+    """The gate's verdict on `text` with the admin's override reason, if one was written."""
+    override = st.session_state.get(f"override_{row['id']}") or ""
+    return gate.check(text, row.get("language") or "en", mention_text=_mention_text(row), config=ctx.config,
+                      role=ctx.user.role, override_reason=override)
 
 
 def _reply(ctx: Context, row: dict[str, Any]) -> None:
@@ -90,6 +90,8 @@ def _reply(ctx: Context, row: dict[str, Any]) -> None:
     if not suggestions:
         st.caption(t("no_suggestion", lang))
     else:
+        if suggestions[0].escalate:
+            st.info(t("press_escalate", lang))
         st.code(suggestions[0].text, language=None, wrap_lines=True)  # st.code has a copy button
         if len(suggestions) > 1:
             with st.expander(t("variants", lang)):
@@ -97,23 +99,30 @@ def _reply(ctx: Context, row: dict[str, Any]) -> None:
                     st.code(variant.text, language=None, wrap_lines=True)
     key = f"reply_{row['id']}"
     edited = st.text_area(t("edit_reply", lang), value=suggestions[0].text if suggestions else "", key=key)
-    findings = _lint(ctx, edited, row) if edited.strip() else None
-    if findings == []:
+    verdict = _verdict(ctx, row, edited) if edited.strip() else None
+    if verdict is not None and not gate.second_opinion_available():
+        st.caption(t("second_opinion_off", lang, path=gate.CORPUS))
+    if verdict is not None and not verdict.findings:
         st.caption(t("lint_ok", lang))
-    for finding in findings or []:
-        message = t("lint_finding", lang, rule=finding.rule, reason=_reason(finding, lang))
-        st.html(f'<div style="color:#b71c1c">⚠ {escape_all(message)}</div>')
-    render_post_button(ctx, row, edited, findings)
+    if verdict is not None and verdict.findings:
+        _show_findings(edited, verdict.findings, lang)
+        if ctx.user.role in gate.OVERRIDE_ROLES:
+            st.text_input(t("override_reason", lang), key=f"override_{row['id']}")
+        else:
+            st.caption(t("override_admin_only", lang))
+    render_post_button(ctx, row, edited, verdict)
 
 
-def _reason(finding: Any, lang: str) -> str:
-    """The linter's reason in the UI language when the replies package can give it."""
-    try:
-        from replies import reason
-
-        return reason(finding.rule, lang)
-    except Exception:  # noqa: BLE001
-        return finding.reason
+def _show_findings(text: str, findings: list[Any], lang: str) -> None:
+    """Each finding once, in the UI language, with the safe sentence; then the reply with the faults marked."""
+    for finding in findings:
+        message = t("lint_finding", lang, reason=replies.message(finding, lang))
+        st.html(f'<div class="lint-finding" style="color:#b71c1c">⚠ {escape_all(message)}</div>')
+        if finding.suggestion:
+            st.caption(t("lint_instead", lang, text=finding.suggestion))
+    spans = sorted({span for finding in findings for span in finding.spans})
+    st.caption(t("lint_preview", lang))
+    st.html(highlighted_html(text, spans))
 
 
 def _act(ctx: Context, action: Callable[[], None]) -> None:
@@ -135,7 +144,13 @@ def _actions(ctx: Context, mention_id: int, row: dict[str, Any], assignees: list
     if replied_col.button(t("mark_replied", lang), type="primary", key="act_replied"):
         text = st.session_state.get(f"reply_{mention_id}") or None
         language = row.get("language")
-        _act(ctx, lambda: workflow.mark_replied(store, mention_id, actor, posted_url=posted_url, text=text, language=language))
+        verdict = _verdict(ctx, row, text or "")
+        if not verdict.allowed:  # the gate: an unsafe reply is not recorded as the public answer
+            st.error(t("replied_refused_lint", lang, count=len(verdict.findings)))
+        else:
+            override = gate.override_detail(verdict) if verdict.overridden else None
+            _act(ctx, lambda: workflow.mark_replied(store, mention_id, actor, posted_url=posted_url, text=text,
+                                                    language=language, lint_override=override))
     if escalate_col.button(t("escalate", lang), key="act_escalate"):
         _act(ctx, lambda: workflow.escalate(store, mention_id, actor))
     if row.get("status") == "new" and review_col.button(t("start_review", lang), key="act_review"):
