@@ -45,7 +45,7 @@ def test_an_admin_override_with_a_reason_marks_replied_and_the_audit_keeps_it(de
     rules = {f["rule"] for f in override["findings"]}
     assert {"personal_data", "record_lookup"} <= rules
     assert any("diabetes" in f["words"] for f in override["findings"])
-    stored = demo["store"].conn.execute("SELECT text FROM replies WHERE mention_id = ?", (top,)).fetchone()
+    stored = demo["store"]._conn.execute("SELECT text FROM replies WHERE mention_id = ?", (top,)).fetchone()
     assert stored[0] == UNSAFE
     assert [e["action"] for e in demo["store"].events(top)] == ["status", "lint_override"]  # one transaction's pair
 
