@@ -106,3 +106,4 @@ class SourceKind:
     config_model: type[SourceBase]
     collector: Callable[[Any, Config], Collector]
     description: str = ""
+    handle_format: str | None = None  # how people are addressed there, e.g. "u/{name}"; None: no handles

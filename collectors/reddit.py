@@ -159,4 +159,4 @@ def advanced_anchor(anchor: dict[str, Any] | None, things: list[Any]) -> dict[st
             "ids_at": list(dict.fromkeys(i for i in ids_at if i))[:IDS_AT_ANCHOR_KEPT]}
 
 
-SOURCE_KIND = SourceKind("reddit", RedditSource, RedditCollector)
+SOURCE_KIND = SourceKind("reddit", RedditSource, RedditCollector, handle_format="u/{name}")

@@ -43,6 +43,12 @@ SOURCE_MODELS: Mapping[str, type[SourceBase]] = MappingProxyType(
 )
 
 
+def handle_format(kind: str) -> str | None:
+    """How people are addressed on a source kind's platform ("u/{name}"), None where it has no handles."""
+    found = SOURCE_KINDS.get(kind)
+    return found.handle_format if found else None
+
+
 def build_collector(source: SourceBase, config: Config) -> Collector:
     """The collector for a configured source, by its kind."""
     try:

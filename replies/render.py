@@ -3,28 +3,25 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.config import Channels, Config
 from replies.office_hours import clock_text, describe_day, is_open, local_now, next_opening
 from replies.routing import Route
+from replies.template_pack import LanguagePack
 
-if TYPE_CHECKING:
-    from replies.templates_loader import LanguagePack
-
-# Platforms where people are addressed by their handle, and how the handle is written there.
-HANDLE_FORMATS = {"reddit": "u/{name}", "discourse": "@{name}", "forum": "{name}"}
 NO_AUTHOR = {"", "[deleted]", "[removed]", "anonymous", "anonim", "anonimo", "guest", "gość", "ospite"}
 HANDLE_SAFE = re.compile(r"^[\w.\-]{2,40}$")
 
 
-def handle_for(source_kind: str, author: str) -> str:
-    """The author's handle as the platform writes it, or "" when the platform does not use handles."""
+def handle_for(author: str, handle_format: str | None) -> str:
+    """The author's handle as the platform writes it (`handle_format`, e.g. "u/{name}", declared by the source
+    kind), or "" when the platform does not use handles."""
     name = (author or "").strip()
     if name.lower().startswith("u/"):
         name = name[2:]
     name = name.lstrip("@")
-    fmt = HANDLE_FORMATS.get(source_kind)
+    fmt = handle_format
     if not fmt or name.lower() in NO_AUTHOR or not HANDLE_SAFE.match(name):
         return ""  # news, blogs and odd author strings: greet neutrally instead
     return fmt.format(name=name)
@@ -36,7 +33,7 @@ def channel_values(config: Config, channels: Channels) -> dict[str, str]:
     return values
 
 
-def closed_sentence(pack: "LanguagePack", config: Config, now: datetime | None) -> str:
+def closed_sentence(pack: LanguagePack, config: Config, now: datetime | None) -> str:
     """'We will reply on Monday from 8:00.' outside office hours, '' while the team is in."""
     hours = config.office_hours
     if is_open(hours, now):
@@ -48,7 +45,7 @@ def closed_sentence(pack: "LanguagePack", config: Config, now: datetime | None) 
     return pack.frame["closed"].format(day=day, opens=clock_text(hours.opens))
 
 
-def invitation(pack: "LanguagePack", route: Route, values: dict[str, str]) -> str:
+def invitation(pack: LanguagePack, route: Route, values: dict[str, str]) -> str:
     phrases = [pack.channel[name].format(**values) for name in dict.fromkeys(route.channels) if name != "emergency_number"]
     if not phrases:
         return pack.invite["none"]
@@ -56,7 +53,7 @@ def invitation(pack: "LanguagePack", route: Route, values: dict[str, str]) -> st
 
 
 def compose(
-    pack: "LanguagePack",
+    pack: LanguagePack,
     body: str,
     *,
     values: dict[str, str],

@@ -44,8 +44,13 @@ def suggest(
     now: datetime | None = None,
     variant: int | None = None,
     templates: Templates | None = None,
+    handle_format: str | None = None,
 ) -> list[Suggestion]:
-    """All variants for the mention's case, the default first; [] for mentions that need no reply."""
+    """All variants for the mention's case, the default first; [] for mentions that need no reply.
+
+    `handle_format` is how the mention's platform writes a handle ("u/{name}" on Reddit, from the source kind);
+    without it the reply greets neutrally.
+    """
     kind = str(_get(analysis, "kind", None) or "other")  # not analysed yet: nothing to suggest
     if kind in SILENT_KINDS:
         return []
@@ -61,7 +66,7 @@ def suggest(
         kind, topic = PRESS_CASE, "default"
     case, bodies = _usable_variants(pack.variants(kind, topic), pack.variants(kind, "default"), channels)
     values = channel_values(config, channels)
-    handle = handle_for(str(_get(mention, "source_kind", "")), str(_get(mention, "author", "") or ""))
+    handle = handle_for(str(_get(mention, "author", "") or ""), handle_format)
     closed = closed_sentence(pack, config, now) if reply_route else ""
     mention_text = f"{_get(mention, 'title', '') or ''}\n{_get(mention, 'text', '') or ''}"
     suggestions = []

@@ -24,6 +24,7 @@ from core.config import BrandConfig, Channels, Config
 from replies.lint import lint
 from replies.office_hours import WEEKDAYS
 from replies.render import channel_values, compose
+from replies.template_pack import LanguagePack, Templates
 from replies.routing import STYLES, Route, route
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -52,39 +53,6 @@ log = logging.getLogger(__name__)
 
 class TemplateError(ValueError):
     """A template file that cannot be used; the message starts with the template's id."""
-
-
-@dataclass
-class LanguagePack:
-    language: str
-    path: Path
-    frame: dict[str, str]
-    invite: dict[str, str]
-    channel: dict[str, str]
-    days: dict[str, str]
-    cases: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # kind -> topic|default -> variants
-
-    def variants(self, kind: str, topic: str) -> tuple[str, list[str]]:
-        """(case name, variants) for kind × topic: the topic's own, else the kind's default."""
-        by_topic = self.cases.get(kind, {})
-        if topic in by_topic:
-            return topic, by_topic[topic]
-        return "default", by_topic.get("default", [])
-
-
-@dataclass
-class Templates:
-    packs: dict[str, LanguagePack]
-
-    def pack(self, language: str | None) -> LanguagePack:
-        """The pack for the language; English (else the first loaded) for languages without templates."""
-        if language in self.packs:
-            return self.packs[language]
-        return self.packs.get("en") or next(iter(self.packs.values()))
-
-    @property
-    def languages(self) -> list[str]:
-        return sorted(self.packs)
 
 
 def load_templates(path_or_dir: str | Path | None = None, config: Config | None = None) -> Templates:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import replies
+from collectors.registry import handle_format
 from core.labels import KINDS, TOPICS
 from core.config import Channels
 from core.models import Analysis, Mention
@@ -162,13 +163,13 @@ def test_unsupported_language_gets_an_english_reply():
 def test_handles_are_used_where_the_platform_has_them():
     config = make_config()
     analysis = make_analysis("pl", "question", "appointments")
-    reddit = replies.suggest({"source_kind": "reddit", "external_id": "t1_x", "author": "kasia_83", "text": "Czy są terminy?"}, analysis, config, now=OPEN_NOW)[0]
+    reddit = replies.suggest({"source_kind": "reddit", "external_id": "t1_x", "author": "kasia_83", "text": "Czy są terminy?"}, analysis, config, now=OPEN_NOW, handle_format=handle_format("reddit"))[0]
     assert reddit.text.startswith("Dzień dobry, u/kasia_83,")
-    discourse = replies.suggest({"source_kind": "discourse", "external_id": "7", "author": "kasia_83", "text": "?"}, analysis, config, now=OPEN_NOW)[0]
+    discourse = replies.suggest({"source_kind": "discourse", "external_id": "7", "author": "kasia_83", "text": "?"}, analysis, config, now=OPEN_NOW, handle_format=handle_format("discourse"))[0]
     assert "@kasia_83" in discourse.text
-    news = replies.suggest({"source_kind": "feed", "external_id": "n1", "author": "Jan Kowalski", "text": "?"}, analysis, config, now=OPEN_NOW)[0]
+    news = replies.suggest({"source_kind": "feed", "external_id": "n1", "author": "Jan Kowalski", "text": "?"}, analysis, config, now=OPEN_NOW, handle_format=handle_format("feed"))[0]
     assert news.text.startswith("Szanowni Państwo,") and "Kowalski" not in news.text
-    deleted = replies.suggest({"source_kind": "reddit", "external_id": "t1_y", "author": "[deleted]", "text": "?"}, analysis, config, now=OPEN_NOW)[0]
+    deleted = replies.suggest({"source_kind": "reddit", "external_id": "t1_y", "author": "[deleted]", "text": "?"}, analysis, config, now=OPEN_NOW, handle_format=handle_format("reddit"))[0]
     assert deleted.text.startswith("Szanowni Państwo,")
 
 
@@ -257,7 +258,8 @@ def test_edited_unsafe_text_in_a_suggestion_is_reported():
 def test_suggest_never_raises_and_never_leaves_placeholders(author, text, kind, topics, source_kind):
     mention = {"source_kind": source_kind, "external_id": text[:10], "author": author, "text": text}
     analysis = {"language": "pl", "kind": kind, "topics": topics, "urgency_reasons": ["health_risk"]}
-    for suggestion in replies.suggest(mention, analysis, make_config(), now=SATURDAY):
+    for suggestion in replies.suggest(mention, analysis, make_config(), now=SATURDAY,
+                                      handle_format=handle_format(source_kind)):
         assert "{" not in suggestion.text and suggestion.language == "pl"
         if not author.strip():  # no handle: nothing of the post's author is in the reply, so it is clean
             assert suggestion.findings == [], (suggestion.text, suggestion.findings)

@@ -233,4 +233,4 @@ def _advance(state: dict[str, Any], mentions: list[Mention]) -> dict[str, Any]:
     return {"last_id": last_id, "last_created_at": latest.isoformat() if latest else None}
 
 
-SOURCE_KIND = SourceKind("discourse", DiscourseSource, DiscourseCollector)
+SOURCE_KIND = SourceKind("discourse", DiscourseSource, DiscourseCollector, handle_format="@{name}")

@@ -199,4 +199,4 @@ def source_zone(source_name: str, name: str) -> tzinfo:
         raise SourceError("config", f"source {source_name!r}: {exc}") from None
 
 
-SOURCE_KIND = SourceKind("forum", ForumSource, ForumCollector)
+SOURCE_KIND = SourceKind("forum", ForumSource, ForumCollector, handle_format="{name}")

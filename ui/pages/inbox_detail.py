@@ -12,6 +12,7 @@ from replies import gate
 from core.labels import KINDS, SENTIMENTS, TOPICS
 from storage import queries, workflow
 from ui.components import Context, badges_html, escape_all, highlighted_html, show_source_text, time_ago
+from collectors.registry import handle_format
 from core.display import visible_controls, visible_href
 from core.i18n import label, t
 from ui.reddit_reply import render_post_button
@@ -69,7 +70,7 @@ def _thread(ctx: Context, row: dict[str, Any]) -> None:
 def _suggestions(ctx: Context, row: dict[str, Any]) -> list[Any]:
     """Suggested replies; an error in the replies package surfaces instead of hiding the suggestion."""
     analysis = {key: row.get(key) for key in ANALYSIS_KEYS}
-    return list(replies.suggest(row, analysis, ctx.config))
+    return list(replies.suggest(row, analysis, ctx.config, handle_format=handle_format(row["source_kind"])))
 
 
 def _mention_text(row: dict[str, Any]) -> str:
