@@ -1,16 +1,15 @@
 """The offline demo: bundled sources under data/demo/ served on 127.0.0.1 and read by the real collectors."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import functools
 import threading
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
+from collectors.registry import parse_config
 from core.config import Config
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"

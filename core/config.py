@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import os
 import tomllib
-from pathlib import Path
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Union
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.query_syntax import parse_syntax
-from core.redact import is_secret_name, redact
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
@@ -20,6 +19,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from core.query_syntax import parse_syntax
+from core.redact import is_secret_name, redact
 
 DEFAULT_CONFIG_PATHS = ("config.toml", "data/demo/demo.toml")
 
@@ -95,8 +97,6 @@ class OfficeHours(Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
@@ -157,7 +157,7 @@ class Config(Strict):
     http: HttpConfig = HttpConfig()
 
     @model_validator(mode="after")
-    def _unique_source_names(self) -> "Config":
+    def _unique_source_names(self) -> Config:
         seen: set[str] = set()
         for source in self.sources:
             if source.name in seen:
@@ -213,7 +213,7 @@ def _config_model(kinds: tuple[tuple[str, type[SourceBase]], ...]) -> type[Confi
     if not kinds:
         return create_model("Config", __base__=Config, sources=(list[GenericSource], []))
     models = tuple(model for _, model in kinds)
-    union = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]
+    union = Annotated[models, Field(discriminator="kind")]  # type: ignore[valid-type]
     return create_model("Config", __base__=Config, sources=(list[union], []))
 
 

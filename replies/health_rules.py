@@ -18,7 +18,9 @@ from replies.textfold import fold
 SENSITIVE = ("conditions", "symptoms", "procedures", "tests", "medicines")
 ADVICE_ON = ("medicines", "symptoms", "body_parts", "conditions")
 EXPLAINED = SENSITIVE + ("body_parts",)
-FELT = SENSITIVE + ("specialties",)  # not body parts: "grazie di cuore", "z całego serca"  # "glad the stay on the psychiatric ward went well" names the care too
+# Not body parts ("grazie di cuore", "z całego serca"); specialties count: "glad the stay on the psychiatric
+# ward went well" names the care too.
+FELT = SENSITIVE + ("specialties",)
 ASKS_FOR = ("conditions", "symptoms", "medicines")
 REPEATED = ("conditions", "symptoms", "medicines")  # "tests" or "prescriptions" repeated from a question are no detail
 POSSESSIVE_WINDOW = 60  # characters before a term searched for "your", "Pana", "il suo"
@@ -111,7 +113,8 @@ def _asks(sentence: Sentence, cue) -> bool:
     """A request ("please tell us"), or a question to the reader ("what are you taking?")."""
     if cue("ask").search(sentence.folded):
         return True
-    return sentence.question and bool(cue("second_person").search(sentence.folded) or cue("interrogative").search(sentence.folded))
+    folded = sentence.folded
+    return sentence.question and bool(cue("second_person").search(folded) or cue("interrogative").search(folded))
 
 
 def promise_hits(text: str, language: str, book: RuleBook) -> list[RawHit]:
@@ -134,7 +137,8 @@ def record_hits(text: str, language: str, book: RuleBook, config: Config | None)
     for sentence in sentences(text):
         folded = sentence.folded
         specific = book.cue(language, "specific_date").search(folded)
-        if specific and CLOCK.search(folded) and not OPENING_HOURS.search(folded):  # "sent on 18 February at 10:02": a log entry, i.e. the records
+        # "sent on 18 February at 10:02": a log entry, i.e. the records
+        if specific and CLOCK.search(folded) and not OPENING_HOURS.search(folded):
             hits.append(RawHit("record_lookup", sentence.start + specific.start(), sentence.start + specific.end()))
         if not book.cue(language, "second_person").search(folded):
             continue

@@ -7,15 +7,17 @@ from core.config import Config
 from replies.findings import Finding, merge, reason, whole_reply
 from replies.health_rules import RawHit, health_hits, promise_hits, record_hits, sentence_of, sentences
 from replies.lexicon import tokens
-from replies.reply_language import reply_language
 from replies.personal_data import EMAIL, NAME_WINDOW, URL, find_personal_data, person_name
+from replies.reply_language import reply_language
 from replies.rulebook import RULES, rule_book
 from replies.textfold import fold, fold_with_map, original_span
 
 MAX_CHARS = 600
 MAX_SENTENCES = 5
 # "Please do not describe your symptoms here" is the opposite of asking for them.
-NEGATION_BEFORE = re.compile(r"(?:\bnie|\bnon|\bnot|n't|\bnever|\bnigdy|\bmai|\bno need to|\bwithout|\bsenza|\bbez)\s+(?:\w+\s+){0,2}$")
+NEGATION_BEFORE = re.compile(
+    r"(?:\bnie|\bnon|\bnot|n't|\bnever|\bnigdy|\bmai|\bno need to|\bwithout|\bsenza|\bbez)\s+(?:\w+\s+){0,2}$"
+)
 NEGATABLE = ("asks_health_data", "promises_outcome")
 
 __all__ = ["RULES", "Finding", "lint", "reason", "count_sentences", "protected_spans"]

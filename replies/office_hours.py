@@ -1,7 +1,7 @@
 """Office hours: is the team in now, and when does it next open (in the clinic's time zone)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.config import OfficeHours
@@ -16,9 +16,9 @@ def _clock(value: str) -> time:
 
 def local_now(hours: OfficeHours, now: datetime | None = None) -> datetime:
     """`now` in the office's time zone; a naive `now` is taken as UTC, like every time in the project."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     return now.astimezone(ZoneInfo(hours.timezone))
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.labels import TOPICS
 from core.config import Channels, Config
+from core.labels import TOPICS
 from core.models import Analysis, Mention
 from replies.lint import Finding, lint
 from replies.render import channel_values, closed_sentence, compose, handle_for

@@ -15,17 +15,16 @@ import hashlib
 import logging
 import string
 import tomllib
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from core.labels import KINDS, TOPICS
 from core.config import BrandConfig, Channels, Config
+from core.labels import KINDS, TOPICS
 from replies.lint import lint
 from replies.office_hours import WEEKDAYS
 from replies.render import channel_values, compose
-from replies.template_pack import LanguagePack, Templates
 from replies.routing import STYLES, Route, route
+from replies.template_pack import LanguagePack, Templates
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 CLINIC_TEMPLATES_FOLDER = "reply_templates"  # beside the config file
@@ -284,10 +283,12 @@ def lint_pack(pack: LanguagePack, config: Config) -> None:
                     if findings:
                         first = findings[0]
                         quoted = f" near {text[first.span[0]:first.span[1]]!r}" if first.span else ""
-                        raise TemplateError(f"{pack.language}.{kind}.{key}[{index}]: breaks rule {first.rule}{quoted}: {first.reason}")
+                        raise TemplateError(
+                            f"{pack.language}.{kind}.{key}[{index}]: breaks rule {first.rule}{quoted}: {first.reason}"
+                        )
 
 
-def _worst_route(kind: str, topic: str, channels: Channels) -> "Route | None":
+def _worst_route(kind: str, topic: str, channels: Channels) -> Route | None:
     """The route a template is linted with: the press office for press, the emergency line for topics."""
     if kind == PRESS_CASE:
         return route("question", "other", ["press"], channels)
@@ -302,4 +303,6 @@ def _lint_parts(pack: LanguagePack, config: Config, values: dict[str, str]) -> N
             findings = lint(text.format(**fields), pack.language, config=config)
             if findings:
                 first = findings[0]
-                raise TemplateError(f"{pack.language}.{table}.{key}: breaks rule {first.rule} near {list(first.words)}: {first.reason}")
+                raise TemplateError(
+                    f"{pack.language}.{table}.{key}: breaks rule {first.rule} near {list(first.words)}: {first.reason}"
+                )

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import streamlit.config as st_config
 
-from storage.store import Store
+from storage.store import Store, open_store
+from tests.dashboard_fixtures import build_demo
 from tests.loopback import LoopbackServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,25 @@ def reddit_store(tmp_path):
     opened.ensure_source("reddit-test", "reddit")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def local_server():
+    """The no-login demo needs the server bound to localhost."""
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    yield
+    st_config.set_option("server.address", before)
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch, local_server):
+    config_path, database = build_demo(tmp_path)
+    monkeypatch.setenv("CLINICWATCH_CONFIG", str(config_path))
+    monkeypatch.setenv("CLINICWATCH_USERS", str(tmp_path / "users.yaml"))
+    store = open_store(database)
+    yield {"config": config_path, "database": database, "store": store, "users": tmp_path / "users.yaml"}
+    store.close()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,8 +1,10 @@
 """A small demo-like config and database for the dashboard tests, built through Store.record_success."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
 
 from core.models import Analysis, Mention, TermMatch
 from storage.store import Store, open_store
@@ -72,7 +74,7 @@ def _matches(title: str, text: str) -> list[TermMatch]:
 
 def build_demo(folder: Path, now: datetime | None = None) -> tuple[Path, Path]:
     """Write config.toml and a database with ROWS into `folder`; returns (config path, database path)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     database = folder / "data" / "dashboard.db"
     config_path = folder / "config.toml"
     config_path.write_text(CONFIG_TOML.format(database=database.as_posix()), encoding="utf-8")
@@ -117,3 +119,19 @@ def add_xss_mentions(store: Store, now: datetime, source: str = "clinic-reviews"
 
 def mention_id_by_title(store: Store, title: str) -> int:
     return store._conn.execute("SELECT id FROM mentions WHERE title = ?", (title,)).fetchone()[0]
+
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+def run_app(page: str = "inbox") -> AppTest:
+    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not app.exception, [e.value for e in app.exception]
+    if page != "inbox":
+        app.sidebar.radio(key="nav").set_value(page).run()
+        assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def open_buttons(app: AppTest) -> list:
+    return [b for b in app.button if (b.key or "").startswith("open_")]

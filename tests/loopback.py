@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 from urllib.parse import urlsplit
 
 
@@ -89,7 +89,7 @@ class LoopbackServer:
     def requests_to(self, path: str) -> list[Request]:
         return [r for r in self.requests if urlsplit(r.path).path == path or r.path == path]
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> LoopbackServer:
         self.thread.start()
         return self
 

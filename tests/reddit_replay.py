@@ -131,7 +131,7 @@ class RedditReplay:
         self.served[key] += 1
         return Response(recorded.status, recorded.body.encode("utf-8"), dict(recorded.headers))
 
-    def __enter__(self) -> "RedditReplay":
+    def __enter__(self) -> RedditReplay:
         self.server.__enter__()
         return self
 

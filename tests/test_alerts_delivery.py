@@ -60,7 +60,7 @@ def test_urgent_mention_alerts_once_in_polish_by_email_and_webhook(tmp_path, smt
     assert "Pilna wzmianka" in message["Subject"] and "forum-a" in message["Subject"]
     plain, html = _bodies(message)
     assert ANGRY in plain and "Pilność: 0.90" in plain and "Powody: prasa" in plain and "Rodzaj: skarga" in plain
-    assert f"https://forum.example/u1" in plain
+    assert "https://forum.example/u1" in plain
     # Mention text is plain text: in the HTML part it is escaped, never markup.
     assert "&lt;b&gt;Klinika Zdrowie&lt;/b&gt;" in html and "<b>Klinika" not in html
     assert "Wysłane przez ClinicWatch dla: Klinika Zdrowie." in plain

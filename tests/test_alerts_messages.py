@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import string
-
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -47,6 +46,6 @@ def test_every_rule_renders_in_every_language(language, payload):
 
 def test_quiet_hours_span_midnight_in_the_clinic_time_zone(tmp_path):
     config = make_config(tmp_path, quiet_hours="22:00-07:00")  # Europe/Warsaw, UTC+1 in November
-    at = lambda hour, minute=0: datetime(2026, 11, 17, hour, minute, tzinfo=timezone.utc)  # noqa: E731
+    at = lambda hour, minute=0: datetime(2026, 11, 17, hour, minute, tzinfo=UTC)  # noqa: E731
     assert [in_quiet_hours(config, at(h)) for h in (20, 21, 23, 5, 6)] == [False, True, True, True, False]
     assert in_quiet_hours(make_config(tmp_path), at(23)) is False

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,10 +15,10 @@ from alerts.cli import alerts_check, report
 from alerts.report import build_weekly_report, percentile, week_bounds
 from alerts.report_pdf import PdfUnavailable, find_font, render_pdf
 from storage.store import open_store
-from tests.test_alerts_support import SmtpServer, add_mention, make_config, set_response
 from tests.conftest import skip_unless_ci
+from tests.test_alerts_support import SmtpServer, add_mention, make_config, set_response
 
-UTC = timezone.utc
+UTC = UTC
 # 2026-W47 is Monday 16 November to Sunday 22 November; the clinic is in Warsaw (UTC+1 in November).
 IN_WEEK = [
     # (id, published UTC, kind, sentiment, topics, response delay in hours or None)

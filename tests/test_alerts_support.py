@@ -1,17 +1,16 @@
 """Support for the alerts tests (no tests here): a real SMTP server on 127.0.0.1, configs, data through Store."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import email
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from collectors.registry import parse_config
 from core.config import Config
 from core.models import Analysis, Mention
 from storage.rows import iso
@@ -107,7 +106,7 @@ def set_response(store: Store, mention_id: int, status: str, first_response_at: 
 
 def fixed_now() -> datetime:
     """A Tuesday noon in UTC (13:00 in Warsaw), well outside typical quiet hours."""
-    return datetime(2026, 11, 17, 12, 0, tzinfo=timezone.utc)
+    return datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
 
 
 def hours(value: float) -> timedelta:

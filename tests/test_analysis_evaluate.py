@@ -25,7 +25,7 @@ ROWS = [
 
 
 def write_jsonl(path: Path, rows) -> Path:
-    path.write_text("".join(json.dumps({"lang": l, "text": t, "label": y, "source": "test"}) + "\n" for l, t, y in rows))
+    path.write_text("".join(json.dumps({"lang": lang, "text": t, "label": y, "source": "test"}) + "\n" for lang, t, y in rows))
     return path
 
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from analysis import Analyzer, learn
+from analysis.model import FORMAT, load_model
 from clinicwatch.training import maybe_retrain
 from clinicwatch.training import retrain_from_store as retrain
-from analysis.model import FORMAT, load_model
 from core.models import Mention
 from storage import labels_repo
 from storage.store import open_store

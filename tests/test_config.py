@@ -1,12 +1,11 @@
 """Config validation: every error names the file and the key path."""
 from __future__ import annotations
 
-from collectors.registry import load_config, parse_config
-
 from pathlib import Path
 
 import pytest
 
+from collectors.registry import load_config, parse_config
 from core.config import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -29,7 +29,7 @@ def test_sigkill_at_twenty_random_points_loses_and_duplicates_nothing(tmp_path, 
     db = tmp_path / "cw.db"
     rng = random.Random(20261122)
     partial = 0
-    for kill in range(KILLS):
+    for _kill in range(KILLS):
         _reset(db)  # every kill interrupts a fresh collection
         proc = subprocess.Popen([sys.executable, "-m", "clinicwatch", "collect", "--once", "--workers", workers,
                                  "--config", str(config)],

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import streamlit.config as st_config
@@ -12,48 +11,13 @@ from streamlit.testing.v1 import AppTest
 from clinicwatch.pipeline import Pipeline
 from collectors.registry import load_config
 from core.models import utcnow
-from storage.store import open_store
-from tests.dashboard_fixtures import build_demo, mention_id_by_title
-from tests.loopback import Response
 from storage.users import add_user
-
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-
-
-@pytest.fixture
-def local_server():
-    """The no-login demo needs the server bound to localhost."""
-    before = st_config.get_option("server.address")
-    st_config.set_option("server.address", "127.0.0.1")
-    yield
-    st_config.set_option("server.address", before)
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch, local_server):
-    config_path, database = build_demo(tmp_path)
-    monkeypatch.setenv("CLINICWATCH_CONFIG", str(config_path))
-    monkeypatch.setenv("CLINICWATCH_USERS", str(tmp_path / "users.yaml"))
-    store = open_store(database)
-    yield {"config": config_path, "database": database, "store": store, "users": tmp_path / "users.yaml"}
-    store.close()
-
-
-def run_app(page: str = "inbox") -> AppTest:
-    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
-    assert not app.exception, [e.value for e in app.exception]
-    if page != "inbox":
-        app.sidebar.radio(key="nav").set_value(page).run()
-        assert not app.exception, [e.value for e in app.exception]
-    return app
+from tests.dashboard_fixtures import DASHBOARD, mention_id_by_title, open_buttons, run_app
+from tests.loopback import Response
 
 
 def queue_texts(app: AppTest) -> list[str]:
     return [element.value for element in app.text]
-
-
-def open_buttons(app: AppTest) -> list:
-    return [b for b in app.button if (b.key or "").startswith("open_")]
 
 
 # --- inbox ----------------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 
-from tests.test_dashboard_app import demo, local_server, run_app  # noqa: F401 (fixtures)
-from ui import downloads
 from storage.users import add_user
+from tests.dashboard_fixtures import run_app
+from ui import downloads
 
 
 @pytest.fixture

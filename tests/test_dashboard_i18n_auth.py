@@ -1,14 +1,14 @@
 """The translation catalogue is complete; users are stored with hashed passwords only."""
 from __future__ import annotations
 
-import string
 import stat
+import string
 
 import pytest
 
 from core import labels
-from ui import auth
 from core.i18n import CATALOGUE, LANGUAGES, label, t
+from ui import auth
 
 
 def _placeholders(text: str) -> set[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +14,7 @@ from storage.store import open_store
 from tests.dashboard_fixtures import ROWS, XSS_IMG, fill, mention_id_by_title
 from ui import export
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
 import pytest
@@ -10,9 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.models import Analysis, Mention
 from storage.store import open_store
-from tests.dashboard_fixtures import build_demo
+from tests.dashboard_fixtures import DASHBOARD, build_demo
 from tests.reddit_replay import RedditReplay
-from tests.test_dashboard_app import DASHBOARD, local_server  # noqa: F401 - the fixture is used by name
 from tests.test_reddit_posting import PARENT, TOKEN_CASSETTE, reddit_comment_answer
 
 pytestmark = pytest.mark.usefixtures("reddit_user_credentials")
@@ -52,7 +51,7 @@ def reddit_demo(tmp_path, monkeypatch, base_url: str, allow: bool):
     store = open_store(database)
     mention = Mention(source_kind="reddit", source_name="reddit-test", external_id=PARENT,
                       url="https://www.reddit.com/r/kakapo/comments/654eqk/x/dgauydy/", text="Salus Medica lost my results",
-                      title="Salus Medica on Reddit", author="kakapo_fan", published_at=datetime.now(timezone.utc),
+                      title="Salus Medica on Reddit", author="kakapo_fan", published_at=datetime.now(UTC),
                       language="en")
     analysis = Analysis("en", "negative", -0.8, "complaint", ["other"], 0.99, [])
     store.ensure_source("reddit-test", "reddit")

@@ -6,8 +6,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard_fixtures import mention_id_by_title
-from tests.test_dashboard_app import DASHBOARD, demo, local_server, run_app  # noqa: F401 - fixtures used by name
+from tests.dashboard_fixtures import DASHBOARD, mention_id_by_title, run_app
 from ui.auth import add_user
 
 UNSAFE = "Dear Mr Smith, as your doctor Anna Kowalska noted, your diagnosis of diabetes means you need insulin."

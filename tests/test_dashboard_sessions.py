@@ -9,9 +9,9 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from storage.users import add_user, read_users, write_users
 from tests.dashboard_fixtures import build_demo
 from ui import auth, login_guard
-from storage.users import add_user, read_users, write_users
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PASSWORD = "correct-horse-9"

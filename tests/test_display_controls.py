@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -12,7 +12,7 @@ from alerts.messages import render
 from alerts.report_html import _complaints
 from core.display import visible_controls, visible_href
 from core.models import Analysis, Mention
-from tests.test_dashboard_app import demo, local_server, open_buttons, run_app  # noqa: F401 (fixtures)
+from tests.dashboard_fixtures import open_buttons, run_app
 
 RLO, ZWSP, LRI, BOM, ZWJ = "\u202e", "\u200b", "\u2066", "\ufeff", "\u200d"
 TITLE = f"invoice{RLO}gnp.exe"
@@ -65,7 +65,7 @@ def test_weekly_report_complaints_show_markers():
 
 
 def test_the_inbox_shows_markers_in_title_author_and_link(demo):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     mention = Mention(
         source_kind="feed", source_name="clinic-reviews", external_id="rlo", url=URL, text="Salus Medica file",
         title=TITLE, author=AUTHOR, published_at=now, thread_title=f"thread{ZWSP}", thread_url="https://x.example/t",

@@ -8,18 +8,18 @@ import subprocess
 import sys
 import time
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 import tomli_w
 
-from storage.store import open_store
 from storage import queries
-from tests.dashboard_fixtures import XSS_IMG, XSS_LINK, add_xss_mentions, mention_id_by_title
+from storage.store import open_store
 from storage.users import add_user, list_users
 from tests.conftest import skip_unless_ci
+from tests.dashboard_fixtures import XSS_IMG, XSS_LINK, add_xss_mentions, mention_id_by_title
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
@@ -51,7 +51,7 @@ def build_real_demo(folder: Path) -> tuple[Path, Path]:
     config_path = folder / "demo.toml"
     config_path.write_text(tomli_w.dumps(raw), encoding="utf-8")
     store = open_store(database)
-    add_xss_mentions(store, datetime.now(timezone.utc))
+    add_xss_mentions(store, datetime.now(UTC))
     store.close()
     return config_path, database
 

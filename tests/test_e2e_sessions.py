@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from storage.users import add_user
 from tests.conftest import skip_unless_ci
 from tests.dashboard_fixtures import build_demo
 from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _wait_healthy, free_port
 from ui import downloads, login_guard
-from storage.users import add_user
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-9"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -107,12 +107,12 @@ def test_real_world_shapes_take_the_fast_path(shared_dir: Path) -> None:
 
 def rss(items: str, channel: str = "<title>Kanał</title><link>https://example.org/</link>", head: str = "") -> bytes:
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" {head}><channel>{channel}'
-            f"{items}</channel></rss>").encode("utf-8")
+            f"{items}</channel></rss>").encode()
 
 
 def atom(entries: str, feed: str = "<title>Feed</title>", head: str = "") -> bytes:
     return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" {head}>{feed}'
-            f"{entries}</feed>").encode("utf-8")
+            f"{entries}</feed>").encode()
 
 
 def test_rss_title_is_sniffed_for_html_like_feedparser() -> None:
@@ -171,7 +171,7 @@ def test_google_alerts_atom() -> None:
     ), "application/atom+xml")
     item = feed.items[0]
     assert item.link == "https://www.google.com/url?rct=j&sa=t&url=https://news.example.pl/a&ct=ga"
-    assert item.published == datetime(2026, 11, 20, 8, 15, tzinfo=timezone.utc)
+    assert item.published == datetime(2026, 11, 20, 8, 15, tzinfo=UTC)
     assert item.author == "" and item.title_is_html
     assert feed.link == "tag:google.com,2013:googlealerts/feed:1"  # feedparser: the id stands in for a link
 
@@ -218,10 +218,10 @@ def test_dates_like_feedparser() -> None:
         "<item><guid>3</guid><pubDate>the day before yesterday</pubDate></item>"
         "<item xmlns:dc='http://purl.org/dc/elements/1.1/'><guid>4</guid><dc:date>2026-11-19</dc:date></item>"
     ))
-    assert feed.items[0].published == datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
-    assert feed.items[1].published == datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    assert feed.items[0].published == datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    assert feed.items[1].published == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     assert feed.items[2].published is None
-    assert feed.items[3].published == datetime(2026, 11, 19, tzinfo=timezone.utc)
+    assert feed.items[3].published == datetime(2026, 11, 19, tzinfo=UTC)
 
 
 def test_languages_from_channel_and_xml_lang() -> None:
@@ -299,7 +299,7 @@ def test_phpbb_shaped_atom_with_xml_base_on_content() -> None:
     item = feed.items[0]
     assert (feed.link, feed.language, item.language) == ("https://forum.example.pl/index.php", "pl-pl", "pl-pl")
     assert item.title == "Zdrowie • Re: Salus &amp; kolejki" and item.title_is_html
-    assert item.published == datetime(2026, 11, 20, 9, 1, 2, tzinfo=timezone.utc)
+    assert item.published == datetime(2026, 11, 20, 9, 1, 2, tzinfo=UTC)
 
 
 def test_wordpress_atom_with_xml_base_on_the_feed() -> None:

@@ -62,13 +62,13 @@ NAMESPACES = ("xmlns:content='http://purl.org/rss/1.0/modules/content/' xmlns:dc
 def rss_document(channel: list[str], items: list[list[str]], lang: str) -> bytes:
     body = "".join(f"<item>{''.join(parts)}</item>" for parts in items)
     return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0' {NAMESPACES}{lang}><channel>"
-            f"{''.join(channel)}{body}</channel></rss>").encode("utf-8")
+            f"{''.join(channel)}{body}</channel></rss>").encode()
 
 
 def atom_document(feed: list[str], entries: list[list[str]], lang: str) -> bytes:
     body = "".join(f"<entry>{''.join(parts)}</entry>" for parts in entries)
     return (f"<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'{lang}>"
-            f"{''.join(feed)}{body}</feed>").encode("utf-8")
+            f"{''.join(feed)}{body}</feed>").encode()
 
 
 def assert_paths_agree(body: bytes) -> None:

@@ -1,20 +1,18 @@
 """FeedCollector over real HTTP on 127.0.0.1: polling, the cursor, every failure as a SourceError."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import gzip
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from collectors.feeds import FeedSource
-from core.config import HttpConfig
 from collectors.base import SourceError
-from collectors.feeds import FeedCollector
+from collectors.feeds import FeedCollector, FeedSource
 from collectors.http import Fetcher
+from collectors.registry import parse_config
+from core.config import HttpConfig
 from tests.loopback import Response
 
 CONFIG = parse_config({"clinic_name": "Test", "brand": {"names": ["Medicover"]},
@@ -60,7 +58,7 @@ def test_entries_become_plain_text_mentions_in_utc(loopback, fetcher) -> None:
     assert (first.source_kind, first.source_name, first.external_id) == ("feed", "blog", "id-1")
     assert first.title == "Wpis 1" and first.url == "https://blog.example.pl/1"
     assert first.text == "Wizyta w Medicoverze nr 1.\n\nDrugi akapit."
-    assert first.published_at == datetime(2025, 6, 10, 8, 0, tzinfo=timezone.utc) and not first.published_estimated
+    assert first.published_at == datetime(2025, 6, 10, 8, 0, tzinfo=UTC) and not first.published_estimated
     assert first.language == "pl"
     assert undated.published_estimated and undated.published_at == undated.fetched_at
 
@@ -120,7 +118,7 @@ def test_json_feed_is_read(loopback, fetcher, shared_dir: Path) -> None:
     first = mentions[0]
     assert first.title == "James Dempsey and the Breakpoints Benefit App Camp for Girls"
     assert first.author == "Brent Simmons" and first.language == "en"
-    assert first.published_at == datetime(2017, 6, 3, 5, 5, 47, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2017, 6, 3, 5, 5, 47, tzinfo=UTC)
     assert "\n\nYou should get tickets." in first.text and "<" not in first.text
 
 

@@ -1,8 +1,6 @@
 """Every real and corpus feed in ../shared goes through FeedCollector over real HTTP on 127.0.0.1."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import ast
 import io
 import re
@@ -12,12 +10,12 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from collectors.feeds import FeedSource
-from core.models import Mention
 from collectors.base import SourceError
-from collectors.feeds import FeedCollector
+from collectors.feeds import FeedCollector, FeedSource
 from collectors.html_text import html_to_text, plain_to_text
 from collectors.http import Fetcher
+from collectors.registry import parse_config
+from core.models import Mention
 from tests.loopback import LoopbackServer, Response
 
 _EXPECT = re.compile(r"^\s*Expect:\s*(.*)$", re.MULTILINE)

@@ -1,8 +1,6 @@
 """Feeds through the real pipeline and SQLite store: broken sources are recorded, the others complete."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import gzip
 import json
 import threading
@@ -12,6 +10,7 @@ import pytest
 
 from clinicwatch.pipeline import Pipeline, collect_once
 from collectors.http import close_shared_fetchers
+from collectors.registry import parse_config
 from storage.store import open_store
 from tests.loopback import Response, slow_header_server
 

@@ -1,7 +1,7 @@
 """Forum dates in Polish, Italian and English, relative and absolute, to UTC in the forum's own time zone."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,11 +11,11 @@ from collectors.forums.dates import DateParseError, parse_forum_date, parse_mach
 WARSAW = ZoneInfo("Europe/Warsaw")
 ROME = ZoneInfo("Europe/Rome")
 # Saturday 15 November 2025, 12:00 in Warsaw (CET, UTC+1) = 11:00 UTC.
-NOW = datetime(2025, 11, 15, 11, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 15, 11, 0, tzinfo=UTC)
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 POLISH = [

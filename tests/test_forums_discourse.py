@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -61,7 +61,7 @@ def test_search_follows_pages_and_builds_permalinks(tmp_path, loopback) -> None:
     assert newest.thread_url == loopback.url("/t/salus-medica-referti-online-che-non-arrivano/812")
     assert newest.thread_title == "Salus Medica: referti online che non arrivano"
     assert newest.author == "anna.colombo"
-    assert newest.published_at == datetime(2025, 11, 14, 16, 42, 10, 512000, tzinfo=timezone.utc)
+    assert newest.published_at == datetime(2025, 11, 14, 16, 42, 10, 512000, tzinfo=UTC)
     assert '"credenziali non valide"' in newest.text  # entities decoded, plain text
     assert newest.language == "it"
     assert result.mentions[3].score == 3

@@ -1,14 +1,13 @@
 """The forum collector against real HTTP on 127.0.0.1 serving phpBB prosilver, XenForo 2 and a custom forum."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from collectors.forums.forum import ForumSource
 from collectors.base import SourceError
-from collectors.forums.forum import ForumCollector
+from collectors.forums.forum import ForumCollector, ForumSource
 from collectors.http import Fetcher
 from tests.forum_fixtures import make_config, page, text
 from tests.loopback import Response
@@ -18,7 +17,7 @@ PHPBB_P2 = "/viewtopic.php?t=42&start=3"
 XF_THREAD = "/threads/salus-medica-milano-attese-infinite-al-cup.315/"
 XF_PAGE2 = XF_THREAD + "page-2"
 # The moment the custom forum's relative dates were "written": 15 Nov 2025, 12:00 in Kraków.
-NOW = datetime(2025, 11, 15, 11, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 15, 11, 0, tzinfo=UTC)
 
 
 def forum_source(url: str, **fields: Any) -> dict[str, Any]:
@@ -47,7 +46,7 @@ def test_phpbb_topic_pages_are_followed(tmp_path, loopback) -> None:
     assert first.source_kind == "forum" and first.source_name == "forum-test"
     assert first.url == loopback.url("/viewtopic.php?p=1201#p1201")
     assert first.author == "marta_k"
-    assert first.published_at == datetime(2025, 11, 12, 7, 15, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2025, 11, 12, 7, 15, tzinfo=UTC)
     assert not first.published_estimated
     assert first.thread_title == "Salus Medica - rejestracja telefoniczna to dramat"
     assert first.thread_url == loopback.url("/viewtopic.php?t=42")
@@ -117,13 +116,13 @@ def test_xenforo_thread(tmp_path, loopback) -> None:
     assert first.author == "giulia_r"
     assert first.url == loopback.url(XF_THREAD + "post-88410")
     # data-time (unix seconds) wins over the shown "Ieri alle 18:03", which depends on when the page was made.
-    assert first.published_at == datetime(2025, 11, 13, 17, 3, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2025, 11, 13, 17, 3, tzinfo=UTC)
     assert first.thread_title == "Salus Medica Milano: attese infinite al CUP?"
     assert first.thread_url == loopback.url(XF_THREAD)
     assert "musica d'attesa" in first.text and "febbraio.\nAl telefono" in first.text
     assert second.author == "marco.ferri"
     assert second.text.startswith("Scrivi all'indirizzo dei reclami")  # the quoted post is left out
-    assert third.published_at == datetime(2025, 11, 14, 20, 47, tzinfo=timezone.utc)
+    assert third.published_at == datetime(2025, 11, 14, 20, 47, tzinfo=UTC)
     assert third.extra == {"page": 2}
 
 
@@ -140,10 +139,10 @@ def test_custom_forum_with_selectors_and_polish_dates(tmp_path, loopback) -> Non
 
     by_id = {m.external_id: m for m in result.mentions}
     assert list(by_id) == ["5512", "5520", "5523", "5409"]
-    assert by_id["5512"].published_at == datetime(2025, 11, 14, 13, 32, tzinfo=timezone.utc)  # wczoraj, 14:32
-    assert by_id["5520"].published_at == datetime(2025, 11, 15, 8, 10, tzinfo=timezone.utc)  # dzisiaj o 09:10
-    assert by_id["5523"].published_at == datetime(2025, 11, 15, 9, 0, tzinfo=timezone.utc)  # 2 godziny temu
-    assert by_id["5409"].published_at == datetime(2025, 11, 11, 23, 0, tzinfo=timezone.utc)  # 12 listopada 2025
+    assert by_id["5512"].published_at == datetime(2025, 11, 14, 13, 32, tzinfo=UTC)  # wczoraj, 14:32
+    assert by_id["5520"].published_at == datetime(2025, 11, 15, 8, 10, tzinfo=UTC)  # dzisiaj o 09:10
+    assert by_id["5523"].published_at == datetime(2025, 11, 15, 9, 0, tzinfo=UTC)  # 2 godziny temu
+    assert by_id["5409"].published_at == datetime(2025, 11, 11, 23, 0, tzinfo=UTC)  # 12 listopada 2025
     assert by_id["5520"].author == "Grażyna W."
     assert by_id["5520"].url == loopback.url("/watek/salus-krakow-opinie?odp=5520#odp-5520")
     assert by_id["5520"].thread_title == "Centrum Medyczne Salus w Krakowie – opinie"
@@ -261,7 +260,7 @@ Udało się przez portal, dzięki za podpowiedź. Ale infolinia Salus Medica dal
     assert mention.source_kind == "forum"
     assert mention.thread_title == "Salus Medica - rejestracja telefoniczna to dramat"
     assert mention.thread_url == loopback.url("/viewtopic.php?p=1244")
-    assert mention.published_at == datetime(2025, 11, 15, 8, 10, tzinfo=timezone.utc)
+    assert mention.published_at == datetime(2025, 11, 15, 8, 10, tzinfo=UTC)
     assert "infolinia Salus Medica" in mention.text
     again = collector(tmp_path, loopback, source).collect(result.cursor)
     assert again.mentions == []
@@ -288,7 +287,7 @@ def test_vbulletin5_thread_with_naive_datetimes_in_the_forum_zone(tmp_path, loop
     first, second = result.mentions
     assert first.author == "federica_b"
     assert first.url == loopback.url(thread + "?p=4410#post4410")
-    assert first.published_at == datetime(2025, 11, 12, 7, 15, tzinfo=timezone.utc)  # 08:15 in Rome
+    assert first.published_at == datetime(2025, 11, 12, 7, 15, tzinfo=UTC)  # 08:15 in Rome
     assert first.thread_title == "Salus Medica Bologna: prenotazioni e prezzi"
     assert second.text == "Meglio prenotare online, da noi 90 euro. Personale gentile."
     assert result.cursor["resume_url"] == loopback.url(thread + "/page2")

@@ -1,8 +1,6 @@
 """Hostile input through the real collector, pipeline and store: refused or capped, never crashing or bloating."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import subprocess
 import sys
 import textwrap
@@ -12,6 +10,7 @@ import pytest
 from clinicwatch.pipeline import collect_once
 from clinicwatch.workers import MAX_TEXT_CHARS
 from collectors.http import close_shared_fetchers
+from collectors.registry import parse_config
 from storage import open_store
 from tests.loopback import Response
 
@@ -33,8 +32,8 @@ def _config(tmp_path, loopback, names, **http):
 
 
 def test_invalid_utf8_is_read_not_fatal(tmp_path, loopback):
-    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
-            "<item><guid>1</guid><title>Salus ").encode() + b"\xff\xfe\xc3(" + (
+    body = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            b"<item><guid>1</guid><title>Salus ") + b"\xff\xfe\xc3(" + (
             " kolejka</title><description>Opinia o Salusie \u017c\u00f3\u0142w</description></item>"
             "</channel></rss>").encode("utf-8")
     loopback.routes["/bad-utf8"] = lambda r: Response(200, body, {"Content-Type": "application/rss+xml"})

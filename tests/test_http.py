@@ -7,16 +7,16 @@ import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
 import core
-from core.config import HttpConfig
 from collectors import http_guard
 from collectors.base import SourceError
 from collectors.http import Fetcher, is_blocked_ip, parse_retry_after
+from core.config import HttpConfig
 from tests.loopback import Response, slow_header_server
 
 
@@ -157,7 +157,7 @@ def test_short_retry_after_is_honoured(loopback) -> None:
 def test_long_retry_after_is_not_slept_but_raised(loopback) -> None:
     loopback.routes["/rl"] = lambda r: Response(429, b"", {"Retry-After": "120"})
     loopback.routes["/busy"] = lambda r: Response(
-        503, b"", {"Retry-After": format_datetime(datetime.now(timezone.utc) + timedelta(hours=1), usegmt=True)}
+        503, b"", {"Retry-After": format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)}
     )
     with make_fetcher(retries=3) as fetcher:
         started = time.monotonic()
@@ -321,7 +321,7 @@ def test_address_classification(address, blocked) -> None:
 def test_retry_after_forms() -> None:
     assert parse_retry_after("30") == 30
     assert parse_retry_after(None) is None and parse_retry_after("soon") is None
-    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=90), usegmt=True)
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
     assert 85 <= parse_retry_after(later) <= 90
     assert parse_retry_after("Mon, 03 Apr 2000 01:02:03 GMT") == 0
 

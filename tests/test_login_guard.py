@@ -9,8 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from ui.login_guard import (
-    ADDRESS_FREE_FAILURES, FIRST_LOCK_SECONDS, FORGET_AFTER_SECONDS, MAX_LOCK_SECONDS, USER_FREE_FAILURES,
-    LoginGuard, guard_path, lock_seconds,
+    ADDRESS_FREE_FAILURES,
+    FIRST_LOCK_SECONDS,
+    FORGET_AFTER_SECONDS,
+    MAX_LOCK_SECONDS,
+    USER_FREE_FAILURES,
+    LoginGuard,
+    guard_path,
+    lock_seconds,
 )
 
 

@@ -168,8 +168,8 @@ def test_query_words_are_highlighted_when_the_query_holds() -> None:
 
 
 def test_query_is_checked_at_config_load() -> None:
-    from core.config import ConfigError
     from collectors.registry import parse_config
+    from core.config import ConfigError
 
     raw = {"clinic_name": "Salus", "brand": {"names": ["Salus"], "query": "(Salus OR Kraków"}}
     with pytest.raises(ConfigError, match=r"brand\.query: .*'\(' is never closed at character 1"):

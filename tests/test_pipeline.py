@@ -1,8 +1,6 @@
 """The pipeline: analysis in worker processes gives the same result as in-process; one bad source is contained."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import signal
 import subprocess
 import sys
@@ -13,6 +11,7 @@ import pytest
 from clinicwatch.pipeline import MIN_BATCH_FOR_WORKERS, Pipeline
 from collectors.base import CollectResult
 from collectors.http import close_shared_fetchers
+from collectors.registry import parse_config
 from storage import open_store
 from tests.loopback import Response
 from tests.test_cli import ROOT, _rss

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from core.models import content_hash
 from collectors.reddit import RedditCollector
+from core.models import content_hash
 from storage.store import Store
 from tests.reddit_replay import Recorded, RedditReplay, listing_children, reddit_config, request_key
 
@@ -56,7 +56,7 @@ def expected_fields(thing: dict) -> dict:
         "thread_title": thing["link_title"] if is_comment else "",
         "thread_url": thread_url if is_comment else "",
         "score": thing["score"],
-        "published_at": datetime.fromtimestamp(thing["created_utc"], timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "published_at": datetime.fromtimestamp(thing["created_utc"], UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "extra": {"subreddit": thing["subreddit"], "type": "comment" if is_comment else "submission"},
     }
 

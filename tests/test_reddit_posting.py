@@ -6,8 +6,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from core.models import Mention
 from collectors.base import SourceError
+from core.models import Mention
 from publishing.reddit import post_reply
 from replies.gate import GateRefused
 from storage.store import Store

@@ -6,10 +6,10 @@ import pytest
 
 from core.labels import TOPICS
 from replies import gate
-from replies.second_opinion import SecondOpinion, load_rows, train
-from replies.templates_loader import PRESS_CASE, TOPIC_KINDS, default_templates, validation_config
 from replies.render import channel_values, compose
 from replies.routing import route
+from replies.second_opinion import SecondOpinion, load_rows, train
+from replies.templates_loader import PRESS_CASE, TOPIC_KINDS, default_templates, validation_config
 from tests.replies_fixtures import make_config
 
 CONFIG = make_config()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import py3langid
 import pytest
@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 import replies
 from collectors.registry import handle_format
-from core.labels import KINDS, TOPICS
 from core.config import Channels
+from core.labels import KINDS, TOPICS
 from core.models import Analysis, Mention
 from tests.replies_fixtures import CHANNELS, SOURCES, make_config, mention_text
 
 LANGUAGES = ("pl", "it", "en")
-OPEN_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)  # Tuesday 11:00 in Warsaw
-SATURDAY = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+OPEN_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # Tuesday 11:00 in Warsaw
+SATURDAY = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 THANKS_OR_SORRY = {
     "pl": re.compile(r"dziękujemy|przepraszamy|przykro", re.IGNORECASE),
     "it": re.compile(r"ringrazi|grazie|scus|dispiace", re.IGNORECASE),
@@ -209,14 +209,14 @@ def test_dicts_from_the_store_work_like_dataclasses():
 @pytest.mark.parametrize(
     ("now", "expected"),
     [
-        (datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc), None),  # Tuesday 11:00 Warsaw: open
-        (datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc), "w poniedziałek od 8:00"),  # Saturday
-        (datetime(2026, 11, 20, 18, 30, tzinfo=timezone.utc), "w poniedziałek od 8:00"),  # Friday 19:30
-        (datetime(2026, 11, 24, 5, 30, tzinfo=timezone.utc), "dziś od 8:00"),  # Tuesday 6:30 Warsaw
-        (datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc), "jutro od 8:00"),  # Monday 19:00 Warsaw
-        (datetime(2026, 11, 24, 6, 59, tzinfo=timezone.utc), "dziś od 8:00"),  # 7:59 Warsaw: not yet
-        (datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc), None),  # 8:00 Warsaw: open
-        (datetime(2026, 11, 24, 17, 0, tzinfo=timezone.utc), "jutro od 8:00"),  # 18:00 Warsaw: closed
+        (datetime(2026, 11, 24, 10, 0, tzinfo=UTC), None),  # Tuesday 11:00 Warsaw: open
+        (datetime(2026, 11, 21, 12, 0, tzinfo=UTC), "w poniedziałek od 8:00"),  # Saturday
+        (datetime(2026, 11, 20, 18, 30, tzinfo=UTC), "w poniedziałek od 8:00"),  # Friday 19:30
+        (datetime(2026, 11, 24, 5, 30, tzinfo=UTC), "dziś od 8:00"),  # Tuesday 6:30 Warsaw
+        (datetime(2026, 11, 23, 18, 0, tzinfo=UTC), "jutro od 8:00"),  # Monday 19:00 Warsaw
+        (datetime(2026, 11, 24, 6, 59, tzinfo=UTC), "dziś od 8:00"),  # 7:59 Warsaw: not yet
+        (datetime(2026, 11, 24, 7, 0, tzinfo=UTC), None),  # 8:00 Warsaw: open
+        (datetime(2026, 11, 24, 17, 0, tzinfo=UTC), "jutro od 8:00"),  # 18:00 Warsaw: closed
     ],
 )
 def test_office_hours_sentence_appears_outside_hours_only(now, expected):

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import replies
-from core.labels import TOPICS
 from core.config import Channels
+from core.labels import TOPICS
 from replies.templates_loader import TEMPLATES_DIR, TOPIC_KINDS, TemplateError, load_templates
 from tests.replies_fixtures import CHANNELS, make_config
 

@@ -1,14 +1,13 @@
 """Settings → Reply templates through AppTest: validated saves into the clinic's folder, used by the Inbox."""
 from __future__ import annotations
 
-from collectors.registry import load_config
-
 from pathlib import Path
 
 import pytest
 import streamlit.config as st_config
 from streamlit.testing.v1 import AppTest
 
+from collectors.registry import load_config
 from replies import suggest, templates_dir_for
 from replies.templates_loader import TEMPLATES_DIR, TemplateError, check_language_text, templates_for
 from storage.store import open_store

@@ -1,13 +1,12 @@
 """SSRF guard: sources on loopback/private/link-local addresses or file:// are refused unless allowed in config."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import pytest
 
-from core.config import ConfigError
 from clinicwatch.pipeline import collect_once
 from collectors.http import close_shared_fetchers
+from collectors.registry import parse_config
+from core.config import ConfigError
 from storage import open_store
 
 

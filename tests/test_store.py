@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from core.models import Analysis, Mention, TermMatch
 from storage import open_store
 from storage.rows import MENTION_COLUMNS, SourceSave, matches_json, mention_row, stored_items
-from storage.triggers import LIVE_TRIGGERS
 from storage.schema import SCHEMA_VERSION
+from storage.triggers import LIVE_TRIGGERS
 
 
 def mention(external_id: str, text: str, source: str = "feed-a", **kw) -> Mention:
@@ -112,7 +112,7 @@ def test_a_failing_source_rolls_back_the_whole_batch(store):
 
 
 def test_failure_backs_off_and_success_resets(store):
-    now = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
     store.record_failure("feed-a", "http", "server answered 500", at=now)
     store.record_failure("feed-a", "http", "server answered 500", at=now)
     state = store.source("feed-a")
@@ -134,7 +134,7 @@ def test_full_text_search_is_diacritic_insensitive_and_safe(store):
 
 
 def test_purge_and_erase_author(store):
-    old = datetime.now(timezone.utc) - timedelta(days=800)
+    old = datetime.now(UTC) - timedelta(days=800)
     store.record_success("feed-a", [(mention("old", "stary wpis", published_at=old), analysis()),
                                     (mention("new", "nowy wpis", author="jan"), analysis()),
                                     (mention("new2", "drugi wpis", author="jan"), analysis())], {}, seen=3)
@@ -191,7 +191,7 @@ def test_matches_json_is_what_json_dumps_writes(matches):
 
 
 def test_row_dates_are_right_when_items_share_or_change_their_dates():
-    first = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+    first = datetime(2026, 11, 20, 10, tzinfo=UTC)
     other = datetime(2026, 11, 20, 12, 30, tzinfo=timezone(timedelta(hours=2)))
     rows = [dict(zip(MENTION_COLUMNS, mention_row(mention(str(n), "x", published_at=moment, fetched_at=first))))
             for n, moment in enumerate([first, first, other, first])]

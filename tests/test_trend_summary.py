@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.labels import TOPICS
 from bench.dataset import build
+from core.labels import TOPICS
 from core.models import Analysis
 from storage import open_store, queries, workflow
 from storage.store import Store, fts_query

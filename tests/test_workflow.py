@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ from tests.dashboard_fixtures import fill, mention_id_by_title
 @pytest.fixture
 def store(tmp_path):
     store = open_store(tmp_path / "wf.db")
-    fill(store, datetime.now(timezone.utc))
+    fill(store, datetime.now(UTC))
     yield store
     store.close()
 

@@ -4,21 +4,19 @@ Failed logins are limited (ui.login_guard); a session lasts as long as its brows
 """
 from __future__ import annotations
 
-import copy
 import logging
 import math
-import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
-import yaml
 from streamlit_authenticator.controllers import AuthenticationController
 
 from core.i18n import t
-from storage.users import ROLES, add_user, list_users, read_users, set_user_language, users_path, write_users
+from storage.users import read_users
 from ui.login_guard import LoginGuard, Verdict, guard_path, normalise
 
 LOG = logging.getLogger("clinicwatch.auth")

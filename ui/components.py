@@ -1,24 +1,23 @@
 """Shared pieces of the pages: the app context, safe text rendering, badges, filters."""
 from __future__ import annotations
 
-from collectors.registry import load_config
-
 import html
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
+from collectors.registry import load_config
 from core.config import Config, find_config
 from core.display import visible_controls
+from core.i18n import label, t
+from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
 from storage.queries import UNASSIGNED, MentionFilter
 from storage.rows import parse_iso
 from storage.store import Store, open_store
 from ui.auth import User
-from core.i18n import label, t
 
 KIND_COLOURS = {"complaint": "#c62828", "question": "#1565c0", "praise": "#2e7d32", "other": "#616161"}
 SENTIMENT_COLOURS = {"negative": "#c62828", "neutral": "#757575", "positive": "#2e7d32"}
@@ -113,7 +112,7 @@ def time_ago(published_at: str | None, lang: str, now: datetime | None = None) -
     moment = parse_iso(published_at)
     if moment is None:
         return ""
-    minutes = max(0, int(((now or datetime.now(timezone.utc)) - moment).total_seconds() // 60))
+    minutes = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds() // 60))
     if minutes < 120:
         return t("ago_minutes", lang, n=minutes)
     if minutes < 48 * 60:
@@ -161,5 +160,5 @@ def mention_filters(ctx: Context, sources: list[str], assignees: list[str]) -> M
 
 
 def default_range(days: int = 90) -> tuple[date, date]:
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     return today - timedelta(days=days - 1), today

@@ -5,8 +5,12 @@ import csv
 import hashlib
 import io
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from storage.queries import MentionFilter, iter_filtered
 from storage.store import Store
@@ -68,9 +72,6 @@ def to_csv(rows: Iterable[dict[str, Any]]) -> bytes:
 
 
 def to_xlsx(rows: Iterable[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("mentions")
     sheet.append(list(COLUMNS))

@@ -5,13 +5,13 @@ from typing import Any
 
 import streamlit as st
 
-from collectors.reddit_client import RedditSource
 from collectors.base import SourceError
+from collectors.reddit_client import RedditSource
+from core.i18n import t
 from publishing.reddit import post_reply
 from replies import gate
 from storage import workflow
 from ui.components import Context
-from core.i18n import t
 
 POSTING_ROLES: tuple[str, ...] = ("staff", "admin")  # managers read the Inbox; they do not answer patients
 

@@ -6,13 +6,13 @@ from typing import Any
 
 import streamlit as st
 
-from storage import queries
-from ui import export
-from storage.users import list_users
-from ui.auth import current_role
-from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
 from core.display import visible_controls
 from core.i18n import t
+from storage import queries
+from storage.users import list_users
+from ui import export
+from ui.auth import current_role
+from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
 from ui.downloads import session_download
 from ui.pages import inbox_detail
 

@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
 import replies
-from replies import gate
-
-from core.labels import KINDS, SENTIMENTS, TOPICS
-from storage import queries, workflow
-from ui.components import Context, badges_html, escape_all, highlighted_html, show_source_text, time_ago
 from collectors.registry import handle_format
 from core.display import visible_controls, visible_href
 from core.i18n import label, t
+from core.labels import KINDS, SENTIMENTS, TOPICS
+from replies import gate
+from storage import queries, workflow
+from ui.components import Context, badges_html, escape_all, highlighted_html, show_source_text, time_ago
 from ui.reddit_reply import render_post_button
 
 ANALYSIS_KEYS = ("language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons")

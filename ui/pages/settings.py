@@ -1,23 +1,22 @@
 """Settings (admin): brand terms, exclusions, channels, templates and users, validated before writing."""
 from __future__ import annotations
 
-from collectors.registry import parse_config
-
 import copy
 import shutil
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 import tomli_w
 
+from collectors.registry import parse_config
 from core.config import Config, ConfigError
+from core.i18n import t
 from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
 from storage.users import ROLES, add_user, list_users
 from ui.components import Context
-from core.i18n import t
 
 TERM_FIELDS = ("names", "aliases", "doctors", "locations", "exclusions")
 TERM_LABELS = {name: name for name in TERM_FIELDS} | {"names": "brand_names"}  # catalogue keys
@@ -79,7 +78,7 @@ def backup_of(path: Path) -> Path | None:
     """Copy an existing file to <name>.<UTC timestamp>.bak beside it; None when there is nothing to keep."""
     if not path.exists():
         return None
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     backup = path.with_name(f"{path.name}.{stamp}.bak")
     shutil.copy2(path, backup)
     return backup

@@ -7,11 +7,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from core.i18n import label, t
 from storage import queries
 from ui.auth import current_role
 from ui.components import SENTIMENT_COLOURS, Context, default_range
 from ui.downloads import session_download
-from core.i18n import label, t
 
 LABEL_PREFIX = {"topic": "topic", "sentiment": "sentiment", "kind": "kind"}
 CACHE_SECONDS = 30
