@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.config import ConfigError
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from storage.users import set_user_language, users_path
 from ui import auth
 from ui.components import Context, load_app_config, shared_store
 from ui.pages import inbox, settings, sources, trends
@@ -24,7 +25,7 @@ def _language_picker(user: auth.User, users_file: Path) -> str:
         key="ui_lang",
     ) or "en"
     if not user.demo:
-        auth.set_user_language(users_file, user.username, lang)
+        set_user_language(users_file, user.username, lang)
     return lang
 
 
@@ -36,7 +37,7 @@ def main() -> None:
     except ConfigError as exc:
         st.error(t("config_error", lang, error=exc))
         return
-    users_file = auth.users_path(config.database)
+    users_file = users_path(config.database)
     store = shared_store(str(config.database))
 
     def audit(actor: str, action: str, detail: dict) -> None:  # sign-ins join the store's audit trail

@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         p50, p95 = percentile(samples, 50), percentile(samples, 95)
         results[label] = {"p50_ms": round(p50, 2), "p95_ms": round(p95, 2), "max_ms": round(max(samples), 2)}
         verdict = "ok" if p95 < TARGET_P95_MS else "OVER TARGET"
-        print(f"{label:22} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  max {max(samples):7.2f} ms  ({verdict}, target p95 < {TARGET_P95_MS:g} ms)")
+        print(f"{label:22} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  max {max(samples):7.2f} ms  "
+              f"({verdict}, target p95 < {TARGET_P95_MS:g} ms)")
     print(json.dumps({"bench": "lint", "replies": len(rows), "results": results}))
     return 0
 

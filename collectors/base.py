@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from core.config import Config, SourceBase
 from core.drops import DROP_REASONS
-from core.redact import redact
 from core.models import Mention
+from core.redact import redact
 
 # Kinds of source error, shown on the Sources page.
 ERROR_KINDS = (
@@ -39,7 +40,7 @@ class SourceError(Exception):
     def __str__(self) -> str:
         return f"{self.kind}: {self.message}"
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, tuple[str, str, float | None]]:
         # Raised in a worker process, it must arrive whole in the pipeline's process.
         return (_source_error, (self.kind, self.message, self.retry_after))
 

@@ -12,16 +12,42 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Any, cast
 
 from feedparser.api import StrictFeedParser
 from feedparser.encodings import convert_to_utf8
 
 from collectors.feed_fast_rules import (
-    ATOM_NS, AUTHORS, BASE_SENSITIVE, CONTENT_LIKE, DATES, ENTRY_BODIES, FEED_BODIES, FEED_PEOPLE, HANDLED,
-    HANDLER_PREFIXES, HTML_TYPES, NAMESPACE_PREFIXES, NEUTRAL, PERSON_PARTS, READ_ATTRIBUTES, STANDARD_PREFIXES,
-    TEXT_TYPES, TITLES, VERSION_NAMESPACES, XML_NS, NotSure, base_uri, finish_text, join_uri, link_text,
-    map_content_type, next_base, parse_date, save_author, sync_author_detail,
+    ATOM_NS,
+    AUTHORS,
+    BASE_SENSITIVE,
+    CONTENT_LIKE,
+    DATES,
+    ENTRY_BODIES,
+    FEED_BODIES,
+    FEED_PEOPLE,
+    HANDLED,
+    HANDLER_PREFIXES,
+    HTML_TYPES,
+    NAMESPACE_PREFIXES,
+    NEUTRAL,
+    PERSON_PARTS,
+    READ_ATTRIBUTES,
+    STANDARD_PREFIXES,
+    TEXT_TYPES,
+    TITLES,
+    VERSION_NAMESPACES,
+    XML_NS,
+    NotSure,
+    base_uri,
+    finish_text,
+    join_uri,
+    link_text,
+    map_content_type,
+    next_base,
+    parse_date,
+    save_author,
+    sync_author_detail,
 )
 
 _FIRST_ELEMENT = re.compile(rb"<\w")
@@ -52,16 +78,17 @@ def parse_fast(body: bytes, headers: dict[str, str]) -> dict[str, Any] | None:
 
 
 def _parse_xml(data: bytes) -> tuple[ET.Element, list[tuple[str, str]]]:
-    parser = ET.XMLPullParser(events=("start-ns", "start"))
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=("start-ns", "start"))
     parser.feed(data)
     parser.close()
-    root = None
+    root: ET.Element | None = None
     declared: list[tuple[str, str]] = []
-    for event, value in parser.read_events():
+    events = cast("list[tuple[str, Any]]", list(parser.read_events()))  # start-ns and start events only
+    for event, value in events:
         if event == "start-ns":
-            declared.append(value)
+            declared.append(cast(tuple[str, str], value))  # start-ns events carry (prefix, uri)
         elif root is None:
-            root = value
+            root = cast(ET.Element, value)
     if root is None:
         raise NotSure("no root element")
     return root, declared
@@ -185,7 +212,7 @@ class _Walker:
             if "lastmod" in channel_attrs or "href" in channel_attrs:
                 raise NotSure("CDF attributes")
             entries = self.container(channel, feed, self.own_lang(channel_attrs, lang), depth=2)
-        elif root.tag == "{%s}feed" % ATOM_NS:
+        elif root.tag == f"{{{ATOM_NS}}}feed":
             self.version = "atom10"
             entries = self.container(root, feed, lang, depth=1)
         else:

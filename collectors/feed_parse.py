@@ -6,7 +6,7 @@ import functools
 import io
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
@@ -188,7 +188,7 @@ def _published(entry: Any) -> datetime | None:
 @functools.lru_cache(maxsize=1024)
 def _utc_datetime(value: time.struct_time) -> datetime | None:
     try:  # feedparser gives UTC struct_time
-        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     except (OverflowError, ValueError, OSError):
         return None
 

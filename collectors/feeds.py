@@ -8,14 +8,14 @@ from urllib.parse import urlsplit
 
 from pydantic import AnyHttpUrl
 
-from core.config import Config, SourceBase
-from core.models import Mention, utcnow
 from collectors.base import CollectResult, Fetched, SourceKind
 from collectors.feed_items import FeedItem, ParsedFeed
 from collectors.feed_parse import parse_feed
 from collectors.google import strip_bold_markers, unwrap_google_url
 from collectors.html_text import html_to_text, plain_to_text
 from collectors.http import Fetcher, FetchResponse, shared_fetcher
+from core.config import Config, SourceBase
+from core.models import Mention, utcnow
 
 # Ids remembered between polls; a feed shows far fewer entries than this at a time.
 SEEN_IDS_KEPT = 500

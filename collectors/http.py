@@ -9,19 +9,21 @@ import re
 import threading
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterator
-from urllib.parse import urljoin, urlsplit
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
 
 import httpcore
 import httpx
 
 import core
-from core.config import HttpConfig
 from collectors.base import SourceError
+
 # The address connected to is the one the guard vetted (PinnedBackend), so no check after connecting is needed.
 from collectors.http_guard import PinnedBackend, check_url_allowed, is_blocked_ip, request_deadline
+from core.config import HttpConfig
 
 __all__ = ["Fetcher", "FetchResponse", "check_url_allowed", "is_blocked_ip", "shared_fetcher"]
 
@@ -140,7 +142,7 @@ class Fetcher:
             with self._lock:
                 self._free.append(client)
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -222,11 +224,11 @@ class Fetcher:
             if time.monotonic() >= deadline:
                 raise _Retryable(SourceError("timeout", f"{url} did not complete its answer within "
                                              f"{self.request_seconds:g} s ({TOTAL_TIME_FACTOR} x http.timeout_seconds; "
-                                             "the server is too slow)"))
+                                             "the server is too slow)")) from None
             raise _Retryable(SourceError("timeout", f"no answer from {url} within {self.config.timeout_seconds:g} s "
-                                         "(the server is slow or down; raise http.timeout_seconds if it is just slow)"))
+                                         "(the server is slow or down; raise http.timeout_seconds if it is just slow)")) from None
         except (httpx.TransportError, httpx.StreamError) as exc:
-            raise _Retryable(SourceError("network", f"could not reach {url}: {describe_transport_error(exc)}"))
+            raise _Retryable(SourceError("network", f"could not reach {url}: {describe_transport_error(exc)}")) from exc
         except httpx.InvalidURL as exc:
             raise SourceError("config", f"not a usable URL {url!r}: {exc}") from None
 
@@ -326,8 +328,8 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def describe_transport_error(exc: Exception) -> str:
@@ -343,7 +345,7 @@ def _pinned_transport(limits: httpx.Limits, *, allow_private: bool) -> httpx.HTT
     """httpx's transport over a connection pool whose sockets come from the guard's PinnedBackend."""
     transport = httpx.HTTPTransport(limits=limits, trust_env=False)
     # httpx offers no parameter for the network backend, so its pool is rebuilt with the same settings plus it.
-    transport._pool = httpcore.ConnectionPool(
+    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
         ssl_context=httpx.create_ssl_context(trust_env=False),
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,

@@ -2,24 +2,26 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Callable, ClassVar, ContextManager, Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar
 
 import praw
 
-from core.config import Config
-from collectors.reddit_client import RedditSource
-from core.models import Mention
 from collectors.base import CollectResult, SourceKind
 from collectors.reddit_client import (
+    RedditSource,
     build_reddit,
     configured_subreddit,
     find_credentials,
     request_timeout,
     search_queries,
 )
-from collectors.reddit_feeds import collect_public_feeds
 from collectors.reddit_errors import reddit_errors
+from collectors.reddit_feeds import collect_public_feeds
 from collectors.reddit_items import created_utc, fullname, to_mention
+from core.config import Config
+from core.models import Mention
 
 # Reddit's search index lags behind new posts by minutes, so each search looks back this far past its cursor
 # (the store drops what it already has).
@@ -64,7 +66,7 @@ class _Run:
             subreddit = self.reddit.subreddit(name)
             self.listing(f"submissions:{name}", f"r/{name}", subreddit.new)
             self.listing(f"comments:{name}", f"r/{name}", subreddit.comments)
-        mentions = sorted(self.found.values(), key=lambda m: m.published_at)
+        mentions = sorted(self.found.values(), key=lambda m: m.published)
         return CollectResult(mentions=mentions, cursor=self.cursor, seen=self.seen, dropped=self.dropped)
 
     def search(self, query: str) -> None:
@@ -129,7 +131,7 @@ class _Run:
         else:
             self.found[mention.external_id] = mention
 
-    def _errors(self, target: str, setting: str) -> ContextManager[None]:
+    def _errors(self, target: str, setting: str) -> AbstractContextManager[None]:
         return reddit_errors(target, setting=setting, timeout=request_timeout(self.config))
 
 
@@ -154,7 +156,7 @@ def advanced_anchor(anchor: dict[str, Any] | None, things: list[Any]) -> dict[st
     stamp = created_utc(newest)
     ids_at = [fullname(t) for t in things if created_utc(t) == stamp]
     if anchor and float(anchor.get("created_utc") or 0) == stamp:
-        ids_at += [*(anchor.get("ids_at") or ()), anchor.get("fullname")]
+        ids_at += [*(anchor.get("ids_at") or ()), str(anchor.get("fullname") or "")]
     return {"fullname": fullname(newest), "created_utc": stamp,
             "ids_at": list(dict.fromkeys(i for i in ids_at if i))[:IDS_AT_ANCHOR_KEPT]}
 

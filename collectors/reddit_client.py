@@ -10,9 +10,9 @@ import praw.config
 import requests
 from pydantic import AnyHttpUrl, Field
 
-from core.config import Config, SourceBase, secret
 from collectors.base import SourceError
 from collectors.http import check_url_allowed
+from core.config import Config, SourceBase, secret
 
 # Posting is the only thing that meets Reddit's "try again in N seconds" answers; PRAW sleeps through waits up to
 # this long and raises beyond it, so a staff member clicking "post" never waits minutes.
@@ -101,7 +101,7 @@ class BoundedSession(requests.Session):
                 response.close()
                 raise SourceError("too_large", f"an answer from Reddit was larger than {self.max_bytes:,} bytes "
                                                "(raise http.max_bytes)")
-        response._content = bytes(body)  # what requests itself does when it reads a streamed body
+        response._content = bytes(body)  # noqa: SLF001  # what requests itself does when it reads a streamed body
         return response
 
 

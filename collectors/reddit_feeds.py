@@ -6,13 +6,11 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from core.config import Config
-from collectors.feeds import FeedSource
-from collectors.reddit_client import RedditSource
-from core.models import Mention
 from collectors.base import CollectResult
-from collectors.feeds import FeedCollector
-from collectors.reddit_client import configured_subreddit, search_queries, web_url
+from collectors.feeds import FeedCollector, FeedSource
+from collectors.reddit_client import RedditSource, configured_subreddit, search_queries, web_url
+from core.config import Config
+from core.models import Mention
 
 NO_CREDENTIALS_NOTE = (
     "no Reddit credentials: using public search RSS (set REDDIT_CLIENT_ID / REDDIT_CLIENT_SECRET for full coverage)"
@@ -62,7 +60,7 @@ def collect_public_feeds(source: RedditSource, config: Config, cursor: dict[str,
                 combined.drop("duplicate")  # in the search feed and a subreddit's feed
             else:
                 found[reddit_mention.external_id] = reddit_mention
-    combined.mentions = sorted(found.values(), key=lambda m: m.published_at)
+    combined.mentions = sorted(found.values(), key=lambda m: m.published)
     combined.not_modified = all_not_modified and not combined.mentions
     return combined
 

@@ -1,13 +1,13 @@
 """Normalise PRAW submissions and comments to Mentions, reading only the listing data (no lazy fetches)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from praw.models import Comment, Submission
 
-from core.models import Mention
 from collectors.reddit_client import REDDIT_WEB
+from core.models import Mention
 
 DELETED_AUTHOR = "[deleted]"
 
@@ -115,7 +115,7 @@ def subreddit_name(thing: Any) -> str:
 
 def _published(thing: Any) -> datetime | None:
     stamp = created_utc(thing)
-    return datetime.fromtimestamp(stamp, tz=timezone.utc) if stamp else None
+    return datetime.fromtimestamp(stamp, tz=UTC) if stamp else None
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -213,7 +213,7 @@ def _config_model(kinds: tuple[tuple[str, type[SourceBase]], ...]) -> type[Confi
     if not kinds:
         return create_model("Config", __base__=Config, sources=(list[GenericSource], []))
     models = tuple(model for _, model in kinds)
-    union = Annotated[models, Field(discriminator="kind")]  # type: ignore[valid-type]
+    union = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007  (a runtime tuple)
     return create_model("Config", __base__=Config, sources=(list[union], []))
 
 

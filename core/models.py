@@ -56,6 +56,12 @@ class Mention:
         self.fetched_at = as_utc(self.fetched_at)
 
     @property
+    def published(self) -> datetime:
+        """When it was published (fetch time when the source gave none); always set after construction."""
+        assert self.published_at is not None  # __post_init__ fills it
+        return self.published_at
+
+    @property
     def content_hash(self) -> str:
         """The item's identity across sources: the same post seen twice, or through two sources, is stored once."""
         return content_hash(self.title, self.text, unique_key=f"{self.source_name}\x1f{self.external_id}",

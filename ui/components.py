@@ -150,7 +150,8 @@ def mention_filters(ctx: Context, sources: list[str], assignees: list[str]) -> M
     choices = ["", UNASSIGNED, *assignees]
     names = {"": t("f_anyone", lang), UNASSIGNED: t("f_unassigned", lang)}
     flt.assignee = side.selectbox(t("f_assignee", lang), choices, format_func=lambda v: names.get(v, v), key="f_assignee") or None
-    dates = side.date_input(t("f_dates", lang), value=(), key="f_dates")
+    # An empty range: no dates picked (Streamlit accepts it; its type hints do not say so).
+    dates = side.date_input(t("f_dates", lang), value=(), key="f_dates")  # type: ignore[arg-type]
     if isinstance(dates, (tuple, list)) and len(dates) == 2:
         flt.date_from, flt.date_to = dates
     elif isinstance(dates, date):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.models import fold_text
@@ -87,12 +87,12 @@ def parse_machine_date(value: str, tz: str | tzinfo = "UTC") -> datetime | None:
     if not value:
         return None
     if re.fullmatch(r"\d{9,11}(\.\d+)?", value):
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        return datetime.fromtimestamp(float(value), tz=UTC)
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
     except ValueError:
         return None
-    return _local_to_utc(moment, zone(tz)) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return _local_to_utc(moment, zone(tz)) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def parse_forum_date(
@@ -105,11 +105,11 @@ def parse_forum_date(
         return machine
     languages = _languages(language)
     folded = fold_text(text).replace("\u2019", "'")
-    now_local = (now if now.tzinfo else now.replace(tzinfo=timezone.utc)).astimezone(local_zone)
+    now_local = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(local_zone)
     for parser in (_parse_now_word, _parse_ago, _parse_day_word, _parse_absolute, _parse_weekday):
         result = parser(folded, now_local, languages)
         if result is not None:
-            return result.astimezone(timezone.utc)
+            return result.astimezone(UTC)
     raise DateParseError(f"cannot read the date {text!r}" + (f" as {language!r}" if language else ""))
 
 
@@ -144,7 +144,7 @@ def _parse_ago(folded: str, now_local: datetime, languages: tuple[str, ...]) -> 
         return None
     if unit in ("seconds", "minutes", "hours"):
         # Short spans are real elapsed time, so they cross a DST change correctly.
-        return (now_local.astimezone(timezone.utc) - timedelta(**{unit: amount})).astimezone(now_local.tzinfo)
+        return (now_local.astimezone(UTC) - timedelta(**{unit: amount})).astimezone(now_local.tzinfo)
     if unit == "months":
         return _local(_shift_months(now_local.date(), -amount), now_local.timetz(), now_local.tzinfo)
     if unit == "years":
@@ -277,10 +277,10 @@ def _parse_weekday(folded: str, now_local: datetime, languages: tuple[str, ...])
 
 
 def _local(day: date, clock: time, tz: tzinfo | None) -> datetime:
-    return _local_to_utc(datetime.combine(day, clock.replace(tzinfo=None)), tz or timezone.utc).astimezone(tz)
+    return _local_to_utc(datetime.combine(day, clock.replace(tzinfo=None)), tz or UTC).astimezone(tz)
 
 
 def _local_to_utc(naive: datetime, tz: tzinfo) -> datetime:
     """Wall-clock time in `tz` to UTC; an ambiguous hour (DST end) takes the first, a skipped one moves forward."""
     # fold=0 (PEP 495) reads both cases with the offset in force before the change, which is exactly that.
-    return naive.replace(tzinfo=tz, fold=0).astimezone(timezone.utc)
+    return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, ClassVar, Iterable, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import AnyHttpUrl, Field
 
-from core.config import Config, SourceBase
-from core.models import Mention
 from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import parse_machine_date
 from collectors.forums.html_posts import fragment_text
 from collectors.html_text import html_to_text
 from collectors.http import Fetcher, shared_fetcher
+from core.config import Config, SourceBase
+from core.models import Mention
 
 # /t/<id>/posts.json accepts this many post ids per request (Discourse's own chunk size).
 POSTS_PER_REQUEST = 20
@@ -121,10 +122,10 @@ class DiscourseCollector:
             topics = [topic for topic in topic_list.get("topics") or [] if isinstance(topic, dict)]
             if not topics and _page == 0 and topic_list == {}:
                 raise SourceError("parse", f"{self.base}{path} has no topic_list (is {category!r} a category?)")
-            recent = [topic for topic in topics if since is None or _bumped(topic) is None or _bumped(topic) > since]
+            recent = [topic for topic in topics if since is None or _is_after(_bumped(topic), since, unknown=True)]
             yield from recent
             unpinned = [topic for topic in topics if not topic.get("pinned")]
-            if since is not None and any(_bumped(topic) and _bumped(topic) <= since for topic in unpinned):
+            if since is not None and any(not _is_after(_bumped(topic), since, unknown=True) for topic in unpinned):
                 return  # lists are ordered by last activity: the rest is older still
             path = _json_path(topic_list.get("more_topics_url"))
 
@@ -206,6 +207,11 @@ def _list(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise SourceError("parse", f"Discourse answered {key!r} as {type(value).__name__}, a list was expected")
     return [item for item in value if isinstance(item, dict) and item.get("id") is not None]
+
+
+def _is_after(moment: datetime | None, since: datetime, *, unknown: bool) -> bool:
+    """Whether `moment` is after `since`; `unknown` when the topic carries no date."""
+    return unknown if moment is None else moment > since
 
 
 def _bumped(topic: dict[str, Any]) -> datetime | None:

@@ -3,24 +3,25 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, tzinfo
-from typing import Any, Callable, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import urldefrag
 
 from pydantic import AnyHttpUrl, Field
 
-from core.config import Config, SourceBase
-from collectors.feeds import FeedCollector, FeedSource
-from core.models import Mention, utcnow
 from collectors.base import CollectResult, SourceError, SourceKind
-from core.redact import redact
-from core.urls import without_session_ids
+from collectors.feeds import FeedCollector, FeedSource
 from collectors.forums.dates import DateParseError, parse_forum_date, parse_machine_date, zone
 from collectors.forums.html_posts import ForumPage, RawPost, extract_page
 from collectors.forums.presets import resolve_selectors
 from collectors.forums.robots import RobotsPolicy
 from collectors.http import Fetcher, shared_fetcher
+from core.config import Config, SourceBase
+from core.models import Mention, utcnow
+from core.redact import redact
+from core.urls import without_session_ids
 
 # Post ids remembered between runs; a run reads at most max_pages pages of a few dozen posts.
 SEEN_IDS_KEPT = 2000

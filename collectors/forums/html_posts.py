@@ -9,9 +9,9 @@ from urllib.parse import urldefrag, urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from collectors.base import SourceError
-from core.urls import without_session_ids
 from collectors.forums.presets import NOISE_SELECTORS, QUOTE_SELECTORS, TITLE_NOISE_SELECTORS
 from collectors.html_text import html_to_text
+from core.urls import without_session_ids
 
 # Where engines put a post's id: phpBB ?p=123 / #p123, XenForo post-123, vBulletin #post123 / data-node-id.
 _ID_IN_URL = (re.compile(r"[?&]p=(\d+)"), re.compile(r"#p(\d+)$"), re.compile(r"posts?[-/]?(\d+)/?(?:[?#].*)?$"))

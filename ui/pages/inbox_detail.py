@@ -40,7 +40,7 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
 
 def _safe_url(url: str | None) -> bool:
     """Only web links become buttons: a javascript: or data: URL from a source must never be clickable."""
-    return bool(url) and url.lower().startswith(("http://", "https://"))
+    return bool(url) and (url or "").lower().startswith(("http://", "https://"))
 
 
 def _facts(row: dict[str, Any], lang: str) -> None:
