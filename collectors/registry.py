@@ -18,11 +18,12 @@ from collectors.feeds import SOURCE_KIND as FEED
 from collectors.forums.discourse import SOURCE_KIND as DISCOURSE
 from collectors.forums.forum import SOURCE_KIND as FORUM
 from collectors.google_reviews import SOURCE_KIND as GOOGLE_REVIEWS
+from collectors.mastodon import SOURCE_KIND as MASTODON
 from collectors.reddit import SOURCE_KIND as REDDIT
 from core import config as core_config
 from core.config import Config, SourceBase
 
-BUILT_IN: tuple[SourceKind, ...] = (FEED, REDDIT, DISCOURSE, FORUM, GOOGLE_REVIEWS, DOCPLANNER)
+BUILT_IN: tuple[SourceKind, ...] = (FEED, REDDIT, DISCOURSE, FORUM, GOOGLE_REVIEWS, DOCPLANNER, MASTODON)
 ENTRY_POINT_GROUP = "clinicwatch.source_kinds"
 
 
