@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 
 import core
-from core.config import HttpConfig
 from collectors.base import SourceError
 from collectors.http import (
     blocked_message,
@@ -22,6 +22,7 @@ from collectors.http import (
     parse_retry_after,
     too_large,
 )
+from core.config import HttpConfig
 
 # Statuses a GET is retried on (a few times, quickly) before the caller sees them.
 RETRY_GET_STATUSES = frozenset({500, 502, 503, 504})

@@ -6,18 +6,17 @@ import hashlib
 import re
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from pydantic import AnyHttpUrl, Field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from core.config import Config, SourceBase
-from core.models import Mention, fold_text, utcnow
 from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import DateParseError, parse_forum_date, parse_machine_date
 from collectors.forums.forum import source_zone
@@ -25,6 +24,8 @@ from collectors.forums.html_posts import alternatives, first_match
 from collectors.forums.robots import RobotsPolicy
 from collectors.html_text import html_to_text
 from collectors.http import Fetcher, shared_fetcher
+from core.config import Config, SourceBase
+from core.models import Mention, fold_text, utcnow
 
 SITES_FILE = Path(__file__).with_name("docplanner_sites.toml")
 SELECTOR_KEYS = ("opinion", "author", "rating", "date", "text", "reply", "profile", "empty", "next_page")

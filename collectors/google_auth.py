@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from core.config import secret
 from collectors.api_client import ApiClient, ApiResponse
 from collectors.base import SourceError
+from core.config import secret
 
 ENV_NAMES = ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_REFRESH_TOKEN")
 DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"

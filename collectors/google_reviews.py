@@ -1,18 +1,19 @@
 """Google Business Profile reviews of the clinic's own locations, through the Business Profile API (v4 reviews)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
-from core.config import Config, SourceBase
-from core.models import Mention, utcnow
 from collectors.api_client import ApiClient, status_error
 from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import parse_machine_date
 from collectors.google_auth import DEFAULT_TOKEN_URL, SCOPE, GoogleToken, authorised_get, google_credentials
+from core.config import Config, SourceBase
+from core.models import Mention, utcnow
 
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 # Google appends or prepends its machine translation to a review's comment; the reviewer's own words are kept.

@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 from pydantic import AnyHttpUrl, Field
 
-from core.config import Config, SourceBase, secret
-from core.models import Mention, utcnow
 from collectors.api_client import ApiClient, ApiResponse, status_error
 from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import parse_machine_date
 from collectors.html_text import html_to_text, plain_to_text
+from core.config import Config, SourceBase, secret
+from core.models import Mention, utcnow
 
 # Mastodon's maximum page size for timelines and search.
 PAGE_LIMIT = 40
@@ -63,8 +64,11 @@ class MastodonCollector:
             notes.append(f"status search skipped: set {self.source.token_env} (read:search) to search")
         for instance in (str(url).rstrip("/") for url in self.source.instances):
             self._limited = None
-            for key, reader in self._streams(instance, token):
-                statuses, newest = reader(state.get(key))
+            for key, stream, value in self._streams(instance, token):
+                if stream == "tag":
+                    statuses, newest = self._timeline(instance, value, state.get(key), token)
+                else:
+                    statuses, newest = self._search(instance, value, state.get(key), token or "")
                 seen += len(statuses)
                 if newest:
                     state[key] = newest
@@ -78,16 +82,12 @@ class MastodonCollector:
                     break
         return CollectResult(mentions=list(found.values()), cursor=state, seen=seen, note="; ".join(notes) or None)
 
-    def _streams(self, instance: str, token: str | None) -> list[tuple[str, Callable[[str | None], Any]]]:
-        streams: list[tuple[str, Callable[[str | None], Any]]] = []
-        for tag in self.source.hashtags:
-            name = tag.strip().lstrip("#")
-            streams.append((f"{instance} tag:{name.lower()}",
-                            lambda since, name=name: self._timeline(instance, name, since, token)))
+    def _streams(self, instance: str, token: str | None) -> list[tuple[str, str, str]]:
+        """(cursor key, "tag" or "search", hashtag or term) for each stream read on `instance`."""
+        streams = [(f"{instance} tag:{name.lower()}", "tag", name)
+                   for name in (tag.strip().lstrip("#") for tag in self.source.hashtags)]
         if token:
-            for term in self.source.search:
-                streams.append((f"{instance} search:{term}",
-                                lambda since, term=term: self._search(instance, term, since, token)))
+            streams += [(f"{instance} search:{term}", "search", term) for term in self.source.search]
         return streams
 
     def _timeline(self, instance: str, tag: str, since: str | None, token: str | None,
@@ -109,7 +109,8 @@ class MastodonCollector:
             params = None  # the Link URL carries its own query
         return statuses, _newest(statuses, since)
 
-    def _search(self, instance: str, term: str, since: str | None, token: str) -> tuple[list[dict[str, Any]], str | None]:
+    def _search(self, instance: str, term: str, since: str | None, token: str,
+                ) -> tuple[list[dict[str, Any]], str | None]:
         statuses: list[dict[str, Any]] = []
         for page_number in range(self.source.max_pages):
             if page_number and self._limited is not None:

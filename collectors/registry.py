@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from collectors.base import Collector, SourceKind
+from collectors.bluesky import SOURCE_KIND as BLUESKY
 from collectors.docplanner import SOURCE_KIND as DOCPLANNER
 from collectors.feeds import SOURCE_KIND as FEED
 from collectors.forums.discourse import SOURCE_KIND as DISCOURSE
@@ -23,7 +24,7 @@ from collectors.reddit import SOURCE_KIND as REDDIT
 from core import config as core_config
 from core.config import Config, SourceBase
 
-BUILT_IN: tuple[SourceKind, ...] = (FEED, REDDIT, DISCOURSE, FORUM, GOOGLE_REVIEWS, DOCPLANNER, MASTODON)
+BUILT_IN: tuple[SourceKind, ...] = (FEED, REDDIT, DISCOURSE, FORUM, GOOGLE_REVIEWS, DOCPLANNER, MASTODON, BLUESKY)
 ENTRY_POINT_GROUP = "clinicwatch.source_kinds"
 
 

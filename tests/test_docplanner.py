@@ -1,7 +1,7 @@
 """Docplanner profile pages (ZnanyLekarz, MioDottore, Doctoralia) served on 127.0.0.1 and read by the collector."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from tests.platform_fixtures import read
 
 FACILITY = "/placowki/centrum-medyczne-salus-medica"
 FACILITY_P2 = FACILITY + "/opinie?page=2"
-NOW = datetime(2025, 11, 15, 11, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 15, 11, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -59,17 +59,17 @@ def test_znanylekarz_opinions_across_pages_with_rating_reply_and_dates(tmp_path,
     assert [m.external_id for m in result.mentions] == ["8812301", "8811977", "8809120", "8790455", "8781002"]
     first = result.mentions[0]
     assert first.author == "Agnieszka" and first.extra["rating"] == 1
-    assert first.published_at == datetime(2025, 11, 13, 17, 22, 5, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2025, 11, 13, 17, 22, 5, tzinfo=UTC)
     assert first.thread_title == "Centrum Medyczne Salus Medica" and first.source_kind == "docplanner"
     assert first.url == loopback.url(FACILITY) + "#opinion-8812301"
     assert first.text.startswith("Rejestracja nie odbiera telefonu") and "Przepraszamy" not in first.text
     assert first.extra["owner_reply"]["comment"].startswith("Przepraszamy za utrudnienia")
     assert first.language == "pl"
     shown_date_only = result.mentions[3]
-    assert shown_date_only.published_at == datetime(2025, 10, 27, 23, 0, tzinfo=timezone.utc)  # 28 Oct, Warsaw
+    assert shown_date_only.published_at == datetime(2025, 10, 27, 23, 0, tzinfo=UTC)  # 28 Oct, Warsaw
     assert not shown_date_only.published_estimated
     assert result.mentions[4].author == "anonymous"
-    assert result.mentions[4].published_at == datetime(2025, 11, 13, 23, 0, tzinfo=timezone.utc)  # "wczoraj"
+    assert result.mentions[4].published_at == datetime(2025, 11, 13, 23, 0, tzinfo=UTC)  # "wczoraj"
     assert sleeps == [7.0]  # robots.txt's Crawl-delay beats the source's 2 s
     assert [r.path for r in loopback.requests] == ["/robots.txt", FACILITY, FACILITY_P2]
 
@@ -93,8 +93,8 @@ def test_miodottore_doctor_page_in_italian(tmp_path, loopback) -> None:
 
     assert [(m.author, m.extra["rating"]) for m in result.mentions] == [("Luca", 5), ("Francesca R.", 2)]
     assert result.mentions[0].thread_title == "Dott.ssa Giulia Ferri"
-    assert result.mentions[0].published_at == datetime(2025, 11, 12, 11, 0, tzinfo=timezone.utc)  # 3 giorni fa
-    assert result.mentions[1].published_at == datetime(2025, 11, 4, 23, 0, tzinfo=timezone.utc)  # 5 Nov, Rome
+    assert result.mentions[0].published_at == datetime(2025, 11, 12, 11, 0, tzinfo=UTC)  # 3 giorni fa
+    assert result.mentions[1].published_at == datetime(2025, 11, 4, 23, 0, tzinfo=UTC)  # 5 Nov, Rome
     assert result.mentions[1].extra["owner_reply"]["comment"] == "Gentile Francesca, ci scusiamo per l'attesa."
     assert result.mentions[0].language == "it"
 
@@ -105,8 +105,8 @@ def test_doctoralia_page_with_spanish_dates(tmp_path, loopback) -> None:
     result = collector(tmp_path, src).collect({})
 
     recent, dated = result.mentions
-    assert recent.published_at == datetime(2025, 11, 12, 11, 0, tzinfo=timezone.utc)  # hace 3 días
-    assert dated.published_at == datetime(2025, 3, 11, 23, 0, tzinfo=timezone.utc)  # 12 de marzo, Madrid
+    assert recent.published_at == datetime(2025, 11, 12, 11, 0, tzinfo=UTC)  # hace 3 días
+    assert dated.published_at == datetime(2025, 3, 11, 23, 0, tzinfo=UTC)  # 12 de marzo, Madrid
     assert recent.thread_title == "Clínica Salus Medica Madrid" and dated.extra["rating"] == 1
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,7 +19,7 @@ from tests.loopback import Request, Response
 from tests.platform_fixtures import load_json
 
 REVIEWS_PATH = "/v4/accounts/1122334455/locations/987654321/reviews"
-NOW = datetime(2025, 11, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 15, 12, 0, tzinfo=UTC)
 SECRETS = {"GOOGLE_CLIENT_ID": "cid-123.apps.googleusercontent.com", "GOOGLE_CLIENT_SECRET": "s3cr3t-value",
            "GOOGLE_REFRESH_TOKEN": "1//refresh-token-value"}
 
@@ -91,7 +91,7 @@ def test_first_collection_reads_every_page_with_the_right_fields(tmp_path, loopb
         "AbFvOqn7rK2v", "AbFvOqlXn0Pq", "AbFvOqm3uTzR", "AbFvOqkQ81aa", "AbFvOqj00bbb"]
     first, anonymous, translated, no_flag, rating_only = result.mentions
     assert first.author == "Katarzyna Wiśniewska" and first.extra["rating"] == 1
-    assert first.published_at == datetime(2025, 11, 14, 9, 12, 44, 118000, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2025, 11, 14, 9, 12, 44, 118000, tzinfo=UTC)
     assert first.thread_title == "Salus Medica Mokotów" and first.source_kind == "google_reviews"
     assert first.url == "https://search.google.com/local/reviews?placeid=ChIJdemoPlaceId"
     assert first.extra["review_name"] == "accounts/1122334455/locations/987654321/reviews/AbFvOqn7rK2v"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +18,7 @@ from tests.loopback import Request, Response
 from tests.platform_fixtures import load_json
 
 TAG_PATH = "/api/v1/timelines/tag/SalusMedica"
-NOW = datetime(2025, 11, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 15, 12, 0, tzinfo=UTC)
 
 
 class FakeInstance:
@@ -89,7 +89,7 @@ def test_first_run_reads_the_newest_page_as_text(tmp_path, loopback, instance) -
                           "Ktoś ma numer do kierownika?")
     assert first.external_id == "https://mastodon.social/users/ola_w/statuses/113500000000000050"
     assert first.url == "https://mastodon.social/@ola_w/113500000000000050"
-    assert first.published_at == datetime(2025, 11, 14, 20, 11, 2, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2025, 11, 14, 20, 11, 2, tzinfo=UTC)
     assert first.language == "pl" and result.mentions[1].language == "it"
     assert first.comment_count == 2 and first.score == 4
     assert result.cursor == {f"{loopback.base_url} tag:salusmedica": "113500000000000050"}
