@@ -237,6 +237,7 @@ def test_reviews_are_stored_once_through_the_pipeline(tmp_path, loopback, google
     assert set(rows) == {"AbFvOqn7rK2v", "AbFvOqlXn0Pq", "AbFvOqm3uTzR", "AbFvOqkQ81aa", "AbFvOqj00bbb"}
     assert rows["AbFvOqn7rK2v"]["extra"]["rating"] == 1
     assert rows["AbFvOqn7rK2v"]["sentiment"] == "negative"
+    assert rows["AbFvOqj00bbb"]["sentiment"] == "positive"  # no words, four stars: the rating decides
 
     [again] = collect_once(config, store)
     assert again.status == "ok" and again.new == 0 and store.count_mentions() == 5
