@@ -18,7 +18,7 @@ from rich.table import Table
 from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
-from clinicwatch.demo import demo_config, serve_demo_files
+from clinicwatch.demo import demo_config, demo_credentials, serve_demo_files
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
 from collectors.registry import load_config
@@ -121,7 +121,7 @@ def demo(
     database: Optional[Path] = typer.Option(None, help="Where to build the demo database (default from demo.toml)."),
 ) -> None:
     """Build the demo database from the bundled offline sources, through the real collectors."""
-    with serve_demo_files() as base_url:
+    with serve_demo_files() as base_url, demo_credentials():
         cfg = demo_config(base_url, database=database)
         store = _open(cfg)
         with Pipeline(cfg, store) as pipeline:
