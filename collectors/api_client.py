@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -163,3 +164,24 @@ def status_error(response: ApiResponse, service: str, *, auth_hint: str, forbidd
         return SourceError("http", f"{where}: the service has a problem; the source will be retried later",
                            retry_after=response.retry_after)
     return SourceError("http", f"{where}")
+
+
+_shared: dict[str, ApiClient] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_api_client(http: HttpConfig) -> ApiClient:
+    """The process-wide ApiClient for this HTTP config: collectors are built per run, connections outlive them."""
+    key = http.model_dump_json()
+    with _shared_lock:
+        client = _shared.get(key)
+        if client is None:
+            client = _shared[key] = ApiClient(http)
+        return client
+
+
+def close_shared_api_clients() -> None:
+    with _shared_lock:
+        for client in _shared.values():
+            client.close()
+        _shared.clear()

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import AnyHttpUrl, Field
 
-from collectors.api_client import ApiClient, ApiResponse, status_error
+from collectors.api_client import ApiClient, ApiResponse, shared_api_client, status_error
 from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import parse_machine_date
 from core.config import Config, SourceBase, secret
@@ -17,6 +17,9 @@ ENV_NAMES = ("BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD")
 PAGE_LIMIT = 100  # searchPosts' maximum
 SEEN_URIS_KEPT = 2000
 WEB = "https://bsky.app"
+# Access JWTs by (service, handle, app password): collectors are built per run, sessions outlive them.
+_sessions: dict[tuple[str, str, str], str] = {}
+_sessions_lock = threading.Lock()
 
 
 class BlueskySource(SourceBase):
@@ -31,17 +34,15 @@ class BlueskySource(SourceBase):
 
 class BlueskyCollector:
     """Cursor per query: {"since": newest createdAt seen, "seen": recent post uris}. The session is kept between
-    runs (createSession is rate-limited to a few dozen calls per 5 minutes) and re-created once on 401."""
+    runs (createSession is rate-limited) and re-created once when the service says the token expired."""
 
     kind: ClassVar[str] = "bluesky"
 
     def __init__(self, source: BlueskySource, config: Config, *, client: ApiClient | None = None) -> None:
         self.source = source
         self.config = config
-        self.client = client or ApiClient(config.http)
+        self.client = client or shared_api_client(config.http)
         self.service = str(source.service_url).rstrip("/")
-        self._jwt: str | None = None
-        self._lock = threading.Lock()
 
     def collect(self, cursor: dict[str, Any]) -> CollectResult:
         queries = self.source.search or [f'"{n}"' if " " in n.strip() else n.strip() for n in self.config.brand.names]
@@ -92,8 +93,8 @@ class BlueskyCollector:
         url = f"{self.service}/xrpc/{method}"
         response = self.client.get(url, headers={"Authorization": f"Bearer {self._session()}"}, params=params)
         if response.status in (400, 401) and _expired(response):
-            with self._lock:
-                self._jwt = None
+            with _sessions_lock:
+                _sessions.pop(self._session_key(), None)
             response = self.client.get(url, headers={"Authorization": f"Bearer {self._session()}"}, params=params)
         if response.status != 200:
             raise status_error(response, "Bluesky",
@@ -104,11 +105,19 @@ class BlueskyCollector:
             raise SourceError("parse", f"{url} answered JSON that is not an object")
         return data
 
+    def _session_key(self) -> tuple[str, str, str]:
+        return (self.service, secret("BLUESKY_HANDLE") or "", secret("BLUESKY_APP_PASSWORD") or "")
+
     def _session(self) -> str:
-        with self._lock:
-            if self._jwt is None:
-                self._jwt = self._create_session()
-            return self._jwt
+        """The access JWT of this process's session with the service (createSession allows ~300 sign-ins a day)."""
+        key = self._session_key()
+        with _sessions_lock:
+            jwt = _sessions.get(key)
+        if jwt is None:
+            jwt = self._create_session()
+            with _sessions_lock:
+                _sessions[key] = jwt
+        return jwt
 
     def _create_session(self) -> str:
         missing = [name for name in ENV_NAMES if not secret(name)]

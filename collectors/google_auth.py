@@ -87,6 +87,20 @@ class GoogleToken:
         self._expires = self.clock() + max(0.0, float(lifetime) - EXPIRY_MARGIN_SECONDS)
 
 
+_tokens: dict[tuple[str, GoogleCredentials], GoogleToken] = {}
+_tokens_lock = threading.Lock()
+
+
+def shared_token(client: ApiClient, token_url: str, credentials: GoogleCredentials) -> GoogleToken:
+    """One access token per token endpoint and credentials in this process: collectors are built per run, and an
+    access token lives an hour."""
+    with _tokens_lock:
+        token = _tokens.get((token_url, credentials))
+        if token is None:
+            token = _tokens[(token_url, credentials)] = GoogleToken(client, token_url, credentials)
+        return token
+
+
 def _token_error(response: ApiResponse, token_url: str) -> SourceError:
     # The error body ("invalid_grant", "invalid_client") names the problem but never echoes the secrets.
     detail = response.error_detail()

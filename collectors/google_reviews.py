@@ -8,10 +8,17 @@ from urllib.parse import quote
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
-from collectors.api_client import ApiClient, status_error
+from collectors.api_client import ApiClient, shared_api_client, status_error
 from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import parse_machine_date
-from collectors.google_auth import DEFAULT_TOKEN_URL, SCOPE, GoogleToken, authorised_get, google_credentials
+from collectors.google_auth import (
+    DEFAULT_TOKEN_URL,
+    SCOPE,
+    GoogleToken,
+    authorised_get,
+    google_credentials,
+    shared_token,
+)
 from core.config import Config, SourceBase
 from core.models import Mention, utcnow
 
@@ -61,16 +68,13 @@ class GoogleReviewsCollector:
                  now: Callable[[], datetime] = utcnow) -> None:
         self.source = source
         self.config = config
-        self.client = client or ApiClient(config.http)
+        self.client = client or shared_api_client(config.http)
         self.now = now
         self.api = str(source.api_url).rstrip("/")
-        self._token: GoogleToken | None = None
 
     def collect(self, cursor: dict[str, Any]) -> CollectResult:
-        credentials = google_credentials()  # read each run, so a fixed environment is picked up
-        if self._token is None or self._token.credentials != credentials:
-            self._token = GoogleToken(self.client, str(self.source.token_url), credentials)
-        token = self._token
+        # Read each run, so a fixed environment is picked up; the token is shared with earlier runs.
+        token = shared_token(self.client, str(self.source.token_url), google_credentials())
         states = dict((cursor or {}).get("locations") or {})
         mentions: list[Mention] = []
         seen = 0

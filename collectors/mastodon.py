@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from pydantic import AnyHttpUrl, Field
 
-from collectors.api_client import ApiClient, ApiResponse, status_error
+from collectors.api_client import ApiClient, ApiResponse, shared_api_client, status_error
 from collectors.base import CollectResult, SourceError, SourceKind
 from collectors.forums.dates import parse_machine_date
 from collectors.html_text import html_to_text, plain_to_text
@@ -44,7 +44,7 @@ class MastodonCollector:
                  now: Callable[[], datetime] = utcnow) -> None:
         self.source = source
         self.config = config
-        self.client = client or ApiClient(config.http)
+        self.client = client or shared_api_client(config.http)
         self.now = now
         # Set when an instance's X-RateLimit-Remaining falls below the floor: its other streams wait a run.
         self._limited: str | None = None
