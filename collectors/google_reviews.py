@@ -50,6 +50,7 @@ class GoogleReviewsSource(SourceBase):
     max_pages: int = Field(default=20, ge=1, le=1000)
     full_scan_hours: float = Field(default=24, gt=0, description="How often every page is read, to notice "
                                                                  "reviews that were deleted.")
+    allow_posting: bool = Field(default=False, description="Let staff post approved owner replies from ClinicWatch.")
 
 
 class GoogleReviewsCollector:

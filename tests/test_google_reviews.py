@@ -15,53 +15,10 @@ from collectors.base import SourceError
 from collectors.google_reviews import GoogleReviewsCollector
 from storage.store import open_store
 from tests.forum_fixtures import make_config
-from tests.loopback import Request, Response
-from tests.platform_fixtures import load_json
+from tests.loopback import Response
+from tests.platform_fixtures.google_api import REVIEWS_PATH, SECRETS, FakeGoogle
 
-REVIEWS_PATH = "/v4/accounts/1122334455/locations/987654321/reviews"
 NOW = datetime(2025, 11, 15, 12, 0, tzinfo=UTC)
-SECRETS = {"GOOGLE_CLIENT_ID": "cid-123.apps.googleusercontent.com", "GOOGLE_CLIENT_SECRET": "s3cr3t-value",
-           "GOOGLE_REFRESH_TOKEN": "1//refresh-token-value"}
-
-
-class FakeGoogle:
-    """Pages the reviews by pageSize/pageToken as the v4 API does; tokens "tok-1", "tok-2", ... in turn."""
-
-    def __init__(self, loopback) -> None:
-        self.reviews: list[dict[str, Any]] = (load_json("google_reviews_p1.json")["reviews"]
-                                              + load_json("google_reviews_p2.json")["reviews"])
-        self.issued = 0
-        self.valid: set[str] = set()
-        self.rejected: set[str] = set()
-        self.fail_with: Response | None = None
-        loopback.routes["/token"] = self.token
-        loopback.routes[REVIEWS_PATH] = self.list_reviews
-
-    def token(self, request: Request) -> Response:
-        form = parse_qs(request.body.decode())
-        if form.get("refresh_token") != [SECRETS["GOOGLE_REFRESH_TOKEN"]]:
-            return Response(400, b'{"error": "invalid_grant", "error_description": "Bad Request"}')
-        self.issued += 1
-        token = f"tok-{self.issued}"
-        self.valid = {token} - self.rejected
-        return Response(200, json.dumps({"access_token": token, "expires_in": 3599, "token_type": "Bearer",
-                                         "scope": "https://www.googleapis.com/auth/business.manage"}).encode(),
-                        {"Content-Type": "application/json"})
-
-    def list_reviews(self, request: Request) -> Response:
-        if self.fail_with is not None:
-            return self.fail_with
-        if request.headers.get("authorization", "").removeprefix("Bearer ") not in self.valid:
-            body = {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
-                              "status": "UNAUTHENTICATED"}}
-            return Response(401, json.dumps(body).encode(), {"Content-Type": "application/json"})
-        query = {k: v[0] for k, v in parse_qs(urlsplit(request.path).query).items()}
-        size, start = int(query.get("pageSize", 50)), int(query.get("pageToken", "0"))
-        ordered = sorted(self.reviews, key=lambda r: r["updateTime"], reverse=True)
-        body: dict[str, Any] = {"reviews": ordered[start:start + size], "totalReviewCount": len(ordered)}
-        if start + size < len(ordered):
-            body["nextPageToken"] = str(start + size)
-        return Response(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
 
 @pytest.fixture
