@@ -15,6 +15,7 @@ from typing import Any
 from collectors.base import Collector, SourceKind
 from collectors.bluesky import SOURCE_KIND as BLUESKY
 from collectors.docplanner import SOURCE_KIND as DOCPLANNER
+from collectors.facebook import SOURCE_KIND as FACEBOOK
 from collectors.feeds import SOURCE_KIND as FEED
 from collectors.forums.discourse import SOURCE_KIND as DISCOURSE
 from collectors.forums.forum import SOURCE_KIND as FORUM
@@ -24,7 +25,7 @@ from collectors.reddit import SOURCE_KIND as REDDIT
 from core import config as core_config
 from core.config import Config, SourceBase
 
-BUILT_IN: tuple[SourceKind, ...] = (FEED, REDDIT, DISCOURSE, FORUM, GOOGLE_REVIEWS, DOCPLANNER, MASTODON, BLUESKY)
+BUILT_IN: tuple[SourceKind, ...] = (FEED, REDDIT, DISCOURSE, FORUM, GOOGLE_REVIEWS, DOCPLANNER, MASTODON, BLUESKY, FACEBOOK)
 ENTRY_POINT_GROUP = "clinicwatch.source_kinds"
 
 
