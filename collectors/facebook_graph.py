@@ -3,6 +3,7 @@ and Graph error codes turned into source errors that say what to do."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from collectors.api_client import ApiClient, ApiResponse
@@ -39,7 +40,8 @@ def graph_get(client: ApiClient, url: str, token: str, params: dict[str, str] | 
     return data
 
 
-def graph_pages(client: ApiClient, url: str, token: str, params: dict[str, str], max_pages: int):
+def graph_pages(client: ApiClient, url: str, token: str, params: dict[str, str], max_pages: int,
+                ) -> Iterator[list[dict[str, Any]]]:
     """Yield each page's `data` list, following `paging.next` (which carries its own query) up to max_pages."""
     next_url: str | None = url
     query: dict[str, str] | None = params
