@@ -21,7 +21,7 @@ from analysis import Analyzer
 from clinicwatch.demo import demo_config, demo_credentials, serve_demo_files
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
-from collectors.registry import load_config
+from collectors.registry import load_config, missing_credentials
 from core.config import Config, ConfigError, find_config
 from storage import Store, open_store
 
@@ -137,11 +137,15 @@ def status(config: Optional[Path] = ConfigOption) -> None:
     """Show every source and its health."""
     cfg = _load(config)
     store = _open(cfg)
-    table = Table("source", "kind", "enabled", "last success", "failures", "last error", "items (new/total)")
+    table = Table("source", "kind", "enabled", "last success", "failures", "last error", "items (new/total)",
+                  "missing credentials")
+    configured = {source.name: source for source in cfg.sources}
     for row in store.sources():
         error = f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else ""
+        source = configured.get(row["name"])
+        lacking = ", ".join(missing_credentials(source)) if source is not None else ""
         table.add_row(row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
-                      str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}")
+                      str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}", lacking)
     stdout.print(table)
     stdout.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
 

@@ -92,3 +92,5 @@ class SourceKind:
     config_model: type[SourceBase]
     collector: Callable[[Any, Config], Collector]
     description: str = ""
+    # The environment variables a configured source still lacks (shown by `status` before any run fails).
+    missing_credentials: Callable[[Any], list[str]] | None = None

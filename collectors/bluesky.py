@@ -180,4 +180,5 @@ def _moment(value: Any) -> datetime | None:
 
 
 SOURCE_KIND = SourceKind("bluesky", BlueskySource, BlueskyCollector,
-                         "Bluesky posts through searchPosts (BLUESKY_HANDLE / BLUESKY_APP_PASSWORD).")
+                         "Bluesky posts through searchPosts (BLUESKY_HANDLE / BLUESKY_APP_PASSWORD).",
+                         lambda _source: [name for name in ENV_NAMES if not secret(name)])

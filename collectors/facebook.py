@@ -13,7 +13,7 @@ from collectors.base import CollectResult, SourceKind
 from collectors.facebook_graph import DEFAULT_GRAPH_URL, TOKEN_ENV, graph_pages, page_token
 from collectors.forums.dates import parse_machine_date
 from collectors.html_text import plain_to_text
-from core.config import Config, SourceBase
+from core.config import Config, SourceBase, secret
 from core.models import Mention, utcnow
 
 RATING_FIELDS = "created_time,recommendation_type,review_text,rating,reviewer{id,name},open_graph_story{id}"
@@ -160,5 +160,9 @@ def _later(a: str, b: str) -> bool:
     return _sort_key(a) > _sort_key(b)
 
 
+def _missing(source: FacebookSource) -> list[str]:
+    return [] if secret(source.token_env) else [source.token_env]
+
+
 SOURCE_KIND = SourceKind("facebook", FacebookSource, FacebookCollector,
-                         "A Facebook Page's recommendations and comments (FACEBOOK_PAGE_TOKEN).")
+                         "A Facebook Page's recommendations and comments (FACEBOOK_PAGE_TOKEN).", _missing)

@@ -17,6 +17,7 @@ from collectors.google_auth import (
     GoogleToken,
     authorised_get,
     google_credentials,
+    missing_google_credentials,
     shared_token,
 )
 from core.config import Config, SourceBase
@@ -220,4 +221,5 @@ def _moment(value: Any) -> datetime | None:
 
 
 SOURCE_KIND = SourceKind("google_reviews", GoogleReviewsSource, GoogleReviewsCollector,
-                         "Google Business Profile reviews of the clinic's locations (OAuth from the environment).")
+                         "Google Business Profile reviews of the clinic's locations (OAuth from the environment).",
+                         missing_credentials=lambda _source: missing_google_credentials())

@@ -203,5 +203,10 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def _missing(source: MastodonSource) -> list[str]:
+    """The token only matters for status search; hashtag timelines are public."""
+    return [source.token_env] if source.search and not secret(source.token_env) else []
+
+
 SOURCE_KIND = SourceKind("mastodon", MastodonSource, MastodonCollector,
-                         "Mastodon hashtag timelines and status search (token in MASTODON_TOKEN).")
+                         "Mastodon hashtag timelines and status search (token in MASTODON_TOKEN).", _missing)

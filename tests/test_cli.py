@@ -42,9 +42,12 @@ def test_collect_once_twice_on_the_demo_stores_the_same_mentions(tmp_path):
         assert second.returncode == 0, second.stderr
     assert stored >= 25
     assert count(tmp_path / "demo.db") == stored
-    status = cli("status", "--config", str(config))
+    without_google = {k: v for k, v in os.environ.items() if k not in DEMO_GOOGLE_ENV}
+    status = cli("status", "--config", str(config), env=without_google)
     assert status.returncode == 0
     assert "google-alerts-pl" in status.stdout and f"{stored} mentions" in status.stdout
+    # Without the demo's credentials in its environment, status names what the Google source lacks.
+    assert "GOOGLE_REFRESH_TOKEN" in status.stdout
 
 
 def test_demo_command_builds_a_database(tmp_path):
