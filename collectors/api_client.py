@@ -16,6 +16,7 @@ import httpx
 import core
 from collectors.base import SourceError
 from collectors.http import (
+    TOTAL_TIME_FACTOR,
     blocked_message,
     check_url_allowed,
     describe_transport_error,
@@ -131,6 +132,8 @@ class ApiClient:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise too_large(url, limit)
+        # The whole body must arrive within a few read timeouts, so a server dripping bytes cannot hold a worker.
+        deadline = time.monotonic() + self.config.timeout_seconds * TOTAL_TIME_FACTOR
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():  # decompressed, so the cap also holds against a gzip bomb
@@ -138,6 +141,9 @@ class ApiClient:
             if size > limit:
                 raise too_large(url, limit)
             chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise SourceError("timeout", f"{url} sent its answer too slowly (not complete after "
+                                             f"{self.config.timeout_seconds * TOTAL_TIME_FACTOR:g} s)")
         return b"".join(chunks)
 
 
