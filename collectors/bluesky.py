@@ -16,6 +16,8 @@ from core.models import Mention
 ENV_NAMES = ("BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD")
 PAGE_LIMIT = 100  # searchPosts' maximum
 SEEN_URIS_KEPT = 2000
+THREAD_BATCH = 25  # getPosts takes at most 25 uris
+THREAD_TITLE_CHARS = 200
 WEB = "https://bsky.app"
 # Access JWTs by (service, handle, app password): collectors are built per run, sessions outlive them.
 _sessions: dict[tuple[str, str, str], str] = {}
@@ -55,6 +57,7 @@ class BlueskyCollector:
             for post in posts:
                 mention = self._mention(post)
                 found.setdefault(mention.external_id, mention)
+        self._add_thread_context(list(found.values()))
         # Posts beyond max_pages are older than the ones read and are not fetched later: say so.
         truncated = [query for query in queries if state[query].get("truncated")]
         note = (f"more than {self.source.max_pages} page(s) of new posts for {', '.join(truncated)}; older ones "
@@ -89,7 +92,21 @@ class BlueskyCollector:
         return posts, {"since": newest[1] if newest else since, "seen": list(dict.fromkeys(uris))[:SEEN_URIS_KEPT],
                        "truncated": not complete}
 
-    def _get(self, method: str, params: dict[str, str]) -> dict[str, Any]:
+    def _add_thread_context(self, mentions: list[Mention]) -> None:
+        """A reply's thread title is its thread's first post (as a forum reply's is its topic), read in batches."""
+        texts = {m.external_id: m.text for m in mentions}
+        roots = sorted({m.extra["reply_root"] for m in mentions if m.extra.get("reply_root")} - set(texts))
+        for start in range(0, len(roots), THREAD_BATCH):
+            data = self._get("app.bsky.feed.getPosts", {"uris": roots[start:start + THREAD_BATCH]})
+            for post in data.get("posts") or []:
+                if isinstance(post, dict) and post.get("uri"):
+                    texts[str(post["uri"])] = str((post.get("record") or {}).get("text") or "")
+        for mention in mentions:
+            root_text = texts.get(mention.extra.get("reply_root") or "")
+            if root_text:
+                mention.thread_title = root_text.split("\n", 1)[0][:THREAD_TITLE_CHARS]
+
+    def _get(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         url = f"{self.service}/xrpc/{method}"
         response = self.client.get(url, headers={"Authorization": f"Bearer {self._session()}"}, params=params)
         if response.status in (400, 401) and _expired(response):

@@ -31,6 +31,17 @@ class FakePds:
         self.fail_with: Response | None = None
         loopback.routes[SESSION] = self.create_session
         loopback.routes[SEARCH] = self.search
+        loopback.routes["/xrpc/app.bsky.feed.getPosts"] = self.get_posts
+        self.roots = {"at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3lbw0root0000":
+                      "Szukam dobrej przychodni w Krakowie, polecacie coś?\nNajlepiej z kardiologiem."}
+
+    def get_posts(self, request: Request) -> Response:
+        uris = parse_qs(urlsplit(request.path).query)["uris"]
+        assert len(uris) <= 25
+        posts = [{"uri": uri, "cid": "bafyreiroot", "author": {"did": "did:plc:x", "handle": "anna-w.bsky.social"},
+                  "record": {"$type": "app.bsky.feed.post", "text": self.roots[uri],
+                             "createdAt": "2025-11-15T06:00:00Z"}} for uri in uris if uri in self.roots]
+        return Response(200, json.dumps({"posts": posts}).encode(), JSON)
 
     def create_session(self, request: Request) -> Response:
         body = json.loads(request.body)
@@ -88,6 +99,8 @@ def test_signs_in_and_reads_the_newest_page_with_the_fields(tmp_path, loopback, 
     assert first.published_at == datetime(2025, 11, 15, 8, 30, 12, 345000, tzinfo=UTC)
     assert first.language == "pl" and first.score == 3 and first.comment_count == 1
     assert reply.thread_url == "https://bsky.app/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz/post/3lbw0root0000"
+    assert reply.thread_title == "Szukam dobrej przychodni w Krakowie, polecacie coś?"  # the thread's first post
+    assert first.thread_title == ""
     session_calls = [r for r in loopback.requests if r.path == SESSION]
     assert len(session_calls) == 1 and session_calls[0].method == "POST"
     assert all(r.headers["authorization"] == "Bearer jwt-1" for r in loopback.requests if r.path.startswith(SEARCH))
