@@ -48,6 +48,7 @@ class MastodonCollector:
         self.now = now
         # Set when an instance's X-RateLimit-Remaining falls below the floor: its other streams wait a run.
         self._limited: str | None = None
+        self._truncated: list[str] = []
 
     def collect(self, cursor: dict[str, Any]) -> CollectResult:
         if not self.source.hashtags and not self.source.search:
@@ -57,6 +58,7 @@ class MastodonCollector:
             raise SourceError("auth", f"status search needs an access token with the read:search scope in "
                                       f"{self.source.token_env} (Preferences > Development > New application)")
         state = dict(cursor or {})
+        self._truncated = []
         found: dict[str, Mention] = {}
         seen = 0
         notes: list[str] = []
@@ -80,6 +82,9 @@ class MastodonCollector:
                     notes.append(f"{instance}: rate limit nearly used up (resets {self._limited or 'later'}); "
                                  "its other hashtags and searches wait for the next run")
                     break
+        if self._truncated:
+            notes.append(f"more than {self.source.max_pages} page(s) of new statuses for "
+                         f"{', '.join(self._truncated)}; older ones were skipped (raise max_pages)")
         return CollectResult(mentions=list(found.values()), cursor=state, seen=seen, note="; ".join(notes) or None)
 
     def _streams(self, instance: str, token: str | None) -> list[tuple[str, str, str]]:
@@ -107,6 +112,10 @@ class MastodonCollector:
             more = since and len(newer) == len(page) == self.source.page_size
             url = links(response.headers.get("link", "")).get("next") if more else None
             params = None  # the Link URL carries its own query
+        if url is not None and self._limited is not None:
+            return statuses, since  # cut short by the rate limit: the next run reads this stretch again
+        if url is not None:
+            self._truncated.append(f"#{tag}")  # more than max_pages of new statuses: the oldest are skipped
         return statuses, _newest(statuses, since)
 
     def _search(self, instance: str, term: str, since: str | None, token: str,

@@ -195,3 +195,18 @@ def test_statuses_are_stored_once_through_the_pipeline(tmp_path, loopback, insta
     assert store.count_mentions() == 3  # the boost is not stored
     [again] = collect_once(config, store)
     assert again.status == "ok" and again.new == 0 and store.count_mentions() == 3
+
+
+def test_more_new_statuses_than_max_pages_are_reported(tmp_path, loopback, instance) -> None:
+    cursor = {f"{loopback.base_url} tag:salusmedica": "113490000000000000"}
+    result = collector(tmp_path, loopback, max_pages=1).collect(cursor)
+    assert len(result.mentions) == 2 and len(loopback.requests) == 1
+    assert result.note and "more than 1 page(s) of new statuses for #SalusMedica" in result.note
+
+
+def test_a_stream_cut_short_by_the_rate_limit_keeps_its_cursor(tmp_path, loopback, instance) -> None:
+    instance.remaining = 2  # the first answer says 1 left, so the second page waits for the next run
+    cursor = {f"{loopback.base_url} tag:salusmedica": "113490000000000000"}
+    result = collector(tmp_path, loopback).collect(cursor)
+    assert len(loopback.requests) == 1
+    assert result.cursor[f"{loopback.base_url} tag:salusmedica"] == "113490000000000000"
