@@ -31,6 +31,8 @@ def post_google_reply(config: Config, mention_id: int, text: str, *, store: Stor
     if mention is None:
         raise SourceError("config", f"mention {mention_id} does not exist")
     source = _posting_source(config, mention["source_name"])
+    if mention.get("status") == "dismissed":  # it could not be marked replied after posting
+        raise SourceError("config", f"mention {mention_id} was dismissed: reopen it before replying")
     body = text.strip()
     if not body or len(body) > MAX_REPLY_CHARS:
         raise SourceError("config", f"a reply must have 1 to {MAX_REPLY_CHARS:,} characters")

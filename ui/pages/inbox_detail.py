@@ -11,6 +11,7 @@ from storage import queries, workflow
 from ui.components import Context, badges_html, escape_all, show_source_text, time_ago
 from core.i18n import label, t
 from ui.reddit_reply import render_post_button
+from ui.review_reply import render_review_post_button
 
 ANALYSIS_KEYS = ("language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons")
 
@@ -102,6 +103,7 @@ def _reply(ctx: Context, row: dict[str, Any]) -> None:
         message = t("lint_finding", lang, rule=finding.rule, reason=_reason(finding, lang))
         st.html(f'<div style="color:#b71c1c">⚠ {escape_all(message)}</div>')
     render_post_button(ctx, row, edited, findings)
+    render_review_post_button(ctx, row, edited, findings)
 
 
 def _reason(finding: Any, lang: str) -> str:

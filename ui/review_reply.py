@@ -1,0 +1,66 @@
+"""The Inbox's "Post this reply to Google / Facebook" button: refuse what the linter flagged, then publish through
+publishing/ (which checks again, posts exactly once, records the audit and marks the mention replied)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from collectors.base import SourceError
+from collectors.facebook import FacebookSource
+from collectors.google_reviews import GoogleReviewsSource
+from core.i18n import t
+from publishing.facebook_reply import post_facebook_reply
+from publishing.google_reply import post_google_reply
+from ui.components import Context
+from ui.reddit_reply import POSTING_ROLES
+
+# Source kind -> (the platform's name, its publisher, its config model).
+PUBLISHERS: dict[str, tuple[str, Callable[..., str], type]] = {
+    "google_reviews": ("Google", post_google_reply, GoogleReviewsSource),
+    "facebook": ("Facebook", post_facebook_reply, FacebookSource),
+}
+
+
+def posting_enabled(ctx: Context, row: dict[str, Any]) -> bool:
+    """True for a Google review or a Facebook comment whose source allows posting, shown to staff or admins."""
+    publisher = PUBLISHERS.get(row.get("source_kind") or "")
+    if publisher is None or ctx.user.role not in POSTING_ROLES:
+        return False
+    try:
+        source = ctx.config.source(row["source_name"])
+    except KeyError:
+        return False
+    if not isinstance(source, publisher[2]) or not getattr(source, "allow_posting", False):
+        return False
+    if row["source_kind"] == "facebook":  # a recommendation cannot be answered through the API, a comment can
+        stored = ctx.store.mention(row["id"]) or {}
+        return bool((stored.get("extra") or {}).get("comment_id"))
+    return True
+
+
+def render_review_post_button(ctx: Context, row: dict[str, Any], text: str, findings: list[Any] | None) -> None:
+    """Show the button; on click post `text` only if the linter ran and found nothing (findings are shown above)."""
+    if not posting_enabled(ctx, row):
+        return
+    lang = ctx.lang
+    platform, publish, _model = PUBLISHERS[row["source_kind"]]
+    if not st.button(t("post_to_platform", lang, platform=platform), key=f"post_review_{row['id']}"):
+        return
+    if not text.strip():
+        st.error(t("post_empty", lang))
+        return
+    if findings is None:  # the linter is missing or failed: an unchecked reply must not go public
+        st.error(t("post_unchecked", lang))
+        return
+    if findings:
+        st.error(t("post_refused_lint", lang, count=len(findings)))
+        return
+    try:
+        link = publish(ctx.config, row["id"], text, store=ctx.store, actor=ctx.user.username)
+    except SourceError as exc:
+        st.error(t("post_failed_platform", lang, platform=platform, error=exc.message))
+        return
+    st.session_state["flash"] = t("posted_to_platform", lang, platform=platform, url=link)
+    st.rerun()
