@@ -94,6 +94,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Opublikowano na Reddicie ({url}), ale nie oznaczono jako odpowiedziane: {error}",
         "Pubblicata su Reddit ({url}) ma non segnata come risposta: {error}",
     ),
+    "owner_reply": ("Owner's reply", "Odpowiedź właściciela", "Risposta del titolare"),
     "post_to_platform": ("Post this reply to {platform}", "Opublikuj tę odpowiedź w serwisie {platform}",
                          "Pubblica questa risposta su {platform}"),
     "post_failed_platform": ("Not posted to {platform}: {error}", "Nie opublikowano w serwisie {platform}: {error}",

@@ -67,13 +67,16 @@ def dashboard_with(tmp_path, monkeypatch, toml: str, mention: Mention, kind: str
     return store, mention_id
 
 
-def google_mention() -> Mention:
+def google_mention(owner_reply: str | None = None) -> Mention:
+    extra = {"platform": "google", "review_id": REVIEW, "rating": 1,
+             "review_name": f"accounts/1122334455/locations/987654321/reviews/{REVIEW}"}
+    if owner_reply:
+        extra["owner_reply"] = {"comment": owner_reply}
     return Mention(source_kind="google_reviews", source_name="google-mokotow", external_id=REVIEW,
                    url="https://search.google.com/local/reviews?placeid=ChIJdemoPlaceId",
                    text="Trzecią godzinę czekam na rejestrację, nikt nie odbiera telefonu.", author="Katarzyna",
                    published_at=datetime.now(UTC), language="pl", thread_title="Salus Medica Mokotów",
-                   extra={"platform": "google", "review_id": REVIEW, "rating": 1,
-                          "review_name": f"accounts/1122334455/locations/987654321/reviews/{REVIEW}"})
+                   extra=extra)
 
 
 def open_app(mention_id: int) -> AppTest:
@@ -100,6 +103,7 @@ def test_a_google_reply_is_posted_once_and_the_review_leaves_the_queue(tmp_path,
                                        google_mention(), "google_reviews")
     try:
         app = open_app(mention_id)
+        assert "★☆☆☆☆ 1/5" in [text.value for text in app.text]  # the review's stars beside it
         app.text_area(key=f"reply_{mention_id}").set_value(CLEAN).run()
         app.button(key=f"post_review_{mention_id}").click().run()
         assert not app.exception, [e.value for e in app.exception]
@@ -127,9 +131,10 @@ def test_a_google_reply_is_posted_once_and_the_review_leaves_the_queue(tmp_path,
 def test_an_unsafe_google_reply_sends_nothing(tmp_path, monkeypatch, loopback, google):
     store, mention_id = dashboard_with(tmp_path, monkeypatch, GOOGLE_TOML.format(base=loopback.base_url,
                                                                                  allow="true"),
-                                       google_mention(), "google_reviews")
+                                       google_mention("Dziękujemy za opinię."), "google_reviews")
     try:
         app = open_app(mention_id)
+        assert "Owner's reply: Dziękujemy za opinię." in [c.value for c in app.caption]  # shown beside the review
         app.text_area(key=f"reply_{mention_id}").set_value(
             "Podczas Pani ostatniej wizyty lekarz zalecił ibuprofen.").run()
         app.button(key=f"post_review_{mention_id}").click().run()

@@ -23,6 +23,25 @@ PUBLISHERS: dict[str, tuple[str, Callable[..., str], type]] = {
 }
 
 
+def stars(rating: float) -> str:
+    """4 -> "★★★★☆ 4/5"; half stars round to the nearest whole one for the symbols."""
+    whole = max(0, min(5, round(rating)))
+    return "★" * whole + "☆" * (5 - whole) + f" {rating:g}/5"
+
+
+def render_review_facts(ctx: Context, row: dict[str, Any]) -> None:
+    """A review's stars and the owner's existing reply (Google, Docplanner, Facebook), when it has them."""
+    if row.get("source_kind") not in ("google_reviews", "docplanner", "facebook"):
+        return
+    extra = (ctx.store.mention(row["id"]) or {}).get("extra") or {}
+    rating = extra.get("rating")
+    if isinstance(rating, (int, float)) and not isinstance(rating, bool) and 1 <= rating <= 5:
+        st.text(stars(float(rating)))
+    reply = (extra.get("owner_reply") or {}).get("comment")
+    if reply:
+        st.caption(f"{t('owner_reply', ctx.lang)}: {reply}")
+
+
 def posting_enabled(ctx: Context, row: dict[str, Any]) -> bool:
     """True for a Google review or a Facebook comment whose source allows posting, shown to staff or admins."""
     publisher = PUBLISHERS.get(row.get("source_kind") or "")

@@ -11,7 +11,7 @@ from storage import queries, workflow
 from ui.components import Context, badges_html, escape_all, show_source_text, time_ago
 from core.i18n import label, t
 from ui.reddit_reply import render_post_button
-from ui.review_reply import render_review_post_button
+from ui.review_reply import render_review_facts, render_review_post_button
 
 ANALYSIS_KEYS = ("language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons")
 
@@ -22,6 +22,7 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
     with st.container(border=True, key="detail"):
         st.html(badges_html(row, lang))
         _facts(row, lang)
+        render_review_facts(ctx, row)
         if row.get("title"):
             show_source_text(row["title"], row["matches"], "title")
         show_source_text(row.get("text") or "", row["matches"], "text")
