@@ -94,6 +94,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Opublikowano na Reddicie ({url}), ale nie oznaczono jako odpowiedziane: {error}",
         "Pubblicata su Reddit ({url}) ma non segnata come risposta: {error}",
     ),
+    "missing_credentials": (
+        "Missing credentials: set {names} in the collector's environment (see the README).",
+        "Brak danych dostępowych: ustaw {names} w środowisku kolektora (zob. README).",
+        "Credenziali mancanti: imposta {names} nell'ambiente del collettore (vedi il README).",
+    ),
     "owner_reply": ("Owner's reply", "Odpowiedź właściciela", "Risposta del titolare"),
     "post_to_platform": ("Post this reply to {platform}", "Opublikuj tę odpowiedź w serwisie {platform}",
                          "Pubblica questa risposta su {platform}"),

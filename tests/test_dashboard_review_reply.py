@@ -186,3 +186,22 @@ def test_a_facebook_comment_reply_is_posted_as_the_page(tmp_path, monkeypatch, l
         assert any("facebook.com" in s.value for s in app.success)
     finally:
         store.close()
+
+
+@pytest.mark.usefixtures("local_server")
+def test_the_sources_page_names_missing_credentials(tmp_path, monkeypatch, loopback):
+    for name in SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GOOGLE_CLIENT_ID", "cid")
+    store, _mention_id = dashboard_with(tmp_path, monkeypatch, GOOGLE_TOML.format(base=loopback.base_url,
+                                                                                  allow="false"),
+                                        google_mention(), "google_reviews")
+    try:
+        app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+        app.sidebar.radio(key="nav").set_value("sources").run()
+        assert not app.exception, [e.value for e in app.exception]
+        warnings = [w.value for w in app.warning]
+        assert any("GOOGLE_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN" in w for w in warnings), warnings
+        assert not any("GOOGLE_CLIENT_ID" in w for w in warnings)
+    finally:
+        store.close()
