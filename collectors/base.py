@@ -44,6 +44,11 @@ def _source_error(kind: str, message: str, retry_after: float | None) -> SourceE
     return SourceError(kind, message, retry_after=retry_after)
 
 
+# CollectResult.extra key: external ids the platform no longer lists (deleted there); the pipeline records an event
+# on each stored mention, which is kept.
+DELETED_IDS = "deleted_ids"
+
+
 @dataclass(slots=True)
 class CollectResult:
     """What one run of a collector found: candidate mentions (not yet matched) and the cursor to save."""

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from collectors.api_client import ApiClient, shared_api_client, status_error
-from collectors.base import CollectResult, SourceError, SourceKind
+from collectors.base import DELETED_IDS, CollectResult, SourceError, SourceKind
 from collectors.forums.dates import parse_machine_date
 from collectors.google_auth import (
     DEFAULT_TOKEN_URL,
@@ -89,8 +89,16 @@ class GoogleReviewsCollector:
             if note:
                 notes.append(note)
         missing = {key: state["missing"] for key, state in states.items() if state.get("missing")}
+        earlier = (cursor or {}).get("locations") or {}
+        before = {key: set(state.get("missing") or []) for key, state in earlier.items()}
+        # Newly gone reviews, once: the pipeline marks their stored mentions (DELETED_IDS in CollectResult.extra).
+        newly = sorted({review for key, ids in missing.items() for review in ids
+                        if review not in before.get(key, set())})
+        extra: dict[str, Any] = {"missing_reviews": missing} if missing else {}
+        if newly:
+            extra[DELETED_IDS] = newly
         return CollectResult(mentions=mentions, cursor={"locations": states}, seen=seen,
-                             note="; ".join(notes) or None, extra={"missing_reviews": missing} if missing else {})
+                             note="; ".join(notes) or None, extra=extra)
 
     def _location(self, token: GoogleToken, location: GoogleLocation, state: dict[str, Any],
                   ) -> tuple[list[Mention], dict[str, Any], int, str | None]:

@@ -112,6 +112,9 @@ def test_a_deleted_review_is_reported_on_the_next_full_listing(tmp_path, loopbac
     assert next_day.mentions == []
     assert next_day.note and "1 review(s) no longer listed" in next_day.note and "AbFvOqkQ81aa" in next_day.note
     assert next_day.extra["missing_reviews"] == {"1122334455/987654321": ["AbFvOqkQ81aa"]}
+    assert next_day.extra["deleted_ids"] == ["AbFvOqkQ81aa"]  # newly gone: the pipeline marks the stored mention
+    day_after = collector(tmp_path, loopback, now=NOW + timedelta(hours=50)).collect(next_day.cursor)
+    assert "deleted_ids" not in day_after.extra and "AbFvOqkQ81aa" in (day_after.note or "")  # marked once
     assert "AbFvOqkQ81aa" in next_day.cursor["locations"]["1122334455/987654321"]["known"]
 
 
@@ -198,3 +201,20 @@ def test_reviews_are_stored_once_through_the_pipeline(tmp_path, loopback, google
 
     [again] = collect_once(config, store)
     assert again.status == "ok" and again.new == 0 and store.count_mentions() == 5
+
+
+def test_a_deleted_review_keeps_its_stored_mention_with_an_event(tmp_path, loopback, google) -> None:
+    config = make_config(tmp_path, [source(loopback, full_scan_hours=1e-9)])  # every run reads every page
+    store = open_store(config.database)
+    collect_once(config, store)
+    google.reviews = [r for r in google.reviews if r["reviewId"] != "AbFvOqkQ81aa"]
+
+    collect_once(config, store)
+    collect_once(config, store)
+
+    mention_id = store.mention_id("google-mokotow", "AbFvOqkQ81aa")
+    assert mention_id is not None  # kept
+    actions = [event["action"] for event in store.events(mention_id)]
+    assert actions.count("deleted_on_platform") == 1
+    state = store.source("google-mokotow")
+    assert "no longer listed by Google" in state["note"]
