@@ -72,9 +72,9 @@ class FakeGoogle:
         if self.fail_with is not None:
             return self.fail_with
         if not self._authorised(request):
-            body = {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
-                              "status": "UNAUTHENTICATED"}}
-            return Response(401, json.dumps(body).encode(), {"Content-Type": "application/json"})
+            refusal = {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
+                                 "status": "UNAUTHENTICATED"}}
+            return Response(401, json.dumps(refusal).encode(), {"Content-Type": "application/json"})
         query = {k: v[0] for k, v in parse_qs(urlsplit(request.path).query).items()}
         size, start = int(query.get("pageSize", 50)), int(query.get("pageToken", "0"))
         ordered = sorted(self.reviews, key=lambda r: r["updateTime"], reverse=True)
