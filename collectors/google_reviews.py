@@ -135,6 +135,9 @@ class GoogleReviewsCollector:
         if reached_cursor or complete:
             stamps = [m for m in (_moment(u) for u in state["known"].values()) if m is not None]
             state["newest"] = max(stamps).isoformat() if stamps else None
+        elif full:
+            notes.append(f"{location.label}: the daily full listing stopped after {self.source.max_pages} page(s), "
+                         "so deleted reviews cannot be told apart; raise max_pages")
         else:
             # Stopped by max_pages before the cursor: the cursor stays, so nothing between is skipped for good.
             notes.append(f"{location.label}: more than {self.source.max_pages} page(s) of new reviews; "

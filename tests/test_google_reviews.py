@@ -218,3 +218,10 @@ def test_a_deleted_review_keeps_its_stored_mention_with_an_event(tmp_path, loopb
     assert actions.count("deleted_on_platform") == 1
     state = store.source("google-mokotow")
     assert "no longer listed by Google" in state["note"]
+
+
+def test_a_full_listing_cut_by_max_pages_says_deletions_cannot_be_told(tmp_path, loopback, google) -> None:
+    result = collector(tmp_path, loopback, max_pages=1).collect({})
+    assert len(result.mentions) == 3
+    assert result.note and "full listing stopped after 1 page(s)" in result.note
+    assert "last_full" not in result.cursor["locations"]["1122334455/987654321"]
