@@ -8,6 +8,7 @@ from core.labels import TOPICS
 from analysis.language import LanguageDetector
 from analysis.lexicon import fold
 from analysis.model import DEFAULT_MODEL_DIR, LearnedModel, extract_features, load_model
+from analysis.rating_prior import star_rating, with_rating
 from analysis.rules import assess_urgency, detect_kind, detect_topics, find_cues, is_question
 from analysis.sentiment import SentimentResult, SentimentScorer
 from core.config import Config
@@ -39,9 +40,12 @@ class Analyzer:
     def analyse(self, mention: Mention) -> Analysis:
         text = "\n".join(part for part in (mention.title, mention.text) if part)
         reach = (mention.score or 0) + (mention.comment_count or 0)
-        return self.analyse_text(text, declared_language=mention.language, reach=reach)
+        return self.analyse_text(text, declared_language=mention.language, reach=reach,
+                                 rating=star_rating(mention.extra))
 
-    def analyse_text(self, text: str, declared_language: str | None = None, reach: int = 0) -> Analysis:
+    def analyse_text(self, text: str, declared_language: str | None = None, reach: int = 0,
+                     rating: float | None = None) -> Analysis:
+        """`rating` is a review's 1..5 stars, blended into the sentiment the words gave (rules or model)."""
         text = text[:MAX_CHARS]
         folded = fold(text)
         language = self.detector.detect(text, declared_language)
@@ -53,6 +57,10 @@ class Analyzer:
         topics = detect_topics(cues)
         if self.model is not None:
             sentiment, score, kind, topics = self._apply_model(text, language, rules, question, kind, topics)
+        if rating is not None:
+            rated, score = with_rating(score, rating)
+            if rated != sentiment:
+                sentiment, kind = rated, detect_kind(question, rated, score)
         urgency, reasons = assess_urgency(cues, score, kind, reach)
         return Analysis(language, sentiment, round(score, 4), kind, topics, urgency, reasons, self.model_version)
 

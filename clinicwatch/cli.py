@@ -17,10 +17,10 @@ from rich.table import Table
 from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
-from clinicwatch.demo import demo_config, serve_demo_files
+from clinicwatch.demo import demo_config, demo_credentials, serve_demo_files
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
-from collectors.registry import load_config
+from collectors.registry import load_config, missing_credentials
 from core.config import Config, ConfigError, find_config
 from core.redact import redact
 from storage import Store, open_store
@@ -123,7 +123,7 @@ def demo(
     database: Path | None = typer.Option(None, help="Where to build the demo database (default from demo.toml)."),
 ) -> None:
     """Build the demo database from the bundled offline sources, through the real collectors."""
-    with serve_demo_files() as base_url:
+    with serve_demo_files() as base_url, demo_credentials():
         cfg = demo_config(base_url, database=database)
         store = _open(cfg)
         with Pipeline(cfg, store) as pipeline:
@@ -140,13 +140,16 @@ def status(config: Path | None = ConfigOption) -> None:
     cfg = _load(config)
     store = _open(cfg)
     table = Table("source", "kind", "enabled", "last success", "failures", "last error / note", "items (new/total)",
-                  "not stored: reason last run (total)")
+                  "not stored: reason last run (total)", "missing credentials")
     drops = store.source_drops()
+    configured = {source.name: source for source in cfg.sources}
     for row in store.sources():
         error = redact(f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else (row["note"] or ""))
+        source = configured.get(row["name"])
+        lacking = ", ".join(missing_credentials(source)) if source is not None else ""
         table.add_row(row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
                       str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}",
-                      format_drops(drops.get(row["name"], {})))
+                      format_drops(drops.get(row["name"], {})), lacking)
     stdout.print(table)
     stdout.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
 

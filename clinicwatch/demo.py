@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import json
+import os
 import threading
 import tomllib
 from collections.abc import Iterator
@@ -18,9 +20,50 @@ DEMO_CONFIG = DEMO_DIR / "demo.toml"
 PLACEHOLDER_BASE = "http://demo.invalid"
 
 
+# The demo's Google location signs in with these fictional credentials against the demo's own token endpoint;
+# they replace any real ones for the demo run, so real secrets never reach the demo server.
+DEMO_GOOGLE_ENV = {"GOOGLE_CLIENT_ID": "demo-client.apps.googleusercontent.com",
+                   "GOOGLE_CLIENT_SECRET": "demo-client-secret", "GOOGLE_REFRESH_TOKEN": "demo-refresh-token"}
+DEMO_TOKEN_PATH = "/google/token"
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
+
+    def translate_path(self, path: str) -> str:
+        # The Business Profile API's .../reviews answers are stored as .../reviews.json.
+        translated = super().translate_path(path)
+        return translated + ".json" if translated.endswith("/reviews") else translated
+
+    def do_POST(self) -> None:
+        """The demo's OAuth token endpoint: any refresh grant gets a short-lived demo access token."""
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if self.path.split("?")[0] != DEMO_TOKEN_PATH:
+            self.send_error(404)
+            return
+        body = json.dumps({"access_token": "demo-access-token", "expires_in": 3599, "token_type": "Bearer"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def demo_credentials() -> Iterator[None]:
+    """The demo's fictional Google credentials in the environment for the duration of the demo run."""
+    saved = {name: os.environ.get(name) for name in DEMO_GOOGLE_ENV}
+    os.environ.update(DEMO_GOOGLE_ENV)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextmanager

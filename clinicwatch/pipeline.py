@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from analysis import Analyzer
 from clinicwatch.workers import cap_text, fork_workers, joined, match_and_analyse, parse_match_analyse
-from collectors.base import Collector, CollectResult, Fetched, SourceError
+from collectors.base import DELETED_IDS, Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
 from core.config import Config
 from core.config import SourceBase as Source
@@ -342,7 +342,16 @@ class Pipeline:
             if len(ready) > 1:
                 return [pair for r in ready for pair in self._store_ready([r])]
             return [(self._failed(ready[0].source, exc, "storing"), ready[0].started)]
+        for r in ready:
+            self._mark_deleted(r.source.name, r.result.extra.get(DELETED_IDS) or [])
         return [(r.run(s.new, s.duplicates), r.started) for r, s in zip(ready, saved)]
+
+    def _mark_deleted(self, source_name: str, external_ids: list[str]) -> None:
+        """Mentions whose item the platform no longer lists stay stored, with an event in their history."""
+        for external_id in external_ids:
+            mention_id = self.store.mention_id(source_name, external_id)
+            if mention_id is not None:
+                self.store.add_event(mention_id, "collector", "deleted_on_platform", {"source": source_name})
 
     def _parse_in_workers(self, fetched: Fetched) -> Future:
         """Parse, match and analyse a fetched document in a worker; the future gives (result, stored items)."""

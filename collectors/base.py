@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from core.config import Config, SourceBase
@@ -47,6 +47,11 @@ class SourceError(Exception):
 
 def _source_error(kind: str, message: str, retry_after: float | None) -> SourceError:
     return SourceError(kind, message, retry_after=retry_after)
+
+
+# CollectResult.extra key: external ids the platform no longer lists (deleted there); the pipeline records an event
+# on each stored mention, which is kept.
+DELETED_IDS = "deleted_ids"
 
 
 @dataclass(slots=True)
@@ -107,4 +112,7 @@ class SourceKind:
     config_model: type[SourceBase]
     collector: Callable[[Any, Config], Collector]
     description: str = ""
+    _: KW_ONLY  # the optional hooks are named where a kind declares them
     handle_format: str | None = None  # how people are addressed there, e.g. "u/{name}"; None: no handles
+    # The environment variables a configured source still lacks (shown by `status` before any run fails).
+    missing_credentials: Callable[[Any], list[str]] | None = None

@@ -126,7 +126,7 @@ class Fetcher:
         # Redirects are followed by hand so that every hop passes the address guard; proxy variables are
         # ignored because the guard must see the real destination.
         return httpx.Client(timeout=self._timeout, follow_redirects=False, trust_env=False,
-                            transport=_pinned_transport(limits, allow_private=self.config.allow_private_addresses))
+                            transport=pinned_transport(limits, allow_private=self.config.allow_private_addresses))
 
     @contextlib.contextmanager
     def _borrowed_client(self) -> Iterator[httpx.Client]:
@@ -341,7 +341,7 @@ def describe_transport_error(exc: Exception) -> str:
     return text
 
 
-def _pinned_transport(limits: httpx.Limits, *, allow_private: bool) -> httpx.HTTPTransport:
+def pinned_transport(limits: httpx.Limits, *, allow_private: bool) -> httpx.HTTPTransport:
     """httpx's transport over a connection pool whose sockets come from the guard's PinnedBackend."""
     transport = httpx.HTTPTransport(limits=limits, trust_env=False)
     # httpx offers no parameter for the network backend, so its pool is rebuilt with the same settings plus it.

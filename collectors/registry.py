@@ -13,14 +13,22 @@ from types import MappingProxyType
 from typing import Any
 
 from collectors.base import Collector, SourceKind
+from collectors.bluesky import SOURCE_KIND as BLUESKY
+from collectors.docplanner import SOURCE_KIND as DOCPLANNER
+from collectors.facebook import SOURCE_KIND as FACEBOOK
 from collectors.feeds import SOURCE_KIND as FEED
 from collectors.forums.discourse import SOURCE_KIND as DISCOURSE
 from collectors.forums.forum import SOURCE_KIND as FORUM
+from collectors.google_reviews import SOURCE_KIND as GOOGLE_REVIEWS
+from collectors.mastodon import SOURCE_KIND as MASTODON
 from collectors.reddit import SOURCE_KIND as REDDIT
 from core import config as core_config
 from core.config import Config, SourceBase
 
-BUILT_IN: tuple[SourceKind, ...] = (FEED, REDDIT, DISCOURSE, FORUM)
+BUILT_IN: tuple[SourceKind, ...] = (
+    FEED, REDDIT, DISCOURSE, FORUM,
+    GOOGLE_REVIEWS, FACEBOOK, DOCPLANNER, MASTODON, BLUESKY,
+)
 ENTRY_POINT_GROUP = "clinicwatch.source_kinds"
 
 
@@ -58,6 +66,16 @@ def build_collector(source: SourceBase, config: Config) -> Collector:
     if not isinstance(source, kind.config_model):
         source = kind.config_model.model_validate(source.model_dump())
     return kind.collector(source, config)
+
+
+def missing_credentials(source: SourceBase) -> list[str]:
+    """The environment variables `source` needs and lacks ([] when its kind needs none or has them all)."""
+    kind = SOURCE_KINDS.get(source.kind)
+    if kind is None or kind.missing_credentials is None:
+        return []
+    if not isinstance(source, kind.config_model):
+        source = kind.config_model.model_validate(source.model_dump())
+    return list(kind.missing_credentials(source))
 
 
 def load_config(path: str | Path) -> Config:

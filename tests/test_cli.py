@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from clinicwatch.demo import DEMO_CONFIG, PLACEHOLDER_BASE, serve_demo_files
+from clinicwatch.demo import DEMO_CONFIG, DEMO_GOOGLE_ENV, PLACEHOLDER_BASE, serve_demo_files
 from tests.loopback import Response
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,22 +34,30 @@ def test_collect_once_twice_on_the_demo_stores_the_same_mentions(tmp_path):
         text = DEMO_CONFIG.read_text(encoding="utf-8").replace(PLACEHOLDER_BASE, base)
         text = text.replace('database = "data/demo.db"', f'database = "{tmp_path / "demo.db"}"')
         config.write_text(text + "\n[http]\nallow_private_addresses = true\n", encoding="utf-8")
-        first = cli("collect", "--once", "--config", str(config))
-        assert first.returncode == 0, first.stderr
+        env = {**os.environ, **DEMO_GOOGLE_ENV}  # the demo's Google location signs in with fictional credentials
+        first = cli("collect", "--once", "--config", str(config), env=env)
+        assert first.returncode == 0, first.stderr + first.stdout
         stored = count(tmp_path / "demo.db")
-        second = cli("collect", "--once", "--config", str(config))
+        second = cli("collect", "--once", "--config", str(config), env=env)
         assert second.returncode == 0, second.stderr
     assert stored >= 25
     assert count(tmp_path / "demo.db") == stored
-    status = cli("status", "--config", str(config))
+    without_google = {k: v for k, v in os.environ.items() if k not in DEMO_GOOGLE_ENV}
+    status = cli("status", "--config", str(config), env=without_google)
     assert status.returncode == 0
     assert "google-alerts-pl" in status.stdout and f"{stored} mentions" in status.stdout
+    # Without the demo's credentials in its environment, status names what the Google source lacks.
+    assert "GOOGLE_REFRESH_TOKEN" in status.stdout
 
 
 def test_demo_command_builds_a_database(tmp_path):
     result = cli("demo", "--database", str(tmp_path / "d.db"))
     assert result.returncode == 0, result.stderr
     assert count(tmp_path / "d.db") >= 25
+    with sqlite3.connect(tmp_path / "d.db") as conn:
+        kinds = dict(conn.execute("SELECT source_kind, count(*) FROM mentions GROUP BY source_kind").fetchall())
+    # The fictional Google location and ZnanyLekarz profile come through the real collectors.
+    assert kinds.get("google_reviews") == 4 and kinds.get("docplanner") == 3
     with sqlite3.connect(tmp_path / "d.db") as conn:
         langs = {r[0] for r in conn.execute("SELECT DISTINCT declared_language FROM mentions")}
     assert {"pl", "it", "en"} <= langs

@@ -16,6 +16,7 @@ from replies import gate
 from storage import queries, workflow
 from ui.components import Context, badges_html, escape_all, highlighted_html, show_source_text, time_ago
 from ui.reddit_reply import render_post_button
+from ui.review_reply import render_review_facts, render_review_post_button
 
 ANALYSIS_KEYS = ("language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons")
 
@@ -26,6 +27,7 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
     with st.container(border=True, key="detail"):
         st.html(badges_html(row, lang))
         _facts(row, lang)
+        render_review_facts(ctx, row)
         if row.get("title"):
             show_source_text(row["title"], row["matches"], "title")
         show_source_text(row.get("text") or "", row["matches"], "text")
@@ -112,6 +114,7 @@ def _reply(ctx: Context, row: dict[str, Any]) -> None:
         else:
             st.caption(t("override_admin_only", lang))
     render_post_button(ctx, row, edited, verdict)
+    render_review_post_button(ctx, row, edited, verdict)
 
 
 def _show_findings(text: str, findings: list[Any], lang: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from collectors.registry import missing_credentials
 from core.config import SourceBase
 from core.display import visible_controls
 from core.i18n import t
@@ -44,6 +45,9 @@ def _source(ctx: Context, source: SourceBase, health: dict[str, Any] | None,
             ctx.store.request_run(source.name, source.kind, ctx.user.username)
             ctx.store.add_event(None, ctx.user.username, "source_run_requested", {"source": source.name})
             health = ctx.store.source(source.name)
+        lacking = missing_credentials(source)
+        if lacking:
+            st.warning(t("missing_credentials", lang, names=", ".join(lacking)))
         _health(ctx, health, drops)
 
 

@@ -1,0 +1,113 @@
+"""Reply to a Facebook comment as the Page, exactly once: lint gate, look for the Page's same reply first, then
+POST, then the audit and the mention marked replied."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from collectors.api_client import ApiClient, shared_api_client
+from collectors.base import SourceError
+from collectors.facebook import FacebookSource
+from collectors.facebook_graph import graph_error, graph_get, graph_pages, page_token
+from core.config import Config
+from replies import gate
+from storage import workflow
+from storage.store import Store
+
+MAX_REPLY_CHARS = 8000
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def post_facebook_reply(config: Config, mention_id: int, text: str, *, store: Store, actor: str,
+                        role: str | None = None, override_reason: str | None = None,
+                        client: ApiClient | None = None) -> str:
+    """Reply to the comment behind `mention_id` as the Page; returns the reply's link.
+
+    Exactly once: the comment's replies are read first, and when the Page already answered it with this text (a
+    double click, or a retry after a timeout whose POST did arrive) nothing is sent again.
+    """
+    mention = store.mention(mention_id)
+    if mention is None:
+        raise SourceError("config", f"mention {mention_id} does not exist")
+    source = _posting_source(config, mention["source_name"])
+    if mention.get("status") == "dismissed":  # it could not be marked replied after posting
+        raise SourceError("config", f"mention {mention_id} was dismissed: reopen it before replying")
+    body = text.strip()
+    if not body or len(body) > MAX_REPLY_CHARS:
+        raise SourceError("config", f"a reply must have 1 to {MAX_REPLY_CHARS:,} characters")
+    # The linter gate before any request (raises replies.gate.GateRefused); an admin's override is audited.
+    verdict = gate.require(body, mention.get("language") or source.language or "en",
+                           mention_text=mention.get("text") or "", config=config, role=role,
+                           override_reason=override_reason)
+    if verdict.overridden:
+        store.add_event(mention_id, actor, "lint_override", gate.override_detail(verdict) | {"via": "facebook"})
+    comment_id = str((mention.get("extra") or {}).get("comment_id") or "")
+    if not comment_id:
+        raise SourceError("config", f"mention {mention_id} is not a Facebook comment (ratings cannot be answered "
+                                    "through the API)")
+    client = client or shared_api_client(config.http)
+    token = page_token(source.token_env)
+    graph = str(source.graph_url).rstrip("/")
+    detail: dict[str, Any] = {"source": source.name, "comment": comment_id, "chars": len(body)}
+    with _lock_for(comment_id):
+        try:
+            link, posted = _post_once(client, graph, token, source.page_id, comment_id, body)
+        except SourceError as exc:
+            store.add_event(mention_id, actor, "facebook_reply_failed", detail | {"error": exc.message})
+            raise
+        store.add_event(mention_id, actor, "facebook_reply_posted" if posted else "facebook_reply_already_there",
+                        detail | {"url": link})
+        if (store.mention(mention_id) or {}).get("status") != "replied":
+            workflow.mark_replied(store, mention_id, actor, posted_url=link or None, text=body,
+                                  language=mention.get("language"))
+    return link
+
+
+def _post_once(client: ApiClient, graph: str, token: str, page_id: str, comment_id: str, body: str,
+               ) -> tuple[str, bool]:
+    """(the reply's link, True when it was posted now)."""
+    replies = graph_pages(client, f"{graph}/{comment_id}/comments", token,
+                          {"fields": "id,message,from{id},permalink_url", "filter": "stream", "limit": "100"}, 10)
+    for page in replies:
+        for reply in page:
+            if str((reply.get("from") or {}).get("id") or "") == page_id and str(reply.get("message") or "").strip() \
+                    == body:
+                return str(reply.get("permalink_url") or ""), False
+    try:
+        response = client.request("POST", f"{graph}/{comment_id}/comments",
+                                  headers={"Authorization": f"Bearer {token}"}, form={"message": body})
+    except SourceError as exc:
+        if exc.kind in ("timeout", "network"):
+            raise SourceError(exc.kind, f"{exc.message}. The reply may have arrived: post again, ClinicWatch looks "
+                                        "for it first and will not post it twice") from None
+        raise
+    if response.status != 200:
+        raise graph_error(response)
+    created = response.json()
+    reply_id = str(created.get("id") or "") if isinstance(created, dict) else ""
+    if not reply_id:
+        raise SourceError("http", "Facebook accepted the reply but did not return its id: check the comment before "
+                                  "posting again")
+    link = graph_get(client, f"{graph}/{reply_id}", token, {"fields": "permalink_url"}).get("permalink_url")
+    return str(link or f"https://www.facebook.com/{reply_id}"), True
+
+
+def _posting_source(config: Config, source_name: str) -> FacebookSource:
+    try:
+        source = config.source(source_name)
+    except KeyError:
+        raise SourceError("config", f"no source named {source_name!r} in the config") from None
+    if not isinstance(source, FacebookSource):
+        raise SourceError("config", f"source {source_name!r} is not a Facebook Page source")
+    if not source.allow_posting:
+        raise SourceError("config", f"reply posting is off for {source_name!r}: set allow_posting = true on that "
+                                    "source to post from ClinicWatch")
+    return source
+
+
+
+def _lock_for(comment_id: str) -> threading.Lock:
+    """One poster at a time per comment in this process, so two clicks cannot both pass the check."""
+    with _locks_guard:
+        return _locks.setdefault(comment_id, threading.Lock())

@@ -1,0 +1,122 @@
+"""Post a staff-approved owner reply to a Google review, exactly once: lint gate, read the review's reply first,
+then PUT, then the audit and the mention marked replied."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from collectors.api_client import ApiClient, shared_api_client, status_error
+from collectors.base import SourceError
+from collectors.google_auth import SCOPE, authorised_get, google_credentials, shared_token
+from collectors.google_reviews import GoogleReviewsSource
+from core.config import Config
+from replies import gate
+from storage import workflow
+from storage.store import Store
+
+MAX_REPLY_CHARS = 4000  # Google refuses owner replies over 4,096 bytes; this keeps room for multi-byte letters
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def post_google_reply(config: Config, mention_id: int, text: str, *, store: Store, actor: str,
+                      role: str | None = None, override_reason: str | None = None,
+                      client: ApiClient | None = None) -> str:
+    """Reply as the clinic to the review behind `mention_id`; returns the review's link.
+
+    Exactly once: the review is read first, and when it already carries this reply (a double click, or a retry
+    after a timeout whose PUT did arrive) nothing is sent again. A different owner reply already there is left
+    alone (it was written on Google): staff edit it there.
+    """
+    mention = store.mention(mention_id)
+    if mention is None:
+        raise SourceError("config", f"mention {mention_id} does not exist")
+    source = _posting_source(config, mention["source_name"])
+    if mention.get("status") == "dismissed":  # it could not be marked replied after posting
+        raise SourceError("config", f"mention {mention_id} was dismissed: reopen it before replying")
+    body = text.strip()
+    if not body or len(body) > MAX_REPLY_CHARS:
+        raise SourceError("config", f"a reply must have 1 to {MAX_REPLY_CHARS:,} characters")
+    # The linter gate before any request (raises replies.gate.GateRefused); an admin's override is audited.
+    verdict = gate.require(body, mention.get("language") or source.language or "en",
+                           mention_text=mention.get("text") or "", config=config, role=role,
+                           override_reason=override_reason)
+    if verdict.overridden:
+        store.add_event(mention_id, actor, "lint_override", gate.override_detail(verdict) | {"via": "google"})
+    extra = mention.get("extra") or {}
+    review_name = str(extra.get("review_name") or "")
+    if not review_name.startswith("accounts/"):
+        raise SourceError("config", f"mention {mention_id} is not a Google review (no review name)")
+    client = client or shared_api_client(config.http)
+    link = mention.get("url") or ""
+    detail: dict[str, Any] = {"source": source.name, "review": review_name, "chars": len(body)}
+    with _lock_for(review_name):
+        try:
+            posted = _post_once(source, client, review_name, body)
+        except SourceError as exc:
+            store.add_event(mention_id, actor, "google_reply_failed", detail | {"error": exc.message})
+            raise
+        store.add_event(mention_id, actor, "google_reply_posted" if posted else "google_reply_already_there",
+                        detail | {"url": link})
+        if (store.mention(mention_id) or {}).get("status") != "replied":
+            workflow.mark_replied(store, mention_id, actor, posted_url=link or None, text=body,
+                                  language=mention.get("language"))
+    return link
+
+
+def _post_once(source: GoogleReviewsSource, client: ApiClient, review_name: str, body: str) -> bool:
+    """PUT the reply unless the review already has it; True when it was sent now."""
+    api = str(source.api_url).rstrip("/")
+    token = shared_token(client, str(source.token_url), google_credentials())
+    response = authorised_get(client, token, f"{api}/v4/{review_name}")
+    if response.status != 200:
+        raise _error(response)
+    review = response.json()
+    existing = str(((review or {}).get("reviewReply") or {}).get("comment") or "").strip()
+    if existing == body:
+        return False
+    if existing:
+        raise SourceError("config", "this review already has a different owner reply (written on Google); edit it "
+                                    "in Google Business Profile, or delete it there before posting from ClinicWatch")
+    url = f"{api}/v4/{review_name}/reply"
+    try:
+        response = client.request("PUT", url, headers={"Authorization": f"Bearer {token.value()}"},
+                                  json_body={"comment": body})
+    except SourceError as exc:
+        if exc.kind in ("timeout", "network"):
+            raise SourceError(exc.kind, f"{exc.message}. The reply may have arrived: post again, ClinicWatch reads "
+                                        "the review first and will not post it twice") from None
+        raise
+    if response.status == 401:
+        token.invalidate()
+        response = client.request("PUT", url, headers={"Authorization": f"Bearer {token.value()}"},
+                                  json_body={"comment": body})
+    if response.status != 200:
+        raise _error(response)
+    return True
+
+
+def _posting_source(config: Config, source_name: str) -> GoogleReviewsSource:
+    try:
+        source = config.source(source_name)
+    except KeyError:
+        raise SourceError("config", f"no source named {source_name!r} in the config") from None
+    if not isinstance(source, GoogleReviewsSource):
+        raise SourceError("config", f"source {source_name!r} is not a Google reviews source")
+    if not source.allow_posting:
+        raise SourceError("config", f"reply posting is off for {source_name!r}: set allow_posting = true on that "
+                                    "source to post from ClinicWatch")
+    return source
+
+
+def _error(response: Any) -> SourceError:
+    return status_error(response, "the Business Profile API",
+                        auth_hint=f"re-authorise with the scope {SCOPE}",
+                        forbidden_hint="the account behind GOOGLE_REFRESH_TOKEN may not reply for this location")
+
+
+
+def _lock_for(review_name: str) -> threading.Lock:
+    """One poster at a time per review in this process, so two clicks cannot both pass the check."""
+    with _locks_guard:
+        return _locks.setdefault(review_name, threading.Lock())
