@@ -55,15 +55,17 @@ class Analyzer:
         question = is_question(text, folded)
         cues = find_cues(folded)
         topics = detect_topics(cues)
-        decision = decide_kind(text, folded, cues, question, sentiment, score, context)
+        praise = sentiment == "positive" or "kind:praise" in cues
+        signals = find_signals(text, folded, language, praise, context.news)
+        found = frozenset(signals.reasons)
+        decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
         if self.model is not None:
             sentiment, score, decision, topics = self._apply_model(
-                text, folded, language, rules, question, cues, context, decision, topics
+                text, folded, language, rules, question, cues, context, decision, topics, found
             )
         kind = decision.kind
         if decision.sentiment is not None and decision.sentiment != sentiment:
             sentiment, score = decision.sentiment, _score_for(decision.sentiment, score)
-        signals = find_signals(text, folded, language, praise=kind == "praise")
         urgency, reasons = assess_urgency(signals.reasons, score, kind, reach, signals.health_confidence)
         evidence = {"kind": decision.words, **signals.evidence}
         topic_words = [cue_text(f"topics:{t}", folded, cues[f"topics:{t}"]) for t in topics if f"topics:{t}" in cues]
@@ -87,7 +89,7 @@ class Analyzer:
 
     def _apply_model(
         self, text: str, folded: str, language: str, rules: SentimentResult, question: bool,
-        cues: dict[str, int], context: Context, decision: KindDecision, topics: list[str],
+        cues: dict[str, int], context: Context, decision: KindDecision, topics: list[str], found: frozenset[str],
     ) -> tuple[str, float, KindDecision, list[str]]:
         """Replace each rule decision the clinic's model has learned enough about for this language.
 
@@ -111,7 +113,7 @@ class Analyzer:
             decision = KindDecision(kind, round(kind_p[kind], 3), False, None, decision.words)
         elif "sentiment" in probabilities and not decision.strong:
             # keep kind consistent with the learned sentiment
-            decision = decide_kind(text, folded, cues, question, sentiment, score, context)
+            decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
         decided = {f.removeprefix("topic:"): p["yes"] >= 0.5 for f, p in probabilities.items() if f.startswith("topic:")}
         if decided:
             chosen = {t for t in topics if t not in decided and t != "other"} | {t for t, yes in decided.items() if yes}

@@ -2,6 +2,7 @@
 
     python -m analysis.evaluate EVAL.jsonl [--train TRAIN.jsonl] [--json]
     python -m analysis.evaluate DATA.jsonl --split-train 0.5 --seed 1 [--json]
+    python -m analysis.evaluate --triage MENTIONS.jsonl [--json] [--verbose]   # kind, urgency, legal, press
 
 Each line: {"lang": "pl", "text": "...", "label": "negative|neutral|positive|mixed", "source": "..."}.
 Without --train it scores what ships (the rules). With --train (or --split-train) the training rows go through
@@ -23,6 +24,7 @@ from sklearn.metrics import f1_score
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.analyzer import Analyzer
+from analysis.evaluate_triage import analyse_rows, misses, read_triage_rows, render_triage, triage_metrics
 from core.labels import SENTIMENTS
 from analysis.learn import retrain
 from core.models import Mention
@@ -143,7 +145,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog="Example, trained on one half and scored on the other: "
         "python -m analysis.evaluate data.jsonl --split-train 0.5 --seed 1 --json",
     )
-    parser.add_argument("eval", type=Path, help="JSONL rows with lang, text, label")
+    parser.add_argument("eval", type=Path, nargs="?", help="JSONL rows with lang, text, label")
+    parser.add_argument(
+        "--triage", type=Path, metavar="FILE",
+        help="labelled clinic mentions (kind, sentiment, health_risk, legal, press): print the triage figures",
+    )
+    parser.add_argument("--verbose", action="store_true", help="with --triage, list the rows decided otherwise")
     parser.add_argument("--train", type=Path, help="JSONL rows fed through the staff-label learning path first")
     parser.add_argument(
         "--split-train",
@@ -155,6 +162,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-hint", action="store_true", help="do not pass the row's lang as the declared language")
     parser.add_argument("--json", action="store_true", help="print one JSON object with the figures on the last line")
     args = parser.parse_args(argv)
+    if (args.eval is None) == (args.triage is None):
+        parser.error("give either an EVAL file or --triage FILE")
     if args.train and args.split_train is not None:
         parser.error("use either --train or --split-train, not both")
     if args.split_train is not None and not 0 < args.split_train < 1:
@@ -164,6 +173,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.triage is not None:
+        return triage_main(args)
     rows = read_rows(args.eval)
     train_rows = read_rows(args.train) if args.train else []
     if args.split_train is not None:
@@ -177,6 +188,21 @@ def main(argv: list[str] | None = None) -> int:
     print(render_table(result))
     if args.json:
         print(json.dumps(result))
+    return 0
+
+
+def triage_main(args: argparse.Namespace) -> int:
+    """The triage figures of what ships (the rules) on a labelled file of clinic mentions."""
+    rows = read_triage_rows(args.triage)
+    with tempfile.TemporaryDirectory(prefix="clinicwatch-eval-") as workdir:
+        analyzer = Analyzer(model_dir=Path(workdir) / "models")  # empty: the rules alone are scored
+        results = analyse_rows(rows, analyzer)
+    figures = triage_metrics(rows, results)
+    if args.verbose:
+        print("\n".join(misses(rows, results)))
+    print(render_triage(figures))
+    if args.json:
+        print(json.dumps(figures))
     return 0
 
 

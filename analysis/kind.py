@@ -10,6 +10,8 @@ QUESTION_OVER_COMPLAINT = -0.5  # a question without an information cue stays a 
 STRONG_NEGATIVE = -0.75
 # Applause, heart eyes, upside-down face, eye roll, clown: on a bad experience they are sarcasm.
 SARCASM_EMOJI = frozenset("👏😍🙃🙄🤡")
+# Hashtags of praise under a bad experience ("took a call during my visit #respect") are sarcasm.
+SARCASTIC_HASHTAGS = ("#respect", "#szacunek", "#rispetto", "#brawo", "#bravi", "#complimenti", "#welldone")
 NEWS_SOURCES = frozenset({"headline", "news"})  # source kinds whose items are news, not patients' voices
 
 
@@ -31,9 +33,14 @@ class Context:
 
 
 def decide_kind(
-    text: str, folded: str, cues: dict[str, int], question: bool, sentiment: str, score: float, context: Context
+    text: str, folded: str, cues: dict[str, int], question: bool, sentiment: str, score: float, context: Context,
+    signals: frozenset[str] = frozenset(),
 ) -> KindDecision:
-    """complaint | question | praise | other, with its confidence and the words that drove it."""
+    """complaint | question | praise | other, with its confidence and the words that drove it.
+
+    `signals` are the urgency reasons the words carry (health_risk, legal_threat, press): a threat or an
+    emergency told without a single sentiment word is still a complaint, not "other".
+    """
 
     def has(name: str) -> bool:
         return f"kind:{name}" in cues
@@ -44,32 +51,50 @@ def decide_kind(
     clinic = has("clinic")
     if context.news:
         return KindDecision("other", 0.8, True, None, ["(news source)"])
+    if has("offtopic"):
+        return KindDecision("other", 0.75, True, "neutral", words("offtopic"))
     if has("noise") and not clinic:
         return KindDecision("other", 0.75, True, None, words("noise"))
     if context.alias_only and not clinic and sentiment != "negative":
         return KindDecision("other", 0.6, True, None, ["(matched only by an alias)"])
+    if has("journalist") and "?" not in text:
+        return KindDecision("other", 0.7, True, "neutral", words("journalist"))
     emoji = [e for e in SARCASM_EMOJI if e in text]
+    sarcastic_tags = [tag for tag in SARCASTIC_HASHTAGS if tag in folded]
     bad_situation = has("negative_situation")
     if has("ironic") and (bad_situation or sentiment == "negative" or emoji):
         return KindDecision("complaint", 0.8, True, "negative", words("ironic", "negative_situation") + emoji)
-    if emoji and bad_situation and not has("elsewhere"):
-        return KindDecision("complaint", 0.7, True, "negative", emoji + words("negative_situation"))
-    if has("complaint_question") or ("?!" in text and sentiment == "negative"):
+    if (emoji or sarcastic_tags) and (bad_situation or sentiment == "negative") and not has("elsewhere"):
+        return KindDecision("complaint", 0.7, True, "negative", emoji + sarcastic_tags + words("negative_situation"))
+    if has("complaint_question") or ("?!" in text or "??" in text) and "health_risk" not in signals:
         return KindDecision("complaint", 0.8, True, "negative", words("complaint_question") or ["?!"])
     if has("polite_complaint"):
         return KindDecision("complaint", 0.75, True, "negative", words("polite_complaint"))
     if question:
         if has("info_question") and score > STRONG_NEGATIVE:
             return KindDecision("question", 0.85, True, "neutral", words("info_question"))
-        if score > QUESTION_OVER_COMPLAINT:
+        if "health_risk" in signals and "?" in text:
+            # Asking where to go with an emergency: a question, answered first (urgency does that).
+            return KindDecision("question", 0.7, True, "neutral", ["?"])
+        if bad_situation and sentiment == "negative":
+            return KindDecision("complaint", 0.6, False, "negative", words("negative_situation") + ["?"])
+        if score > STRONG_NEGATIVE:
             return KindDecision("question", 0.65, False, "neutral", ["?"] if "?" in text else words("info_question"))
         return KindDecision("complaint", 0.6, False, "negative", ["?"])
-    if has("elsewhere") and has("praise") and score > STRONG_NEGATIVE:
+    if has("elsewhere") and (has("praise") or sentiment == "positive") and score > STRONG_NEGATIVE:
         return KindDecision("praise", 0.7, True, "positive", words("praise", "elsewhere"))
+    if signals and sentiment != "positive":
+        return KindDecision("complaint", 0.7, True, "negative", sorted(signals))
     if sentiment == "negative":
-        return KindDecision("complaint", min(0.95, 0.55 + abs(score) / 2), False, None, [])
+        if has("praise") and not bad_situation and not has("contrast") and score > QUESTION_OVER_COMPLAINT:
+            return KindDecision("praise", 0.55, False, "positive", words("praise"))
+        return KindDecision("complaint", min(0.95, 0.55 + abs(score) / 2), False, None, words("negative_situation"))
     if sentiment == "positive":
+        if bad_situation and not has("praise"):
+            return KindDecision("complaint", 0.55, False, "negative", words("negative_situation"))
         return KindDecision("praise", min(0.95, 0.55 + score / 2), has("praise"), None, words("praise"))
     if has("praise"):
         return KindDecision("praise", 0.55, True, "positive", words("praise"))
+    if bad_situation and clinic:
+        return KindDecision("complaint", 0.55, False, "negative", words("negative_situation"))
     return KindDecision("other", 0.5, False, None, [])

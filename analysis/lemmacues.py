@@ -14,13 +14,24 @@ from analysis.lexicon import LEXICON_DIR, fold, fold_word, read_sections
 from analysis.patternset import PatternSet
 from analysis.sentiment import lemma_of
 
-# Words, numbers, emoji (jokes are often only an emoji) and sentence breaks.
-_TOKENS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,]\d+)?|[\u2600-\u27bf\U0001F300-\U0001FAFF]|[.!?;\n]")
+# Words (with an @handle's "@"), numbers, emoji (jokes are often only an emoji), clause and sentence breaks.
+_TOKENS = re.compile(
+    r"@?[^\W\d_][^\W_]*(?:'[^\W\d_]+)*|\d+(?:[.,]\d+)?|[\u2600-\u27bf\U0001F300-\U0001FAFF]|[.!?;\n,:]"
+)
 _BREAKS = frozenset(".!?;\n")
+_CLAUSE_BREAKS = frozenset(".!?;\n,:")  # negation does not reach past these
 NEGATION_REACH = 3
 CONTEXT = "context"  # the reason of signals that qualify others (past, now, joke) rather than raise urgency  # a negator negates a group word up to this many tokens after it
 _SIGNAL = re.compile(r"^(\w+)\s+(\w+)\s*=\s*(.+)$")
 _GROUP = re.compile(r"^([A-Z_]+)(!?)\s*=\s*(.*)$")
+
+
+@dataclass(slots=True)
+class GroupIndex:
+    """Where a token's keys can start a group: exact keys, prefixes by their first two letters, sequences."""
+
+    exact: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    prefixes: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -65,11 +76,18 @@ class TriageCues:
     negators: frozenset[str]
     groups: dict[str, Group]
     signals: list[Signal]
+    prechecks: tuple[str, ...]  # patterns (word-start stems) a text must match to be worth lemmatising
     precheck: PatternSet | None
+    index: GroupIndex = field(default_factory=GroupIndex)
 
-    def find(self, text: str, folded: str) -> list[Hit]:
-        """The signals that fire in the text (empty when the surface pre-check finds no candidate)."""
-        if self.precheck is None or not self.precheck.matches(folded):
+    def find(self, text: str, folded: str, candidate: bool | None = None) -> list[Hit]:
+        """The signals that fire in the text (empty when the surface pre-check finds no candidate).
+
+        `candidate` is the pre-check's answer when the caller ran it already (in one pass with other cues).
+        """
+        if candidate is None:
+            candidate = self.precheck is not None and bool(self.precheck.matches(folded))
+        if not candidate:
             return []
         tokens = _TOKENS.findall(text.lower().replace("\u2019", "'"))
         keys = [_keys(token, self.language) for token in tokens]
@@ -85,18 +103,23 @@ class TriageCues:
     def _occurrences(self, keys: list[tuple[str, ...]], sentences: list[int]) -> dict[str, list[tuple[int, int]]]:
         """Per group, the (start, end) token spans where it occurs and is not negated."""
         found: dict[str, list[tuple[int, int]]] = {}
-        for name, group in self.groups.items():
-            spans = []
-            for i in range(len(keys)):
-                end = _match_at(group, keys, i)
-                if end is None:
+        index = self.index
+        for i, token_keys in enumerate(keys):
+            candidates: list[tuple[str, tuple[str, ...]]] = []
+            for key in token_keys:
+                candidates += index.exact.get(key, ())
+                candidates += [(g, rest) for prefix, g, rest in index.prefixes.get(key[:2], ()) if key.startswith(prefix)]
+            for name, rest in candidates:
+                end = i + 1 + len(rest)
+                if rest and (end > len(keys) or not all(_matches_entry(e, keys[i + 1 + k]) for k, e in enumerate(rest))):
                     continue
-                if group.negatable and _negated(keys, sentences, i, self.negators):
+                spans = found.setdefault(name, [])
+                if spans and spans[-1][0] == i:
+                    continue  # another entry of the group already starts here
+                if self.groups[name].negatable and _negated(keys, i, self.negators):
                     continue
                 spans.append((i, end))
-            if spans:
-                found[name] = spans
-        return found
+        return {name: spans for name, spans in found.items() if spans}
 
     def _fires(
         self, signal: Signal, occurrences: dict[str, list[tuple[int, int]]], sentences: list[int], tokens: list[str]
@@ -122,6 +145,8 @@ def _keys(token: str, language: str) -> tuple[str, ...]:
     """The folded token and its folded lemma (the token first); after an elision ("l'avvocato",
     "dall'ASL") also the word after the apostrophe and its lemma."""
     keys = [fold_word(token)]
+    if token[0] == "@":
+        return (keys[0], keys[0][1:])
     if token[0].isalpha():
         keys.append(fold_word(lemma_of(token, language).lower()))
         head, apostrophe, tail = token.partition("'")
@@ -145,24 +170,12 @@ def _matches_entry(entry: str, token_keys: tuple[str, ...]) -> bool:
     return entry in token_keys
 
 
-def _match_at(group: Group, keys: list[tuple[str, ...]], i: int) -> int | None:
-    """The end of the group's match starting at token i, or None."""
-    token_keys = keys[i]
-    if any(key in group.exact for key in token_keys) or any(
-        key.startswith(prefix) for key in token_keys for prefix in group.prefixes
-    ):
-        return i + 1
-    for sequence in group.sequences:
-        if i + len(sequence) <= len(keys) and all(
-            _matches_entry(entry, keys[i + k]) for k, entry in enumerate(sequence)
-        ):
-            return i + len(sequence)
-    return None
-
-
-def _negated(keys: list[tuple[str, ...]], sentences: list[int], i: int, negators: frozenset[str]) -> bool:
-    for j in range(max(0, i - NEGATION_REACH), i):
-        if sentences[j] == sentences[i] and keys[j][0] in negators:
+def _negated(keys: list[tuple[str, ...]], i: int, negators: frozenset[str]) -> bool:
+    """A negator up to NEGATION_REACH tokens before, within the clause."""
+    for j in range(i - 1, max(-1, i - 1 - NEGATION_REACH), -1):
+        if keys[j][0] in _CLAUSE_BREAKS:
+            return False
+        if keys[j][0] in negators:
             return True
     return False
 
@@ -219,18 +232,31 @@ def _parse_signal(line: str, groups: dict[str, Group], path_name: str) -> Signal
     return Signal(reason, name, tuple(required), window, tuple(vetoes))
 
 
-def _precheck_stems(groups: dict[str, Group], signals: list[Signal], surface: list[str]) -> set[str]:
-    """Word-start stems that any text firing a signal must contain: from each signal's first group.
+def _stem(word: str) -> str:
+    """What every inflected form of a word starts with: 5 letters (6 for long words: "przedawkować" is not
+    every "przed"), the whole word when shorter."""
+    return word[: 6 if len(word) >= 9 else 5]
+
+
+def _prechecks(groups: dict[str, Group], signals: list[Signal], surface: list[str]) -> tuple[str, ...]:
+    """Patterns over the folded text, one of which any text firing a signal contains: a stem of each word of
+    each signal's first group; for a sequence ("nie_móc", "better_off_without_me") the stems of all its
+    words in a row, so that common first words ("nie", "z") do not make every text a candidate.
 
     Context signals (past, now, joke) only qualify others, so they do not make a text a candidate.
     """
-    stems = set(surface)
+    stems = {_stem(word) for word in surface}
+    sequences = set()
     firsts = {s.required[0] for s in signals if s.reason != CONTEXT}
     for group in (groups[name] for name in sorted(firsts)):
-        stems.update(e[:5] for e in group.exact)
-        stems.update(p[:5] for p in group.prefixes)
-        stems.update(seq[0].rstrip("*")[:5] for seq in group.sequences)
-    return {stem for stem in stems if stem}
+        stems.update(_stem(e) for e in group.exact)
+        stems.update(p for p in group.prefixes)
+        for sequence in group.sequences:
+            # Short stems inside a sequence (3 letters): the words around make the test selective.
+            sequences.add(r"\W+".join(re.escape(e.rstrip("*")[:3] if len(e) > 3 else e.rstrip("*")) + r"\w*" for e in sequence))
+    # The pre-check looks at word starts: an @handle's stem is the word after the "@".
+    words = {re.escape(stem.lstrip("@")) + r"\w*" for stem in stems if stem.lstrip("@")}
+    return tuple(sorted(words | sequences))
 
 
 @functools.lru_cache(maxsize=None)
@@ -244,6 +270,22 @@ def load_triage(language: str) -> TriageCues | None:
     signals = [_parse_signal(line, groups, path.name) for line in sections.get("signals", [])]
     negators = frozenset(fold(word) for line in sections.get("negators", []) for word in line.split())
     surface = [fold(word) for line in sections.get("surface", []) for word in line.split()]
-    stems = _precheck_stems(groups, signals, surface)
-    precheck = PatternSet([("hit", re.escape(stem)) for stem in sorted(stems)]) if stems else None
-    return TriageCues(language, negators, groups, signals, precheck)
+    patterns = _prechecks(groups, signals, surface)
+    precheck = PatternSet([("hit", pattern) for pattern in patterns]) if patterns else None
+    return TriageCues(language, negators, groups, signals, patterns, precheck, _index(groups))
+
+
+def _index(groups: dict[str, Group]) -> GroupIndex:
+    """Every entry filed under its first word: exact words in a dict, prefixes under their first two letters."""
+    index = GroupIndex()
+    for group in groups.values():
+        entries = [(e,) for e in sorted(group.exact)] + [(p + "*",) for p in group.prefixes] + list(group.sequences)
+        for first, *rest in entries:
+            if first.endswith("*"):
+                prefix = first[:-1]
+                if len(prefix) < 2:
+                    raise ValueError(f"group {group.name}: a prefix needs two letters or more ({first})")
+                index.prefixes.setdefault(prefix[:2], []).append((prefix, group.name, tuple(rest)))
+            else:
+                index.exact.setdefault(first, []).append((group.name, tuple(rest)))
+    return index

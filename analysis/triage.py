@@ -2,7 +2,8 @@
 
 The signals come from lexicons/triage_<lang>.txt over lemmas (analysis.lemmacues); here the context decides
 what counts: a past problem told in praise ("they saved me when I had chest pain last year") is not an
-emergency unless the text also speaks of now.
+emergency and an idiom told as a joke is not one either (the
+vetoes in the data files).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from analysis.lemmacues import CONTEXT, load_triage
 
 HEALTH = "health_risk"
+LEGAL = "legal_threat"
 
 
 @dataclass(slots=True)
@@ -20,23 +22,29 @@ class TriageSignals:
     health_confidence: float = 0.0  # 0..1
 
 
-def find_signals(text: str, folded: str, language: str, praise: bool) -> TriageSignals:
-    """The urgency reasons the words carry, with the words; `praise` when the mention reads as praise."""
+def find_signals(
+    text: str, folded: str, language: str, praise: bool, news: bool = False, candidate: bool | None = None
+) -> TriageSignals:
+    """The urgency reasons the words carry, with the words; `praise` when the mention reads as praise.
+
+    A news item reporting on complaints and regulators is not itself a legal threat (`news`). `candidate` is
+    the surface pre-check's answer when it ran already (rules.find_cues runs it with the other cues).
+    """
     cues = load_triage(language)
     if cues is None:
         return TriageSignals()
-    hits = cues.find(text, folded)
+    hits = cues.find(text, folded, candidate)
     if not hits:
         return TriageSignals()
     context = {hit.name for hit in hits if hit.reason == CONTEXT}
     result = TriageSignals()
     health_names: set[str] = set()
     for hit in hits:
-        if hit.reason == CONTEXT:
+        if hit.reason == CONTEXT or (news and hit.reason == LEGAL):
             continue
         if hit.reason == HEALTH:
             # Thanks for help with a past problem: praise, not an emergency, unless the text speaks of now.
-            if praise and "past" in context and "now" not in context:
+            if praise and "past" in context:
                 continue
             health_names.add(hit.name)
         if hit.reason not in result.reasons:
