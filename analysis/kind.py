@@ -12,6 +12,7 @@ STRONG_NEGATIVE = -0.75
 SARCASM_EMOJI = frozenset("👏😍🙃🙄🤡")
 # Hashtags of praise under a bad experience ("took a call during my visit #respect") are sarcasm.
 SARCASTIC_HASHTAGS = ("#respect", "#szacunek", "#rispetto", "#brawo", "#bravi", "#complimenti", "#welldone")
+THREATS = frozenset({"legal_threat", "press"})
 NEWS_SOURCES = frozenset({"headline", "news"})  # source kinds whose items are news, not patients' voices
 
 
@@ -75,23 +76,26 @@ def decide_kind(
             return KindDecision("question", 0.85, True, "neutral", words("info_question"))
         if "health_risk" in signals and "?" in text:
             # Asking where to go with an emergency: a question, answered first (urgency does that).
-            return KindDecision("question", 0.7, True, "neutral", ["?"])
+            return KindDecision("question", 0.7, True, None, ["?"])
         if bad_situation and sentiment == "negative":
-            return KindDecision("complaint", 0.6, False, "negative", words("negative_situation") + ["?"])
+            return KindDecision("complaint", 0.6, False, None, words("negative_situation") + ["?"])
         if score > STRONG_NEGATIVE:
-            return KindDecision("question", 0.65, False, "neutral", ["?"] if "?" in text else words("info_question"))
-        return KindDecision("complaint", 0.6, False, "negative", ["?"])
+            # A plain question about care is neutral; a rhetorical one elsewhere keeps its scored sentiment.
+            plain = "neutral" if clinic else None
+            return KindDecision("question", 0.65, False, plain, ["?"] if "?" in text else words("info_question"))
+        return KindDecision("complaint", 0.6, False, None, ["?"])
     if has("elsewhere") and (has("praise") or sentiment == "positive") and score > STRONG_NEGATIVE:
         return KindDecision("praise", 0.7, True, "positive", words("praise", "elsewhere"))
     if signals and sentiment != "positive":
-        return KindDecision("complaint", 0.7, True, "negative", sorted(signals))
+        threat = "negative" if signals & THREATS else None  # symptoms alone are why one came, not a verdict
+        return KindDecision("complaint", 0.7, True, threat, sorted(signals))
     if sentiment == "negative":
         if has("praise") and not bad_situation and not has("contrast") and score > QUESTION_OVER_COMPLAINT:
             return KindDecision("praise", 0.55, False, "positive", words("praise"))
         return KindDecision("complaint", min(0.95, 0.55 + abs(score) / 2), False, None, words("negative_situation"))
     if sentiment == "positive":
         if bad_situation and not has("praise"):
-            return KindDecision("complaint", 0.55, False, "negative", words("negative_situation"))
+            return KindDecision("complaint", 0.55, False, None, words("negative_situation"))
         return KindDecision("praise", min(0.95, 0.55 + score / 2), has("praise"), None, words("praise"))
     if has("praise"):
         return KindDecision("praise", 0.55, True, "positive", words("praise"))
