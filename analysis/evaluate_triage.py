@@ -100,9 +100,12 @@ def triage_metrics(rows: list[dict[str, Any]], results: list[Analysis]) -> dict[
     health_places = [p for p, row in zip(place, rows) if row["health_risk"]]
     # Our file is larger than the issue's 180: the top band scales with it, both are printed.
     scaled_top = max(TOP, round(TOP * len(rows) / REFERENCE_SIZE))
+    # As many places as there are health-risk posts: the share there says whether emergencies come first.
+    own_top = len(health_places)
     figures["health_risk"].update(
         {
             "in_top_20": sum(p <= TOP for p in health_places),
+            "share_in_top_n": round(sum(p <= own_top for p in health_places) / own_top, 4) if own_top else None,
             f"in_top_{scaled_top}": sum(p <= scaled_top for p in health_places),
             "scaled_top": scaled_top,
             "mean_rank": round(sum(health_places) / len(health_places), 1) if health_places else None,
@@ -125,7 +128,8 @@ def render_triage(figures: dict[str, Any]) -> str:
         f"sentiment macro-F1: {figures['sentiment_macro_f1']:.3f}",
         f"health risk: n={health['n']} flagged={health['flagged']} recall {_fmt(health['recall'])} "
         f"precision {_fmt(health['precision'])}; in top 20 by urgency {health['in_top_20']}, "
-        f"in top {scaled} (20 per 180 rows) {health[f'in_top_{scaled}']}, mean rank {health['mean_rank']}",
+        f"in top {scaled} (20 per 180 rows) {health[f'in_top_{scaled}']}, mean rank {health['mean_rank']}; "
+        f"share in the top n (n = health-risk posts) {_fmt(health['share_in_top_n'])}",
     ]
     for field in ("legal", "press"):
         m = figures[field]

@@ -253,9 +253,9 @@ def _prechecks(groups: dict[str, Group], signals: list[Signal], surface: list[st
         stems.update(p for p in group.prefixes)
         for sequence in group.sequences:
             # Short stems inside a sequence (3 letters): the words around make the test selective.
-            sequences.add(r"\W+".join(re.escape(e.rstrip("*")[:3] if len(e) > 3 else e.rstrip("*")) + r"\w*" for e in sequence))
+            sequences.add(r"\W+".join(re.escape(e.rstrip("*")[:3]) + r"[\w']*" for e in sequence))
     # The pre-check looks at word starts: an @handle's stem is the word after the "@".
-    words = {re.escape(stem.lstrip("@")) + r"\w*" for stem in stems if stem.lstrip("@")}
+    words = {re.escape(stem.lstrip("@")) + r"[\w']*" for stem in stems if stem.lstrip("@")}
     return tuple(sorted(words | sequences))
 
 
