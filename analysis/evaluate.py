@@ -24,6 +24,7 @@ from sklearn.metrics import f1_score
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.analyzer import Analyzer
+from analysis.evaluate_topics import topic_metrics
 from analysis.evaluate_triage import analyse_rows, misses, read_triage_rows, render_triage, triage_metrics
 from core.labels import SENTIMENTS
 from analysis.learn import retrain
@@ -42,7 +43,9 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
                 continue
             try:
                 row = json.loads(line)
-                rows.append({"lang": row["lang"], "text": row["text"], "label": row["label"]})
+                rows.append(
+                    {"lang": row["lang"], "text": row["text"], "label": row["label"], "categories": row.get("categories")}
+                )
             except (json.JSONDecodeError, KeyError) as error:
                 raise SystemExit(f"{path}:{number}: not an evaluation row ({error}); expected lang, text, label")
     return rows
@@ -95,11 +98,14 @@ def score(rows: list[dict[str, Any]], analyzer: Analyzer, use_hint: bool) -> dic
     vader = SentimentIntensityAnalyzer()
     analyzer.warm_up({row["lang"] for row in rows})  # one-time loading is not per-text work
     truth, ours, baseline = defaultdict(list), defaultdict(list), defaultdict(list)
+    codes, topics = [], []
     elapsed = 0.0
     for row in rows:
         started = time.process_time()
         analysis = analyzer.analyse_text(row["text"], declared_language=row["lang"] if use_hint else None)
         elapsed += time.process_time() - started
+        codes.append(row.get("categories") or [])
+        topics.append(analysis.topics)
         if row["label"] not in SENTIMENTS:
             continue  # "mixed" is left out of sentiment metrics
         compound = vader.polarity_scores(row["text"])["compound"]
@@ -113,6 +119,7 @@ def score(rows: list[dict[str, Any]], analyzer: Analyzer, use_hint: bool) -> dic
             **_metrics(truth[language], ours[language]),
             "vader": _metrics(truth[language], baseline[language]),
         }
+    result["topics"] = topic_metrics(codes, topics)
     result["texts_per_second"] = round(len(rows) / elapsed, 1) if elapsed else 0.0
     result["model_version"] = analyzer.model_version
     return result
@@ -129,11 +136,15 @@ def render_table(result: dict[str, Any]) -> str:
         f"{'lang':<5}{'n':>7}{'neg F1':>9}{'macro F1':>10}{'VADER neg':>11}{'VADER macro':>13}",
     ]
     for language, m in result.items():
-        if isinstance(m, dict):
+        if isinstance(m, dict) and language != "topics":
             lines.append(
                 f"{language:<5}{m['n']:>7}{m['negative_f1']:>9.3f}{m['macro_f1']:>10.3f}"
                 f"{m['vader']['negative_f1']:>11.3f}{m['vader']['macro_f1']:>13.3f}"
             )
+    if result.get("topics"):
+        topics = result["topics"]
+        per_topic = ", ".join(f"{topic} {f1:.2f}" for topic, f1 in topics["f1"].items())
+        lines.append(f"topics over mapped NHS categories (n={topics['n']}): macro-F1 {topics['macro_f1']:.3f} ({per_topic})")
     lines.append(f"texts/second (whole analysis, one core): {result['texts_per_second']:.0f}")
     return "\n".join(lines)
 
