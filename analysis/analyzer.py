@@ -59,12 +59,15 @@ class Analyzer:
         signals = find_signals(text, folded, language, praise, context.news)
         found = frozenset(signals.reasons)
         decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
+        learned = False
         if self.model is not None:
-            sentiment, score, decision, topics = self._apply_model(
+            sentiment, score, decision, topics, learned = self._apply_model(
                 text, folded, language, rules, question, cues, context, decision, topics, found
             )
         kind = decision.kind
-        if decision.sentiment is not None and decision.sentiment != sentiment:
+        # A learned sentiment head knows the clinic's labels better than a kind's implied sentiment, except that
+        # a plain information question ("Come prenotare una visita?") is neutral whatever the words.
+        if decision.sentiment is not None and decision.sentiment != sentiment and (decision.firm or not learned):
             sentiment, score = decision.sentiment, _score_for(decision.sentiment, score)
         urgency, reasons = assess_urgency(signals.reasons, score, kind, reach, signals.health_confidence)
         evidence = {"kind": decision.words, **signals.evidence}
@@ -90,7 +93,7 @@ class Analyzer:
     def _apply_model(
         self, text: str, folded: str, language: str, rules: SentimentResult, question: bool,
         cues: dict[str, int], context: Context, decision: KindDecision, topics: list[str], found: frozenset[str],
-    ) -> tuple[str, float, KindDecision, list[str]]:
+    ) -> tuple[str, float, KindDecision, list[str], bool]:
         """Replace each rule decision the clinic's model has learned enough about for this language.
 
         A kind decided by a specific cue (a plain information question, sarcasm, a news source) stands: those
@@ -100,7 +103,7 @@ class Analyzer:
         assert model is not None
         fields = [field for field in model.heads if model.usable(field, language)]
         if not fields:
-            return rules.label, rules.score, decision, topics
+            return rules.label, rules.score, decision, topics, False
         probabilities = model.probabilities(extract_features(text, language, rules, question), fields)
         sentiment, score = rules.label, rules.score
         if "sentiment" in probabilities:
@@ -118,7 +121,7 @@ class Analyzer:
         if decided:
             chosen = {t for t in topics if t not in decided and t != "other"} | {t for t, yes in decided.items() if yes}
             topics = [t for t in TOPICS if t in chosen] or ["other"]
-        return sentiment, score, decision, topics
+        return sentiment, score, decision, topics, "sentiment" in probabilities
 
 
 def context_of(mention: Mention) -> Context:

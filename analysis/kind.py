@@ -23,6 +23,7 @@ class KindDecision:
     strong: bool  # decided by a specific cue (it stands over a learned model's guess)
     sentiment: str | None = None  # the sentiment this kind implies, or None to keep the scored one
     words: list[str] = field(default_factory=list)  # what drove it
+    firm: bool = False  # its sentiment stands even over a learned sentiment head (a plain information question)
 
 
 @dataclass(slots=True)
@@ -73,7 +74,7 @@ def decide_kind(
         return KindDecision("complaint", 0.75, True, "negative", words("polite_complaint"))
     if question:
         if has("info_question") and score > STRONG_NEGATIVE:
-            return KindDecision("question", 0.85, True, "neutral", words("info_question"))
+            return KindDecision("question", 0.85, True, "neutral", words("info_question"), firm=True)
         if "health_risk" in signals and "?" in text:
             # Asking where to go with an emergency: a question, answered first (urgency does that).
             return KindDecision("question", 0.7, True, None, ["?"])
