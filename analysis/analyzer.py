@@ -7,6 +7,7 @@ from typing import Iterable
 from core.labels import TOPICS
 from analysis.kind import NEWS_SOURCES, Context, KindDecision, decide_kind
 from analysis.language import LanguageDetector
+from analysis.lemmacues import FIGURATIVE
 from analysis.lexicon import fold
 from analysis.model import DEFAULT_MODEL_DIR, LearnedModel, extract_features, load_model
 from analysis.rules import assess_urgency, cue_text, detect_topics, find_cues, is_question
@@ -57,7 +58,7 @@ class Analyzer:
         topics = detect_topics(cues)
         praise = sentiment == "positive" or "kind:praise" in cues
         signals = find_signals(text, folded, language, praise, context.news)
-        found = frozenset(signals.reasons)
+        found = frozenset(signals.reasons) | ({FIGURATIVE} if signals.figurative else set())
         decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
         learned = False
         if self.model is not None:

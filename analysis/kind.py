@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analysis.lemmacues import FIGURATIVE  # in `signals`: an emergency word used as a figure of speech
 from analysis.rules import cue_text
 
 QUESTION_OVER_COMPLAINT = -0.5  # a question without an information cue stays a question only milder than this
@@ -87,7 +88,10 @@ def decide_kind(
         return KindDecision("complaint", 0.6, False, None, ["?"])
     if has("elsewhere") and (has("praise") or sentiment == "positive") and score > STRONG_NEGATIVE:
         return KindDecision("praise", 0.7, True, "positive", words("praise", "elsewhere"))
-    if signals and sentiment != "positive":
+    if FIGURATIVE in signals and sentiment != "positive":
+        # "zawał jak zobaczyłem rachunek 🤣": a joke about the clinic, and a complaint.
+        return KindDecision("complaint", 0.65, True, "negative", ["(figure of speech)"])
+    if signals - {FIGURATIVE} and sentiment != "positive":
         threat = "negative" if signals & THREATS else None  # symptoms alone are why one came, not a verdict
         return KindDecision("complaint", 0.7, True, threat, sorted(signals))
     if sentiment == "negative":

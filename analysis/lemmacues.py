@@ -21,7 +21,12 @@ _TOKENS = re.compile(
 _BREAKS = frozenset(".!?;\n")
 _CLAUSE_BREAKS = frozenset(".!?;\n,:")  # negation does not reach past these
 NEGATION_REACH = 3
-CONTEXT = "context"  # the reason of signals that qualify others (past, now, joke) rather than raise urgency  # a negator negates a group word up to this many tokens after it
+CONTEXT = "context"  # the reason of signals that qualify others (past, now, joke) rather than raise urgency
+HEALTH = "health_risk"
+# A health signal stopped by one of these groups (defined in every triage file) was a figure of speech:
+# "the bill nearly gave me a heart attack 😂" is a complaint about the price, reported as context "figurative".
+FIGURATIVE_VETOES = frozenset({"JOKE", "MONEY", "FIGURE"})
+FIGURATIVE = "figurative"  # a negator negates a group word up to this many tokens after it
 _SIGNAL = re.compile(r"^(\w+)\s+(\w+)\s*=\s*(.+)$")
 _GROUP = re.compile(r"^([A-Z_]+)(!?)\s*=\s*(.*)$")
 
@@ -95,9 +100,11 @@ class TriageCues:
         occurrences = self._occurrences(keys, sentences)
         hits = []
         for signal in self.signals:
-            words = self._fires(signal, occurrences, sentences, tokens)
+            words, veto = self._fires(signal, occurrences, sentences, tokens)
             if words is not None:
                 hits.append(Hit(signal.reason, signal.name, words))
+            elif veto in FIGURATIVE_VETOES and signal.reason == HEALTH:
+                hits.append(Hit(CONTEXT, FIGURATIVE, [veto]))
         return hits
 
     def _occurrences(self, keys: list[tuple[str, ...]], sentences: list[int]) -> dict[str, list[tuple[int, int]]]:
@@ -123,10 +130,12 @@ class TriageCues:
 
     def _fires(
         self, signal: Signal, occurrences: dict[str, list[tuple[int, int]]], sentences: list[int], tokens: list[str]
-    ) -> list[str] | None:
+    ) -> tuple[list[str] | None, str | None]:
+        """The words that fire the signal, or None with the group of the veto that stopped it (if any)."""
         first = occurrences.get(signal.required[0])
         if not first or any(g not in occurrences for g in signal.required[1:]):
-            return None
+            return None, None
+        stopped_by = None
         for start, end in first:
             spans = [(start, end)]
             for other in signal.required[1:]:
@@ -135,9 +144,11 @@ class TriageCues:
                     break
                 spans.append(near[0])
             else:
-                if not any(_vetoed(v, occurrences, sentences, start) for v in signal.vetoes):
-                    return [" ".join(tokens[a:b]) for a, b in spans]
-        return None
+                veto = next((v.group for v in signal.vetoes if _vetoed(v, occurrences, sentences, start)), None)
+                if veto is None:
+                    return [" ".join(tokens[a:b]) for a, b in spans], None
+                stopped_by = veto
+        return None, stopped_by
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -32,8 +32,12 @@ def is_question(text: str, folded: str) -> bool:
 
 
 def find_cues(folded: str) -> dict[str, int]:
-    """Topic and kind cues in one pass over the text: {"topics:waiting_time": position, "kind:praise": ...}."""
-    return load_cues("topics", "kind").patterns.positions(folded)
+    """Topic and kind cues: {"topics:waiting_time": position, "kind:praise": ...}.
+
+    Two passes: at one word start only the first matching pattern of a set counts, so one set for both
+    files would hide a kind cue ("receptionist" says the text is about care) behind a topic cue on that word.
+    """
+    return load_cues("topics").patterns.positions(folded) | load_cues("kind").patterns.positions(folded)
 
 
 def cue_text(cue: str, folded: str, position: int) -> str:

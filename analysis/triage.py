@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from analysis.lemmacues import CONTEXT, load_triage
+from analysis.lemmacues import CONTEXT, FIGURATIVE, HEALTH, load_triage
 
-HEALTH = "health_risk"
 LEGAL = "legal_threat"
 
 
@@ -20,6 +19,7 @@ class TriageSignals:
     reasons: list[str] = field(default_factory=list)  # health_risk, legal_threat, press (as found)
     evidence: dict[str, list[str]] = field(default_factory=dict)  # reason -> the words that drove it
     health_confidence: float = 0.0  # 0..1
+    figurative: bool = False  # an emergency word used as a figure of speech (a joke about the bill)
 
 
 def find_signals(
@@ -37,7 +37,7 @@ def find_signals(
     if not hits:
         return TriageSignals()
     context = {hit.name for hit in hits if hit.reason == CONTEXT}
-    result = TriageSignals()
+    result = TriageSignals(figurative=FIGURATIVE in context)
     health_names: set[str] = set()
     for hit in hits:
         if hit.reason == CONTEXT or (news and hit.reason == LEGAL):

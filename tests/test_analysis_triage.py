@@ -45,6 +45,20 @@ def test_emergencies_are_found_and_outrank_everything(analyzer, text, language):
     assert result.evidence["health_risk"], "the words that raised it are recorded"
 
 
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("The invoice nearly gave me a heart attack 😂", "en"),
+        ("Zawał serca jak zobaczyłam ten cennik, serio.", "pl"),
+        ("Mi è venuto un infarto quando ho visto la parcella 🤣", "it"),
+    ],
+)
+def test_an_emergency_word_as_a_joke_about_the_bill_is_a_complaint_not_an_emergency(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert "health_risk" not in result.urgency_reasons
+    assert result.kind == "complaint", result
+
+
 def test_health_risk_outranks_a_loud_legal_and_press_threat(analyzer):
     threat = analyzer.analyse_text(
         "Disgusting, useless, incompetent clinic!!! My lawyer is suing you and I've contacted the BBC.", "en", reach=5000
