@@ -82,8 +82,9 @@ def decide_kind(
         if bad_situation and sentiment == "negative":
             return KindDecision("complaint", 0.6, False, None, words("negative_situation") + ["?"])
         if score > STRONG_NEGATIVE:
-            # A plain question about care is neutral; a rhetorical one elsewhere keeps its scored sentiment.
-            plain = "neutral" if clinic else None
+            # A plain question about care with a positive word is still neutral; negative words keep their
+            # weight (in feedback a question with them is often rhetorical), as does any question elsewhere.
+            plain = "neutral" if clinic and sentiment == "positive" else None
             return KindDecision("question", 0.65, False, plain, ["?"] if "?" in text else words("info_question"))
         return KindDecision("complaint", 0.6, False, None, ["?"])
     if has("elsewhere") and (has("praise") or sentiment == "positive") and score > STRONG_NEGATIVE:
@@ -92,7 +93,7 @@ def decide_kind(
         # "zawał jak zobaczyłem rachunek 🤣": a joke about the clinic, and a complaint.
         return KindDecision("complaint", 0.65, True, "negative", ["(figure of speech)"])
     if signals - {FIGURATIVE} and sentiment != "positive":
-        threat = "negative" if signals & THREATS else None  # symptoms alone are why one came, not a verdict
+        threat = "negative" if signals & THREATS and clinic else None  # symptoms alone are why one came, not a verdict
         return KindDecision("complaint", 0.7, True, threat, sorted(signals))
     if sentiment == "negative":
         if has("praise") and not bad_situation and not has("contrast") and score > QUESTION_OVER_COMPLAINT:
@@ -105,5 +106,5 @@ def decide_kind(
     if has("praise"):
         return KindDecision("praise", 0.55, True, "positive", words("praise"))
     if bad_situation and clinic:
-        return KindDecision("complaint", 0.55, False, "negative", words("negative_situation"))
+        return KindDecision("complaint", 0.55, False, None, words("negative_situation"))
     return KindDecision("other", 0.5, False, None, [])
