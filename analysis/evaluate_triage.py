@@ -126,10 +126,12 @@ def render_triage(figures: dict[str, Any]) -> str:
         ),
         f"question precision {figures['question_precision']:.3f}  recall {figures['question_recall']:.3f}",
         f"sentiment macro-F1: {figures['sentiment_macro_f1']:.3f}",
-        f"health risk: n={health['n']} flagged={health['flagged']} recall {_fmt(health['recall'])} "
-        f"precision {_fmt(health['precision'])}; in top 20 by urgency {health['in_top_20']}, "
-        f"in top {scaled} (20 per 180 rows) {health[f'in_top_{scaled}']}, mean rank {health['mean_rank']}; "
-        f"share in the top n (n = health-risk posts) {_fmt(health['share_in_top_n'])}",
+        (
+            f"health risk: n={health['n']} flagged={health['flagged']} recall {_fmt(health['recall'])} "
+            f"precision {_fmt(health['precision'])}; in top 20 by urgency {health['in_top_20']}, "
+            f"in top {scaled} (20 per 180 rows) {health[f'in_top_{scaled}']}, mean rank {health['mean_rank']}; "
+            f"share in the top n (n = health-risk posts) {_fmt(health['share_in_top_n'])}"
+        ),
     ]
     for field in ("legal", "press"):
         m = figures[field]
