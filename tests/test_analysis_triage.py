@@ -34,6 +34,11 @@ EMERGENCIES = [
     ("Dopo la nuova pastiglia mi si è gonfiata la lingua e mi gira la testa.", "it"),
     ("Mia madre non riesce a respirare bene da stamattina, le labbra sono viola.", "it"),
     ("Penso spesso al suicidio e la lista d'attesa per lo psichiatra è di sei mesi.", "it"),
+    ("I honestly don't see the point anymore. Six months on the list for a therapist.", "en"),
+    ("I'm 30 weeks pregnant and the baby hasn't moved since yesterday, midwife line not answering.", "en"),
+    ("My wife's speech suddenly went weird and her arm is weak.", "en"),
+    ("Mężowi opadła połowa twarzy i mówi niewyraźnie.", "pl"),
+    ("Mio padre ha la bocca storta e non riesce a parlare bene.", "it"),
 ]
 
 
@@ -80,6 +85,10 @@ def test_health_risk_outranks_a_loud_legal_and_press_threat(analyzer):
         ("Years ago they saved me when I collapsed with chest pain. Still the best practice in town, thank you!", "en"),
         ("Dwa lata temu uratowali mnie przy udarze, wspaniały zespół, dziękuję!", "pl"),
         ("My chest pain is gone since the new tablets, lovely GP.", "en"),
+        ("My son had a fit of giggles when the nurse showed him the stethoscope.", "en"),
+        ("Il medico parla in modo strano ma è bravissimo.", "it"),
+        ("At 30 weeks pregnant I moved to Salus, not moving back!", "en"),
+        ("Umieram ze śmiechu, pan doktor ma super poczucie humoru.", "pl"),
     ],
 )
 def test_negation_jokes_and_past_problems_in_praise_are_not_emergencies(analyzer, text, language):
