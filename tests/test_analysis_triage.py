@@ -124,6 +124,8 @@ def test_plain_questions_are_neutral_questions(analyzer, text, language):
         ("Grazie tante per averci fatto aspettare quattro ore 😍", "it"),
         ("I would appreciate it if someone could explain why I was charged twice for one consultation.", "en"),
         ("Brawo, trzeci raz zgubione skierowanie 👏", "pl"),
+        ("Five stars for losing my referral twice 👏👏", "en"),
+        ("Complimenti davvero, terza volta che perdete la mia impegnativa 👏", "it"),
     ],
 )
 def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analyzer, text, language):
@@ -137,6 +139,7 @@ def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analy
         ("Ja jestem zadowolona z Salusa", "pl"),
         ("Unlike my previous practice where nobody listened, here the GP took real time with me. Highly recommend.", "en"),
         ("A differenza di altre strutture dove ti ignorano, qui mi hanno seguito benissimo. Consiglio!", "it"),
+        ("Po latach w innych przychodniach wreszcie trafiłam na lekarza, który słucha.", "pl"),
     ],
 )
 def test_praise_statements_and_comparisons_stay_praise(analyzer, text, language):
@@ -188,6 +191,8 @@ def test_press_and_legal_in_inflected_forms_and_payers(analyzer, text, language,
         ("Sono avvocato e trovo il personale molto gentile.", "it"),
         ("Przychodnia jest zaraz obok sądu rejonowego.", "pl"),
         ("Czy przyjmujecie pacjentów na NFZ?", "pl"),
+        ("I read about you in the local paper, great article.", "en"),
+        ("Ho letto di voi sul giornale, bell'articolo.", "it"),
     ],
 )
 def test_everyday_senses_and_own_profession_are_not_threats(analyzer, text, language):
