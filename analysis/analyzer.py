@@ -5,16 +5,20 @@ from pathlib import Path
 from typing import Iterable
 
 from core.labels import TOPICS
+from analysis.kind import NEWS_SOURCES, Context, KindDecision, decide_kind
 from analysis.language import LanguageDetector
+from analysis.lemmacues import FIGURATIVE
 from analysis.lexicon import fold
 from analysis.model import DEFAULT_MODEL_DIR, LearnedModel, extract_features, load_model
 from analysis.rating_prior import star_rating, with_rating
-from analysis.rules import assess_urgency, detect_kind, detect_topics, find_cues, is_question
-from analysis.sentiment import SentimentResult, SentimentScorer
+from analysis.rules import assess_urgency, cue_text, detect_topics, find_cues, is_question
+from analysis.sentiment import LEXICON_THRESHOLD, SentimentResult, SentimentScorer
+from analysis.triage import find_signals
 from core.config import Config
 from core.models import Analysis, Mention
 
 MAX_CHARS = 5000  # long posts: the opening carries the complaint, and analysis stays fast
+NO_CONTEXT = Context()
 
 
 class Analyzer:
@@ -40,11 +44,13 @@ class Analyzer:
     def analyse(self, mention: Mention) -> Analysis:
         text = "\n".join(part for part in (mention.title, mention.text) if part)
         reach = (mention.score or 0) + (mention.comment_count or 0)
-        return self.analyse_text(text, declared_language=mention.language, reach=reach,
+        return self.analyse_text(text, declared_language=mention.language, reach=reach, context=context_of(mention),
                                  rating=star_rating(mention.extra))
 
-    def analyse_text(self, text: str, declared_language: str | None = None, reach: int = 0,
-                     rating: float | None = None) -> Analysis:
+    def analyse_text(
+        self, text: str, declared_language: str | None = None, reach: int = 0, context: Context = NO_CONTEXT,
+        rating: float | None = None,
+    ) -> Analysis:
         """`rating` is a review's 1..5 stars, blended into the sentiment the words gave (rules or model)."""
         text = text[:MAX_CHARS]
         folded = fold(text)
@@ -52,17 +58,36 @@ class Analyzer:
         rules = self.scorer.score(text, folded, language)
         sentiment, score = rules.label, rules.score
         question = is_question(text, folded)
-        kind = detect_kind(question, sentiment, score)
         cues = find_cues(folded)
         topics = detect_topics(cues)
+        praise = sentiment == "positive" or "kind:praise" in cues
+        signals = find_signals(text, folded, language, praise, context.news)
+        found = frozenset(signals.reasons) | ({FIGURATIVE} if signals.figurative else set())
+        decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
+        learned = False
         if self.model is not None:
-            sentiment, score, kind, topics = self._apply_model(text, language, rules, question, kind, topics)
+            sentiment, score, decision, topics, learned = self._apply_model(
+                text, folded, language, rules, question, cues, context, decision, topics, found
+            )
+        kind = decision.kind
+        # A learned sentiment head knows the clinic's labels better than a kind's implied sentiment, except that
+        # a plain information question ("Come prenotare una visita?") is neutral whatever the words.
+        if decision.sentiment is not None and decision.sentiment != sentiment and (decision.firm or not learned):
+            sentiment, score = decision.sentiment, _score_for(decision.sentiment, score)
         if rating is not None:
-            rated, score = with_rating(score, rating)
-            if rated != sentiment:
-                sentiment, kind = rated, detect_kind(question, rated, score)
-        urgency, reasons = assess_urgency(cues, score, kind, reach)
-        return Analysis(language, sentiment, round(score, 4), kind, topics, urgency, reasons, self.model_version)
+            sentiment, score, kind = _rated(sentiment, score, kind, rating, decision.firm)
+        urgency, reasons = assess_urgency(signals.reasons, score, kind, reach, signals.health_confidence)
+        evidence = {"kind": decision.words, **signals.evidence}
+        topic_words = [cue_text(f"topics:{t}", folded, cues[f"topics:{t}"]) for t in topics if f"topics:{t}" in cues]
+        if topic_words:
+            evidence["topics"] = topic_words
+        confidence = decision.confidence
+        if signals.health_confidence:
+            confidence = min(confidence, signals.health_confidence)
+        return Analysis(
+            language, sentiment, round(score, 4), kind, topics, urgency, reasons, self.model_version,
+            evidence, round(confidence, 3),
+        )
 
     def features_for(self, text: str, declared_language: str | None = None) -> tuple[str, dict[str, float]]:
         """The detected language and the learned model's features (training uses exactly these)."""
@@ -73,26 +98,64 @@ class Analyzer:
         return language, extract_features(text, language, rules, is_question(text, folded))
 
     def _apply_model(
-        self, text: str, language: str, rules: SentimentResult, question: bool, kind: str, topics: list[str]
-    ) -> tuple[str, float, str, list[str]]:
-        """Replace each rule decision the clinic's model has learned enough about for this language."""
+        self, text: str, folded: str, language: str, rules: SentimentResult, question: bool,
+        cues: dict[str, int], context: Context, decision: KindDecision, topics: list[str], found: frozenset[str],
+    ) -> tuple[str, float, KindDecision, list[str], bool]:
+        """Replace each rule decision the clinic's model has learned enough about for this language.
+
+        A kind decided by a specific cue (a plain information question, sarcasm, a news source) stands: those
+        are the cases a model trained on sentiment-like labels gets wrong most.
+        """
         model = self.model
         assert model is not None
         fields = [field for field in model.heads if model.usable(field, language)]
         if not fields:
-            return rules.label, rules.score, kind, topics
+            return rules.label, rules.score, decision, topics, False
         probabilities = model.probabilities(extract_features(text, language, rules, question), fields)
         sentiment, score = rules.label, rules.score
         if "sentiment" in probabilities:
             sentiment_p = probabilities["sentiment"]
             sentiment = max(sentiment_p, key=sentiment_p.__getitem__)
             score = sentiment_p.get("positive", 0.0) - sentiment_p.get("negative", 0.0)
-        if "kind" in probabilities:
-            kind = max(probabilities["kind"], key=probabilities["kind"].__getitem__)
-        elif "sentiment" in probabilities:
-            kind = detect_kind(question, sentiment, score)  # keep kind consistent with the learned sentiment
+        if "kind" in probabilities and not decision.strong:
+            kind_p = probabilities["kind"]
+            kind = max(kind_p, key=kind_p.__getitem__)
+            decision = KindDecision(kind, round(kind_p[kind], 3), False, None, decision.words)
+        elif "sentiment" in probabilities and not decision.strong:
+            # keep kind consistent with the learned sentiment
+            decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
         decided = {f.removeprefix("topic:"): p["yes"] >= 0.5 for f, p in probabilities.items() if f.startswith("topic:")}
         if decided:
             chosen = {t for t in topics if t not in decided and t != "other"} | {t for t, yes in decided.items() if yes}
             topics = [t for t in TOPICS if t in chosen] or ["other"]
-        return sentiment, score, kind, topics
+        return sentiment, score, decision, topics, "sentiment" in probabilities
+
+
+def context_of(mention: Mention) -> Context:
+    """What the analysis should know about where a mention came from and how the brand matched it."""
+    brand_matches = [m for m in mention.matches if m.category != "query"]
+    return Context(
+        news=mention.source_kind in NEWS_SOURCES,
+        alias_only=bool(brand_matches) and all(m.category == "alias" for m in brand_matches),
+    )
+
+
+def _score_for(sentiment: str, score: float) -> float:
+    """A score inside the band of the sentiment a kind implies (a plain question is neutral, sarcasm negative)."""
+    if sentiment == "neutral":
+        return 0.0
+    if sentiment == "negative":
+        return min(score, -LEXICON_THRESHOLD)
+    return max(score, LEXICON_THRESHOLD)
+
+
+def _rated(sentiment: str, score: float, kind: str, rating: float, firm: bool) -> tuple[str, float, str]:
+    """Blend a review's stars into the sentiment; a kind the stars contradict (or that neutral words left as
+    "other") follows them unless a cue fixed it. Questions stay questions."""
+    rated, score = with_rating(score, rating)
+    if rated != sentiment and not firm:
+        if rated == "positive" and kind in ("complaint", "other"):
+            kind = "praise"
+        elif rated == "negative" and kind in ("praise", "other"):
+            kind = "complaint"
+    return rated, score, kind

@@ -2,6 +2,7 @@
 
     python -m analysis.evaluate EVAL.jsonl [--train TRAIN.jsonl] [--json]
     python -m analysis.evaluate DATA.jsonl --split-train 0.5 --seed 1 [--json]
+    python -m analysis.evaluate --triage MENTIONS.jsonl [--json] [--verbose]   # kind, urgency, legal, press
 
 Each line: {"lang": "pl", "text": "...", "label": "negative|neutral|positive|mixed", "source": "..."}.
 Without --train it scores what ships (the rules). With --train (or --split-train) the training rows go through
@@ -23,6 +24,8 @@ from sklearn.metrics import f1_score
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.analyzer import Analyzer
+from analysis.evaluate_topics import topic_metrics
+from analysis.evaluate_triage import analyse_rows, misses, read_triage_rows, render_triage, triage_metrics
 from core.labels import SENTIMENTS
 from analysis.learn import TrainingRow, retrain
 from core.models import content_hash
@@ -37,7 +40,9 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
                 continue
             try:
                 row = json.loads(line)
-                rows.append({"lang": row["lang"], "text": row["text"], "label": row["label"]})
+                rows.append(
+                    {"lang": row["lang"], "text": row["text"], "label": row["label"], "categories": row.get("categories")}
+                )
             except (json.JSONDecodeError, KeyError) as error:
                 raise SystemExit(f"{path}:{number}: not an evaluation row ({error}); expected lang, text, label")
     return rows
@@ -80,11 +85,14 @@ def score(rows: list[dict[str, Any]], analyzer: Analyzer, use_hint: bool) -> dic
     vader = SentimentIntensityAnalyzer()
     analyzer.warm_up({row["lang"] for row in rows})  # one-time loading is not per-text work
     truth, ours, baseline = defaultdict(list), defaultdict(list), defaultdict(list)
+    codes, topics = [], []
     elapsed = 0.0
     for row in rows:
         started = time.process_time()
         analysis = analyzer.analyse_text(row["text"], declared_language=row["lang"] if use_hint else None)
         elapsed += time.process_time() - started
+        codes.append(row.get("categories") or [])
+        topics.append(analysis.topics)
         if row["label"] not in SENTIMENTS:
             continue  # "mixed" is left out of sentiment metrics
         compound = vader.polarity_scores(row["text"])["compound"]
@@ -98,6 +106,7 @@ def score(rows: list[dict[str, Any]], analyzer: Analyzer, use_hint: bool) -> dic
             **_metrics(truth[language], ours[language]),
             "vader": _metrics(truth[language], baseline[language]),
         }
+    result["topics"] = topic_metrics(codes, topics)
     result["texts_per_second"] = round(len(rows) / elapsed, 1) if elapsed else 0.0
     result["model_version"] = analyzer.model_version
     return result
@@ -114,11 +123,15 @@ def render_table(result: dict[str, Any]) -> str:
         f"{'lang':<5}{'n':>7}{'neg F1':>9}{'macro F1':>10}{'VADER neg':>11}{'VADER macro':>13}",
     ]
     for language, m in result.items():
-        if isinstance(m, dict):
+        if isinstance(m, dict) and language != "topics":
             lines.append(
                 f"{language:<5}{m['n']:>7}{m['negative_f1']:>9.3f}{m['macro_f1']:>10.3f}"
                 f"{m['vader']['negative_f1']:>11.3f}{m['vader']['macro_f1']:>13.3f}"
             )
+    if result.get("topics"):
+        topics = result["topics"]
+        per_topic = ", ".join(f"{topic} {f1:.2f}" for topic, f1 in topics["f1"].items())
+        lines.append(f"topics over mapped NHS categories (n={topics['n']}): macro-F1 {topics['macro_f1']:.3f} ({per_topic})")
     lines.append(f"texts/second (whole analysis, one core): {result['texts_per_second']:.0f}")
     return "\n".join(lines)
 
@@ -130,7 +143,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog="Example, trained on one half and scored on the other: "
         "python -m analysis.evaluate data.jsonl --split-train 0.5 --seed 1 --json",
     )
-    parser.add_argument("eval", type=Path, help="JSONL rows with lang, text, label")
+    parser.add_argument("eval", type=Path, nargs="?", help="JSONL rows with lang, text, label")
+    parser.add_argument(
+        "--triage", type=Path, metavar="FILE",
+        help="labelled clinic mentions (kind, sentiment, health_risk, legal, press): print the triage figures",
+    )
+    parser.add_argument("--verbose", action="store_true", help="with --triage, list the rows decided otherwise")
     parser.add_argument("--train", type=Path, help="JSONL rows fed through the staff-label learning path first")
     parser.add_argument(
         "--split-train",
@@ -142,6 +160,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-hint", action="store_true", help="do not pass the row's lang as the declared language")
     parser.add_argument("--json", action="store_true", help="print one JSON object with the figures on the last line")
     args = parser.parse_args(argv)
+    if (args.eval is None) == (args.triage is None):
+        parser.error("give either an EVAL file or --triage FILE")
     if args.train and args.split_train is not None:
         parser.error("use either --train or --split-train, not both")
     if args.split_train is not None and not 0 < args.split_train < 1:
@@ -151,6 +171,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.triage is not None:
+        return triage_main(args)
     rows = read_rows(args.eval)
     train_rows = read_rows(args.train) if args.train else []
     if args.split_train is not None:
@@ -164,6 +186,21 @@ def main(argv: list[str] | None = None) -> int:
     print(render_table(result))
     if args.json:
         print(json.dumps(result))
+    return 0
+
+
+def triage_main(args: argparse.Namespace) -> int:
+    """The triage figures of what ships (the rules) on a labelled file of clinic mentions."""
+    rows = read_triage_rows(args.triage)
+    with tempfile.TemporaryDirectory(prefix="clinicwatch-eval-") as workdir:
+        analyzer = Analyzer(model_dir=Path(workdir) / "models")  # empty: the rules alone are scored
+        results = analyse_rows(rows, analyzer)
+    figures = triage_metrics(rows, results)
+    if args.verbose:
+        print("\n".join(misses(rows, results)))
+    print(render_triage(figures))
+    if args.json:
+        print(json.dumps(figures))
     return 0
 
 

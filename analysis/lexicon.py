@@ -150,7 +150,7 @@ def available_languages() -> tuple[str, ...]:
 
 
 class Cues:
-    """Sections of cue patterns (topics.txt, urgency.txt) searched in one pass: which sections occur."""
+    """Sections of cue patterns (topics.txt, kind.txt) searched in one pass: which sections occur."""
 
     def __init__(self, sections: dict[str, list[str]]) -> None:
         self.names = tuple(sections)

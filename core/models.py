@@ -129,6 +129,9 @@ class Analysis:
     urgency: float  # 0 .. 1
     urgency_reasons: list[str]
     model_version: str = "rules"
+    # Why: per decision ("kind", "topics", and each urgency reason) the words that drove it.
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    confidence: float = 1.0  # 0..1, the least sure of the decisions; low values need a human look
 
     @property
     def needs_reply(self) -> bool:

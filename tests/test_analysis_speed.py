@@ -85,7 +85,8 @@ def _words_of(entries: list[tuple[str, str]]) -> list[str]:
 
 
 LEXICON_SETS = {
-    "cues": lambda: (load_cues("topics", "urgency").patterns, True),
+    "topics": lambda: (load_cues("topics").patterns, True),
+    "kind": lambda: (load_cues("kind").patterns, True),
     "pl": lambda: (load_lexicon("pl").phrases.patterns, False),  # type: ignore[union-attr]
     "it": lambda: (load_lexicon("it").phrases.patterns, False),  # type: ignore[union-attr]
     "en": lambda: (load_lexicon("en").phrases.patterns, False),  # type: ignore[union-attr]

@@ -1,0 +1,241 @@
+"""Triage on hand-written sentences: emergencies first (over lemmas, with negation, jokes and past problems
+kept apart), kind as its own decision, press and legal cues with sense checks, explanations."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import Analyzer
+from analysis.kind import Context
+from analysis.lemmacues import CONTEXT, _parse_signal, load_triage
+from analysis.lexicon import fold
+from analysis.rules import HEALTH_FLOOR, OTHERS_CAP
+from core.models import Mention, TermMatch
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory) -> Analyzer:
+    return Analyzer(model_dir=tmp_path_factory.mktemp("no-model"))
+
+
+EMERGENCIES = [
+    ("Our little girl (3) has been burning up with a fever for three days now and the GP can't see her until Friday.", "en"),
+    ("Sharp pain across my chest since lunch and my left arm feels numb, should I wait for my appointment?", "en"),
+    ("After the flu jab my husband's lips swelled up and he started wheezing.", "en"),
+    ("My dad suddenly can't lift his right arm and his words come out slurred.", "en"),
+    ("I've been having suicidal thoughts again and the crisis team never calls back.", "en"),
+    ("I'm 20 weeks pregnant and bleeding, nobody at reception will put me through to a midwife.", "en"),
+    ("Wnuczka ma dopiero roczek, gorączka nie spada od trzech dni, a w rejestracji każą czekać do poniedziałku.", "pl"),
+    ("Od rana ucisk w klatce piersiowej i drętwieje mi lewa ręka, czy mogę przyjść bez zapisu?", "pl"),
+    ("Po zastrzyku spuchła mi twarz i zrobiło mi się słabo, pielęgniarka kazała poczekać.", "pl"),
+    ("Mąż nagle dostał drgawek i stracił przytomność, a infolinia nie odbiera.", "pl"),
+    ("Il mio bimbo di due anni ha la febbre a 40 da ieri sera e nessuno risponde al telefono.", "it"),
+    ("Dopo la nuova pastiglia mi si è gonfiata la lingua e mi gira la testa.", "it"),
+    ("Mia madre non riesce a respirare bene da stamattina, le labbra sono viola.", "it"),
+    ("Penso spesso al suicidio e la lista d'attesa per lo psichiatra è di sei mesi.", "it"),
+    ("I honestly don't see the point anymore. Six months on the list for a therapist.", "en"),
+    ("I'm 30 weeks pregnant and the baby hasn't moved since yesterday, midwife line not answering.", "en"),
+    ("My wife's speech suddenly went weird and her arm is weak.", "en"),
+    ("Mężowi opadła połowa twarzy i mówi niewyraźnie.", "pl"),
+    ("Mio padre ha la bocca storta e non riesce a parlare bene.", "it"),
+]
+
+
+@pytest.mark.parametrize("text, language", EMERGENCIES)
+def test_emergencies_are_found_and_outrank_everything(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert "health_risk" in result.urgency_reasons, result
+    assert result.urgency >= HEALTH_FLOOR
+    assert result.evidence["health_risk"], "the words that raised it are recorded"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("The invoice nearly gave me a heart attack 😂", "en"),
+        ("Zawał serca jak zobaczyłam ten cennik, serio.", "pl"),
+        ("Mi è venuto un infarto quando ho visto la parcella 🤣", "it"),
+    ],
+)
+def test_an_emergency_word_as_a_joke_about_the_bill_is_a_complaint_not_an_emergency(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert "health_risk" not in result.urgency_reasons
+    assert result.kind == "complaint", result
+
+
+def test_health_risk_outranks_a_loud_legal_and_press_threat(analyzer):
+    threat = analyzer.analyse_text(
+        "Disgusting, useless, incompetent clinic!!! My lawyer is suing you and I've contacted the BBC.", "en", reach=5000
+    )
+    emergency = analyzer.analyse_text("Thank you, my baby has a high temperature since Monday, any slot today?", "en")
+    assert {"legal_threat", "press"} <= set(threat.urgency_reasons)
+    assert threat.urgency <= OTHERS_CAP < emergency.urgency
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("No fever, no cough, just need a sick note for work.", "en"),
+        ("Dziecko nie ma gorączki, chodzi tylko o bilans dwulatka.", "pl"),
+        ("Senza febbre da due giorni, posso riportare il bimbo all'asilo?", "it"),
+        ("The invoice nearly gave me a heart attack 😂", "en"),
+        ("Zawał serca jak zobaczyłam ten cennik, serio.", "pl"),
+        ("Mi è venuto un infarto quando ho visto la parcella 🤣", "it"),
+        ("Years ago they saved me when I collapsed with chest pain. Still the best practice in town, thank you!", "en"),
+        ("Dwa lata temu uratowali mnie przy udarze, wspaniały zespół, dziękuję!", "pl"),
+        ("My chest pain is gone since the new tablets, lovely GP.", "en"),
+        ("My son had a fit of giggles when the nurse showed him the stethoscope.", "en"),
+        ("Il medico parla in modo strano ma è bravissimo.", "it"),
+        ("At 30 weeks pregnant I moved to Salus, not moving back!", "en"),
+        ("Umieram ze śmiechu, pan doktor ma super poczucie humoru.", "pl"),
+    ],
+)
+def test_negation_jokes_and_past_problems_in_praise_are_not_emergencies(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert "health_risk" not in result.urgency_reasons, result
+    assert result.urgency < HEALTH_FLOOR
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Ile kosztuje USG brzucha w Salusie?", "pl"),
+        ("Jak się zapisać do dermatologa przez aplikację?", "pl"),
+        ("Come prenotare una visita al Salus?", "it"),
+        ("Quanto costa una visita cardiologica?", "it"),
+        ("Where can I park when I come for my blood test?", "en"),
+        ("What are your opening hours on Saturdays?", "en"),
+    ],
+)
+def test_plain_questions_are_neutral_questions(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert (result.kind, result.sentiment) == ("question", "neutral"), result
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Why does nobody ever pick up the phone at this surgery?!", "en"),
+        ("Dlaczego nikt nigdy nie oddzwania?!", "pl"),
+        ("Ma è possibile che nessuno risponda mai alle email?", "it"),
+        ("Thanks for nothing, two hours in the waiting room and then cancelled 👏", "en"),
+        ("Dzięki za nic, znowu odwołana wizyta.", "pl"),
+        ("Grazie tante per averci fatto aspettare quattro ore 😍", "it"),
+        ("I would appreciate it if someone could explain why I was charged twice for one consultation.", "en"),
+        ("Brawo, trzeci raz zgubione skierowanie 👏", "pl"),
+        ("Five stars for losing my referral twice 👏👏", "en"),
+        ("Complimenti davvero, terza volta che perdete la mia impegnativa 👏", "it"),
+    ],
+)
+def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert (result.kind, result.sentiment) == ("complaint", "negative"), result
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Ja jestem zadowolona z Salusa", "pl"),
+        ("Unlike my previous practice where nobody listened, here the GP took real time with me. Highly recommend.", "en"),
+        ("A differenza di altre strutture dove ti ignorano, qui mi hanno seguito benissimo. Consiglio!", "it"),
+        ("Po latach w innych przychodniach wreszcie trafiłam na lekarza, który słucha.", "pl"),
+    ],
+)
+def test_praise_statements_and_comparisons_stay_praise(analyzer, text, language):
+    assert analyzer.analyse_text(text, language).kind == "praise"
+
+
+def test_name_alikes_headlines_and_alias_only_matches_are_other(analyzer):
+    assert analyzer.analyse_text("Salus FC lose the derby 0-3, the stadium was silent.", "en").kind == "other"
+    assert analyzer.analyse_text("Wszystkiego najlepszego z okazji urodzin, Salus! 🎂", "pl").kind == "other"
+    news = Mention("headline", "news", "1", "", "Private clinic group opens a third site, waiting lists to shrink",
+                   language="en")
+    assert analyzer.analyse(news).kind == "other"
+    alias = Mention("reddit", "r/x", "2", "", "Salus per aquam: nice little spa weekend", language="en",
+                    matches=[TermMatch("Salus", "alias", "text", 0, 5)])
+    assert analyzer.analyse(alias).kind == "other"
+    assert analyzer.analyse_text("Pozdrawiam, x", "pl", context=Context(news=True)).kind == "other"
+
+
+@pytest.mark.parametrize(
+    "text, language, reason",
+    [
+        ("Przekażę nagranie dziennikarzom, niech wszyscy zobaczą.", "pl", "press"),
+        ("Opiszę całą sprawę w prasie lokalnej, już napisałam do redakcji.", "pl", "press"),
+        ("Ne parlerò con i giornalisti del Resto del Carlino.", "it", "press"),
+        ("I'm taking this to the local newspaper.", "en", "press"),
+        ("Złożyłam skargę do NFZ na odmowę przyjęcia.", "pl", "legal_threat"),
+        ("Sprawę zgłaszam do Rzecznika Praw Pacjenta.", "pl", "legal_threat"),
+        ("Procederemo per vie legali.", "it", "legal_threat"),
+        ("Se non rimborsate arrivano le carte bollate.", "it", "legal_threat"),
+        ("Ho segnalato tutto a Federconsumatori.", "it", "legal_threat"),
+        ("I've reported the practice to the CQC.", "en", "legal_threat"),
+        ("My solicitor will be in touch.", "en", "legal_threat"),
+    ],
+)
+def test_press_and_legal_in_inflected_forms_and_payers(analyzer, text, language, reason):
+    result = analyzer.analyse_text(text, language)
+    assert reason in result.urgency_reasons, result
+    assert result.evidence[reason]
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("W poczekalni leżały tylko stare gazety, ale lekarz bardzo miły.", "pl"),
+        ("Nella sala d'attesa c'erano solo vecchie riviste e giornali.", "it"),
+        ("Press 1 for appointments, press 2 for results.", "en"),
+        ("Jestem prawnikiem i doceniam, jak jasno pani doktor wszystko wytłumaczyła.", "pl"),
+        ("I'm a lawyer myself, and the receptionist explained the bill better than I could.", "en"),
+        ("Sono avvocato e trovo il personale molto gentile.", "it"),
+        ("Przychodnia jest zaraz obok sądu rejonowego.", "pl"),
+        ("Czy przyjmujecie pacjentów na NFZ?", "pl"),
+        ("I read about you in the local paper, great article.", "en"),
+        ("Ho letto di voi sul giornale, bell'articolo.", "it"),
+    ],
+)
+def test_everyday_senses_and_own_profession_are_not_threats(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert not {"press", "legal_threat"} & set(result.urgency_reasons), result
+
+
+def test_explanations_and_confidence(analyzer):
+    result = analyzer.analyse_text("Ile kosztuje wizyta u kardiologa?", "pl")
+    assert result.evidence["kind"] == ["ile kosztuje"]
+    assert "topics" in result.evidence
+    assert 0.0 < result.confidence <= 1.0
+    vague = analyzer.analyse_text("Byłam tam wczoraj.", "pl")
+    assert vague.confidence < result.confidence
+
+
+def test_signal_file_errors_name_the_problem():
+    groups = load_triage("en").groups
+    with pytest.raises(ValueError, match="unknown group NOPE"):
+        _parse_signal("health_risk x = FEVER NOPE", groups, "triage_en.txt")
+
+
+def _entry_texts(language: str) -> list[str]:
+    cues = load_triage(language)
+    assert cues is not None
+    words = sorted({w for g in cues.groups.values() for w in g.exact} | {" ".join(s) for g in cues.groups.values()
+                                                                       for s in g.sequences if "*" not in "".join(s)})
+    return words
+
+
+@pytest.mark.parametrize("language", ["pl", "it", "en"])
+def test_precheck_never_hides_a_signal(language):
+    """Texts made of the data files' own words fire the same signals with and without the surface pre-check."""
+    cues = load_triage(language)
+    words = _entry_texts(language)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.sampled_from(words + [",", ".", "and", "the"]), min_size=1, max_size=12))
+    def check(parts: list[str]) -> None:
+        text = " ".join(parts)
+        folded = fold(text)
+        # Context facts (past, now, joke) only qualify signals: alone they need no lemmatising.
+        checked = [hit for hit in cues.find(text, folded, candidate=True) if hit.reason != CONTEXT]
+        assert [hit for hit in cues.find(text, folded) if hit.reason != CONTEXT] == checked
+
+    check()
