@@ -1,10 +1,9 @@
 """The Analyzer: language, sentiment, kind, topics and urgency for one mention (rules, then the clinic's model)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from core.labels import TOPICS
 from analysis.kind import NEWS_SOURCES, Context, KindDecision, decide_kind
 from analysis.language import LanguageDetector
 from analysis.lemmacues import FIGURATIVE
@@ -15,6 +14,7 @@ from analysis.rules import assess_urgency, cue_text, detect_topics, find_cues, i
 from analysis.sentiment import LEXICON_THRESHOLD, SentimentResult, SentimentScorer
 from analysis.triage import find_signals
 from core.config import Config
+from core.labels import TOPICS
 from core.models import Analysis, Mention
 
 MAX_CHARS = 5000  # long posts: the opening carries the complaint, and analysis stays fast
@@ -26,7 +26,7 @@ class Analyzer:
 
     def __init__(self, config: Config | None = None, model_dir: Path | None = None) -> None:
         self.config = config
-        self.languages = list(config.languages) if config is not None else ["pl", "it", "en"]
+        self.languages: list[str] = list(config.languages) if config is not None else ["pl", "it", "en"]
         self.detector = LanguageDetector(self.languages)
         self.scorer = SentimentScorer()
         self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR

@@ -26,10 +26,9 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from analysis.analyzer import Analyzer
 from analysis.evaluate_topics import topic_metrics
 from analysis.evaluate_triage import analyse_rows, misses, read_triage_rows, render_triage, triage_metrics
-from core.labels import SENTIMENTS
 from analysis.learn import TrainingRow, retrain
+from core.labels import SENTIMENTS
 from core.models import content_hash
-
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -44,7 +43,7 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
                     {"lang": row["lang"], "text": row["text"], "label": row["label"], "categories": row.get("categories")}
                 )
             except (json.JSONDecodeError, KeyError) as error:
-                raise SystemExit(f"{path}:{number}: not an evaluation row ({error}); expected lang, text, label")
+                raise SystemExit(f"{path}:{number}: not an evaluation row ({error}); expected lang, text, label") from None
     return rows
 
 

@@ -49,7 +49,7 @@ class LanguageDetector:
         self.identifier = _identifier(candidates)
         self.candidates = frozenset(candidates)
         self.classes = list(self.identifier.nb_classes)
-        if len(set(self.classes)) != len(self.classes) or self.identifier._alias_pairs:
+        if len(set(self.classes)) != len(self.classes) or self.identifier._alias_pairs:  # noqa: SLF001  # py3langid keeps it private
             raise ValueError("the language model has aliased columns; detect() reads one column per language")
         self.columns = {lang: index for index, lang in enumerate(self.classes) if lang in self.candidates}
 
@@ -63,10 +63,10 @@ class LanguageDetector:
             return hint or "und"
         # The scores rank() would sort, without the sort and the per-language dict: only the best and the hint's
         # are needed (the restricted model has one column per language, and argmax breaks ties as rank() does).
-        scores = self.identifier._decide(text[:SAMPLE_CHARS])
+        scores = self.identifier._decide(text[:SAMPLE_CHARS])  # noqa: SLF001  # the scores rank() sorts
         top = int(scores.argmax())
         best = self.classes[top]
-        if hint not in self.columns:
+        if hint is None or hint not in self.columns:
             return best
         bonus = HINT_BONUS_SHORT if letters < SHORT_TEXT else HINT_BONUS_LONG
         return hint if float(scores[self.columns[hint]]) + bonus >= float(scores[top]) else best

@@ -5,9 +5,10 @@ import functools
 import json
 import math
 from collections import Counter
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,8 +18,8 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from analysis.analyzer import Analyzer
-from core.labels import TOPICS
 from analysis.model import current_version, model_path, save_model
+from core.labels import TOPICS
 
 MIN_LABELS_PER_LANGUAGE = 20  # below this a head is not used for that language: the rules do better
 MIN_PER_CLASS = 3
@@ -45,12 +46,12 @@ def retrain(rows: Iterable[TrainingRow], model_dir: Path, *, last_label_id: int 
     summary = {
         "version": version,
         "model": f"model-v{version}",
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "mentions": len(examples),
         "labels": {
-            "sentiment": dict(Counter(l["sentiment"] for _, _, l in examples if "sentiment" in l)),
-            "kind": dict(Counter(l["kind"] for _, _, l in examples if "kind" in l)),
-            "topics": sum("topics" in l for _, _, l in examples),
+            "sentiment": dict(Counter(labels["sentiment"] for _, _, labels in examples if "sentiment" in labels)),
+            "kind": dict(Counter(labels["kind"] for _, _, labels in examples if "kind" in labels)),
+            "topics": sum("topics" in labels for _, _, labels in examples),
         },
         "languages": dict(Counter(lang for lang, _, _ in examples)),
         "heads": sorted(heads),
@@ -182,7 +183,10 @@ def _fit_views(word_matrix: Any, char_matrix: Any, labels: list[str], lexical: n
     if fitted is None or char_matrix is None:
         return None if fitted is None else (*fitted[:2], None, fitted[2])
     classes, coef, intercept = fitted
-    _, char_coef, char_intercept = _fit(char_matrix, labels, np.ones(char_matrix.shape[1], dtype=bool))
+    char_fitted = _fit(char_matrix, labels, np.ones(char_matrix.shape[1], dtype=bool))
+    if char_fitted is None:  # the same labels fitted the word view, so they fit this one too
+        return (*fitted[:2], None, fitted[2])
+    _, char_coef, char_intercept = char_fitted
     return classes, 0.5 * coef, 0.5 * char_coef, 0.5 * (intercept + char_intercept)
 
 
@@ -198,7 +202,8 @@ def _choose_offset(word_matrix: Any, char_matrix: Any, labels: list[str], lexica
     folds = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=0)
     held_scores = np.zeros((len(labels), len(set(labels))))
     for train, held in folds.split(np.zeros(len(labels)), answers):
-        fitted = _fit_views(word_matrix[train], None if char_matrix is None else char_matrix[train], list(answers[train]), lexical)
+        char_part = None if char_matrix is None else char_matrix[train]
+        fitted = _fit_views(word_matrix[train], char_part, list(answers[train]), lexical)
         if fitted is None:
             return 0.0
         classes, coef, char_coef, intercept = fitted

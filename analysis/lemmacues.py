@@ -270,7 +270,7 @@ def _prechecks(groups: dict[str, Group], signals: list[Signal], surface: list[st
     return tuple(sorted(words | sequences))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_triage(language: str) -> TriageCues | None:
     """The language's triage cues, or None when it has no file."""
     path = LEXICON_DIR / f"triage_{language}.txt"

@@ -89,12 +89,12 @@ class Lexicon:
     negators: frozenset[str] = frozenset()
     intensifiers: dict[str, float] = field(default_factory=dict)
     contrast: frozenset[str] = frozenset()
-    phrases: "WeightedPatterns | None" = None
+    phrases: WeightedPatterns | None = None
     max_stem: int = 0
     stem_lengths: tuple[int, ...] = ()  # lengths of 4 or more that stems have, longest first
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_lexicon(language: str) -> Lexicon:
     path = LEXICON_DIR / f"{language}.txt"
     sections = read_sections(path)
@@ -164,7 +164,9 @@ class Cues:
 
 def _split_top(pattern: str) -> list[str]:
     """Split a pattern at its top-level | (outside groups and classes)."""
-    parts, depth, in_class, current, escaped = [], 0, False, [], False
+    parts: list[str] = []
+    current: list[str] = []
+    depth, in_class, escaped = 0, False, False
     for char in pattern:
         if escaped:
             escaped = False
@@ -187,7 +189,7 @@ def _split_top(pattern: str) -> list[str]:
     return [part for part in parts if part]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_cues(*names: str) -> Cues:
     """Cue files searched together; each section is reported as "<file>:<section>" (e.g. "topics:vaccinations")."""
     sections: dict[str, list[str]] = {}
@@ -197,7 +199,7 @@ def load_cues(*names: str) -> Cues:
     return Cues(sections)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_pattern_list(name: str) -> re.Pattern[str]:
     """A plain list file (questions.txt) as one alternation, anchored at the start of the text."""
     lines = [

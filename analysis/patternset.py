@@ -10,8 +10,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from re import _parser  # type: ignore[attr-defined]
-from re._constants import (  # type: ignore[attr-defined]
-    ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_STRING, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE,
+from re._constants import (
+    ASSERT,
+    ASSERT_NOT,
+    AT,
+    AT_BEGINNING,
+    AT_BEGINNING_STRING,
+    BRANCH,
+    IN,
+    LITERAL,
+    MAX_REPEAT,
+    MIN_REPEAT,
+    RANGE,
     SUBPATTERN,
 )
 

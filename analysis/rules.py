@@ -5,8 +5,8 @@ import functools
 import math
 import re
 
-from core.labels import TOPICS, URGENCY_REASONS
 from analysis.lexicon import LEXICON_DIR, load_cues, load_pattern_list, read_sections
+from core.labels import TOPICS, URGENCY_REASONS
 
 # Urgency: each reason adds its weight, combined as independent evidence: 1 - prod(1 - w).
 REASON_WEIGHTS: dict[str, float] = {
@@ -46,7 +46,7 @@ def cue_text(cue: str, folded: str, position: int) -> str:
     return found.group(0) if found else folded[position:].split(" ", 1)[0]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _section_regex(cue: str) -> re.Pattern[str]:
     name, _, section = cue.partition(":")
     lines = read_sections(LEXICON_DIR / f"{name}.txt")[section]

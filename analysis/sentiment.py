@@ -4,8 +4,8 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
@@ -138,7 +138,7 @@ def _stem_weight(lexicon: Lexicon, folded: str) -> float | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _contrast_words(language: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
     words = tuple(sorted(load_lexicon(language).contrast))
     return (re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None), words
@@ -185,6 +185,7 @@ class SentimentScorer:
         compound = max(-0.9999, min(0.9999, scores["compound"]))
         total = compound * math.sqrt(ALPHA / (1 - compound * compound))
         contrast = last_contrast(folded, "en")
+        assert self.english_phrases is not None  # every lexicon file is loaded with its phrases
         positive, negative, hits = self.english_phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST)
         negative *= NEGATIVE_BIAS
         total += positive - negative
@@ -203,6 +204,7 @@ class SentimentScorer:
         positive = sum(p for p in parts if p > 0)
         negative = -sum(p for p in parts if p < 0) * NEGATIVE_BIAS
         contrast = last_contrast(folded, language)
+        assert lexicon.phrases is not None  # every lexicon file is loaded with its phrases
         phrase_pos, phrase_neg, hits = lexicon.phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST)
         happy, sad = emoticon_counts(text)
         positive += phrase_pos + 1.5 * happy

@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 from vaderSentiment.vaderSentiment import (
-    BOOSTER_DICT, C_INCR, N_SCALAR, NEGATE, SPECIAL_CASES, SentiText, SentimentIntensityAnalyzer,
-    allcap_differential, scalar_inc_dec,
+    BOOSTER_DICT,
+    C_INCR,
+    N_SCALAR,
+    NEGATE,
+    SPECIAL_CASES,
+    SentimentIntensityAnalyzer,
+    SentiText,
+    allcap_differential,
+    scalar_inc_dec,
 )
 
 
@@ -20,19 +27,19 @@ class BiasedVader(SentimentIntensityAnalyzer):
         self.negative_bias = negative_bias
         self.single_emojis = frozenset(emoji for emoji in self.emojis if len(emoji) == 1)
 
-    def score_valence(self, sentiments, text):  # type: ignore[no-untyped-def]
+    def score_valence(self, sentiments: list[float], text: str) -> dict[str, float]:
         return super().score_valence([v * self.negative_bias if v < 0 else v for v in sentiments], text)
 
-    def polarity_scores(self, text):  # type: ignore[no-untyped-def]
+    def polarity_scores(self, text: str) -> dict[str, float]:
         if not self.single_emojis.isdisjoint(text):
             return super().polarity_scores(text)  # emoji become words: VADER's own path
         text = text.strip()
-        words = list(map(SentiText._strip_punc_if_word, text.split()))
+        words = list(map(SentiText._strip_punc_if_word, text.split()))  # noqa: SLF001  # VADER's own helper
         lowered = [word.lower() for word in words]
         is_cap_diff = allcap_differential(words)
         lexicon, last = self.lexicon, len(words) - 1
         sentiments: list[float] = []
-        for i, word in enumerate(words):
+        for i in range(len(words)):
             low = lowered[i]
             if low in BOOSTER_DICT or (i < last and low == "kind" and lowered[i + 1] == "of"):
                 sentiments.append(0)

@@ -10,10 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from core.models import Analysis, Mention
 from storage.store import open_store
-from tests.dashboard_fixtures import build_demo
+from tests.dashboard_fixtures import DASHBOARD, build_demo
 from tests.platform_fixtures.facebook_api import PAGE_ID, TOKEN, FakeGraph
 from tests.platform_fixtures.google_api import REVIEWS_PATH, SECRETS, FakeGoogle
-from tests.dashboard_fixtures import DASHBOARD
 
 CLEAN = "Przepraszamy za utrudnienia. Prosimy o kontakt z naszą rejestracją."
 REVIEW = "AbFvOqn7rK2v"

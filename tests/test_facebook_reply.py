@@ -7,12 +7,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from replies.gate import GateRefused
-
 from collectors.api_client import ApiClient
 from collectors.base import SourceError
 from collectors.facebook import FacebookCollector
 from publishing.facebook_reply import post_facebook_reply
+from replies.gate import GateRefused
 from storage.store import Store
 from tests.forum_fixtures import make_config
 from tests.platform_fixtures.facebook_api import PAGE_ID, TOKEN, FakeGraph

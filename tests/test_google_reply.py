@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from replies.gate import GateRefused
-
 from collectors.api_client import ApiClient
 from collectors.base import SourceError
 from collectors.google_reviews import GoogleReviewsCollector
 from publishing.google_reply import post_google_reply
+from replies.gate import GateRefused
 from storage.store import Store
 from tests.forum_fixtures import make_config
 from tests.platform_fixtures.google_api import REVIEWS_PATH, SECRETS, FakeGoogle
