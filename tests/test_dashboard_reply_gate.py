@@ -6,8 +6,8 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from storage.users import add_user
 from tests.dashboard_fixtures import DASHBOARD, mention_id_by_title, run_app
-from ui.auth import add_user
 
 UNSAFE = "Dear Mr Smith, as your doctor Anna Kowalska noted, your diagnosis of diabetes means you need insulin."
 REASON = "Reviewed with the patient's written consent; legal approved the wording."
