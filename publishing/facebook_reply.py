@@ -10,7 +10,7 @@ from collectors.base import SourceError
 from collectors.facebook import FacebookSource
 from collectors.facebook_graph import graph_error, graph_get, graph_pages, page_token
 from core.config import Config
-from replies import gate
+from publishing.approval import approve
 from storage import workflow
 from storage.store import Store
 
@@ -27,21 +27,9 @@ def post_facebook_reply(config: Config, mention_id: int, text: str, *, store: St
     Exactly once: the comment's replies are read first, and when the Page already answered it with this text (a
     double click, or a retry after a timeout whose POST did arrive) nothing is sent again.
     """
-    mention = store.mention(mention_id)
-    if mention is None:
-        raise SourceError("config", f"mention {mention_id} does not exist")
-    source = _posting_source(config, mention["source_name"])
-    if mention.get("status") == "dismissed":  # it could not be marked replied after posting
-        raise SourceError("config", f"mention {mention_id} was dismissed: reopen it before replying")
-    body = text.strip()
-    if not body or len(body) > MAX_REPLY_CHARS:
-        raise SourceError("config", f"a reply must have 1 to {MAX_REPLY_CHARS:,} characters")
-    # The linter gate before any request (raises replies.gate.GateRefused); an admin's override is audited.
-    verdict = gate.require(body, mention.get("language") or source.language or "en",
-                           mention_text=mention.get("text") or "", config=config, role=role,
-                           override_reason=override_reason)
-    if verdict.overridden:
-        store.add_event(mention_id, actor, "lint_override", gate.override_detail(verdict) | {"via": "facebook"})
+    approved = approve(config, store, mention_id, text, model=FacebookSource, platform="Facebook",
+                       max_chars=MAX_REPLY_CHARS, actor=actor, role=role, override_reason=override_reason)
+    mention, source, body = approved.mention, approved.source, approved.body
     comment_id = str((mention.get("extra") or {}).get("comment_id") or "")
     if not comment_id:
         raise SourceError("config", f"mention {mention_id} is not a Facebook comment (ratings cannot be answered "
@@ -91,19 +79,6 @@ def _post_once(client: ApiClient, graph: str, token: str, page_id: str, comment_
                                   "posting again")
     link = graph_get(client, f"{graph}/{reply_id}", token, {"fields": "permalink_url"}).get("permalink_url")
     return str(link or f"https://www.facebook.com/{reply_id}"), True
-
-
-def _posting_source(config: Config, source_name: str) -> FacebookSource:
-    try:
-        source = config.source(source_name)
-    except KeyError:
-        raise SourceError("config", f"no source named {source_name!r} in the config") from None
-    if not isinstance(source, FacebookSource):
-        raise SourceError("config", f"source {source_name!r} is not a Facebook Page source")
-    if not source.allow_posting:
-        raise SourceError("config", f"reply posting is off for {source_name!r}: set allow_posting = true on that "
-                                    "source to post from ClinicWatch")
-    return source
 
 
 

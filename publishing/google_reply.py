@@ -10,7 +10,7 @@ from collectors.base import SourceError
 from collectors.google_auth import SCOPE, authorised_get, google_credentials, shared_token
 from collectors.google_reviews import GoogleReviewsSource
 from core.config import Config
-from replies import gate
+from publishing.approval import approve
 from storage import workflow
 from storage.store import Store
 
@@ -28,21 +28,9 @@ def post_google_reply(config: Config, mention_id: int, text: str, *, store: Stor
     after a timeout whose PUT did arrive) nothing is sent again. A different owner reply already there is left
     alone (it was written on Google): staff edit it there.
     """
-    mention = store.mention(mention_id)
-    if mention is None:
-        raise SourceError("config", f"mention {mention_id} does not exist")
-    source = _posting_source(config, mention["source_name"])
-    if mention.get("status") == "dismissed":  # it could not be marked replied after posting
-        raise SourceError("config", f"mention {mention_id} was dismissed: reopen it before replying")
-    body = text.strip()
-    if not body or len(body) > MAX_REPLY_CHARS:
-        raise SourceError("config", f"a reply must have 1 to {MAX_REPLY_CHARS:,} characters")
-    # The linter gate before any request (raises replies.gate.GateRefused); an admin's override is audited.
-    verdict = gate.require(body, mention.get("language") or source.language or "en",
-                           mention_text=mention.get("text") or "", config=config, role=role,
-                           override_reason=override_reason)
-    if verdict.overridden:
-        store.add_event(mention_id, actor, "lint_override", gate.override_detail(verdict) | {"via": "google"})
+    approved = approve(config, store, mention_id, text, model=GoogleReviewsSource, platform="Google",
+                       max_chars=MAX_REPLY_CHARS, actor=actor, role=role, override_reason=override_reason)
+    mention, source, body = approved.mention, approved.source, approved.body
     extra = mention.get("extra") or {}
     review_name = str(extra.get("review_name") or "")
     if not review_name.startswith("accounts/"):
@@ -94,19 +82,6 @@ def _post_once(source: GoogleReviewsSource, client: ApiClient, review_name: str,
     if response.status != 200:
         raise _error(response)
     return True
-
-
-def _posting_source(config: Config, source_name: str) -> GoogleReviewsSource:
-    try:
-        source = config.source(source_name)
-    except KeyError:
-        raise SourceError("config", f"no source named {source_name!r} in the config") from None
-    if not isinstance(source, GoogleReviewsSource):
-        raise SourceError("config", f"source {source_name!r} is not a Google reviews source")
-    if not source.allow_posting:
-        raise SourceError("config", f"reply posting is off for {source_name!r}: set allow_posting = true on that "
-                                    "source to post from ClinicWatch")
-    return source
 
 
 def _error(response: Any) -> SourceError:

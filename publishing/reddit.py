@@ -9,6 +9,7 @@ from collectors.reddit_client import RedditSource, build_reddit, find_credential
 from collectors.reddit_errors import reddit_errors
 from collectors.reddit_items import absolute
 from core.config import Config
+from publishing.approval import posting_source
 from replies import gate
 from storage.store import Store
 
@@ -35,7 +36,7 @@ def post_reply(
     The reply goes through the linter gate first (raises replies.gate.GateRefused before any request); an
     admin's override is recorded as a "lint_override" event with its reason and findings.
     """
-    source = _posting_source(config, source_name)
+    source = posting_source(config, source_name, RedditSource, "Reddit")
     match = FULLNAME.match(thing_fullname.strip())
     if not match:
         raise SourceError("config", f"{thing_fullname!r} is not a Reddit post or comment id (t3_… or t1_…)")
@@ -60,19 +61,6 @@ def post_reply(
         raise
     store.add_event(mention_id, actor, "reddit_reply_posted", detail | {"permalink": permalink})
     return permalink
-
-
-def _posting_source(config: Config, source_name: str) -> RedditSource:
-    try:
-        source = config.source(source_name)
-    except KeyError:
-        raise SourceError("config", f"no source named {source_name!r} in the config") from None
-    if not isinstance(source, RedditSource):
-        raise SourceError("config", f"source {source_name!r} is not a Reddit source")
-    if not source.allow_posting:
-        raise SourceError("config", f"reply posting is off for {source_name!r}: set allow_posting = true "
-                                    "on that source to post from ClinicWatch")
-    return source
 
 
 def _submit(source: RedditSource, config: Config, credentials: Any, kind: str, thing_id: str, body: str) -> str:
