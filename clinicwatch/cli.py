@@ -32,7 +32,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="ClinicWatch: brand monitoring and social response for medical clinics.")
 console = Console(stderr=True)
 # Piped output (cron logs, tests) gets wide tables rather than truncated names.
-stdout = Console(width=None if sys.stdout.isatty() else 200)
+stdout = Console(width=None if sys.stdout.isatty() else 320)
 ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: $CLINICWATCH_CONFIG, config.toml).")
 # Off by default: a clinic's few new items a cycle do not need them, and each worker holds its own caches.
 # For a large first collection they pay: bench/ingest.py ran 2.0x faster with 2 workers on 2 cores.

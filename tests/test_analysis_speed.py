@@ -15,6 +15,8 @@ from analysis.language import LanguageDetector
 from analysis.lexicon import _FOLD, fold, load_cues, load_lexicon
 from analysis.patternset import PatternSet, _starts
 
+pytestmark = pytest.mark.slow  # property tests over many generated inputs: not in `make test-fast`
+
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

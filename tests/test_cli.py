@@ -15,6 +15,8 @@ import tomli_w
 from clinicwatch.demo import DEMO_CONFIG, DEMO_GOOGLE_ENV, PLACEHOLDER_BASE, serve_demo_files
 from tests.loopback import Response
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -9,10 +9,14 @@ import sys
 import time
 from datetime import date, timedelta
 
+import pytest
+
 from storage import open_store
 from storage.queries import MentionFilter, health_series, inbox_count, inbox_page, volume
 from tests.loopback import Response
 from tests.test_cli import ROOT, _config
+
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
 
 DURATION_SECONDS = 60
 FEEDS, PER_POLL = 6, 40

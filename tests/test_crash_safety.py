@@ -14,6 +14,8 @@ import pytest
 from tests.loopback import Response
 from tests.test_cli import ROOT, _config, _rss, cli
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 FEEDS, PER_FEED, KILLS = 24, 25, 20
 
 

@@ -15,6 +15,8 @@ from storage.users import add_user
 from tests.dashboard_fixtures import DASHBOARD, mention_id_by_title, open_buttons, run_app
 from tests.loopback import Response
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 
 def queue_texts(app: AppTest) -> list[str]:
     return [element.value for element in app.text]

@@ -14,6 +14,8 @@ from storage.users import add_user
 from tests.dashboard_fixtures import run_app
 from ui import downloads
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 
 @pytest.fixture
 def media(monkeypatch):

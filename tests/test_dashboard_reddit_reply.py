@@ -14,7 +14,7 @@ from tests.dashboard_fixtures import DASHBOARD, build_demo
 from tests.reddit_replay import RedditReplay
 from tests.test_reddit_posting import PARENT, TOKEN_CASSETTE, reddit_comment_answer
 
-pytestmark = pytest.mark.usefixtures("reddit_user_credentials")
+pytestmark = [pytest.mark.usefixtures("reddit_user_credentials"), pytest.mark.slow]
 
 PERMALINK = "https://www.reddit.com/r/kakapo/comments/654eqk/kakapo_calls/reply01/"
 CLEAN_REPLY = "Thank you, please write to us."

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from storage.users import add_user
 from tests.dashboard_fixtures import DASHBOARD, mention_id_by_title, run_app
+
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
 
 UNSAFE = "Dear Mr Smith, as your doctor Anna Kowalska noted, your diagnosis of diabetes means you need insulin."
 REASON = "Reviewed with the patient's written consent; legal approved the wording."

@@ -14,6 +14,8 @@ from tests.dashboard_fixtures import DASHBOARD, build_demo
 from tests.platform_fixtures.facebook_api import PAGE_ID, TOKEN, FakeGraph
 from tests.platform_fixtures.google_api import REVIEWS_PATH, SECRETS, FakeGoogle
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 CLEAN = "Przepraszamy za utrudnienia. Prosimy o kontakt z naszą rejestracją."
 REVIEW = "AbFvOqn7rK2v"
 COMMENT = "1234500000000001_9000000000000003"

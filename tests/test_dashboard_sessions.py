@@ -14,6 +14,8 @@ from storage.users import add_user, read_users, write_users
 from tests.dashboard_fixtures import build_demo
 from ui import login_guard
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PASSWORD = "correct-horse-9"
 

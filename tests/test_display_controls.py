@@ -14,6 +14,8 @@ from core.display import visible_controls, visible_href
 from core.models import Analysis, Mention
 from tests.dashboard_fixtures import open_buttons, run_app
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 RLO, ZWSP, LRI, BOM, ZWJ = "\u202e", "\u200b", "\u2066", "\ufeff", "\u200d"
 TITLE = f"invoice{RLO}gnp.exe"
 AUTHOR = f"ad{ZWSP}min"

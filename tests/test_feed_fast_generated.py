@@ -1,11 +1,14 @@
 """Generated RSS 2.0 / Atom 1.0 documents: whenever the fast path accepts one, feedparser's path agrees."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from collectors.feed_fast import parse_fast
 from tests.test_feed_fast import both_paths, differences, headers
+
+pytestmark = pytest.mark.slow  # property tests over many generated inputs: not in `make test-fast`
 
 TEXTS = st.sampled_from([
     "", "  Salus  ", "Dobra &lt;b&gt;klinika&lt;/b&gt;", "A &amp; B", "Caf&amp;eacute;", "<![CDATA[<p>x</p>]]>",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from feedparser.urls import _urljoin
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from collectors.feed_fast_rules import join_uri
 from collectors.feeds import article_link, safe_link
 from collectors.google import unwrap_google_url
 from collectors.html_text import html_to_text, plain_to_text
+
+pytestmark = pytest.mark.slow  # property tests over many generated inputs: not in `make test-fast`
 
 BASES = ["https://feeds.example.org/dir/feed.xml", "http://example.org", "https://example.org/a//b;p?q=1#f",
          "https://example.org/", "https://user@example.org:8080/x/y/"]

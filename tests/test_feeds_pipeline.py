@@ -14,6 +14,8 @@ from collectors.registry import parse_config
 from storage.store import open_store
 from tests.loopback import Response, slow_header_server
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 
 @pytest.fixture(autouse=True)
 def _fresh_fetchers():

@@ -8,6 +8,8 @@ from collectors.http import close_shared_fetchers
 from storage.store import open_store
 from tests.forum_fixtures import JSON, make_config, page, text
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 PHPBB_P1 = "/viewtopic.php?t=42"
 PHPBB_P2 = "/viewtopic.php?t=42&start=3"
 

@@ -1,6 +1,7 @@
 """Property tests for the matcher: any text, any exclusion, any query string."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -8,6 +9,8 @@ from core.config import BrandConfig
 from matching import Matcher
 from matching.folding import FoldedText, fold
 from matching.query import QuerySyntaxError, parse_query
+
+pytestmark = pytest.mark.slow  # property tests over many generated inputs: not in `make test-fast`
 
 BRAND = BrandConfig(
     names=["Medicover", "Lux Med", "Salus"],

@@ -16,6 +16,8 @@ from storage import open_store
 from tests.loopback import Response
 from tests.test_cli import ROOT, _rss
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 
 @pytest.fixture(autouse=True)
 def _fresh_fetchers():

@@ -13,6 +13,8 @@ from replies.templates_loader import TEMPLATES_DIR, TemplateError, check_languag
 from storage.store import open_store
 from tests.dashboard_fixtures import build_demo, mention_id_by_title
 
+pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
+
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 SHIPPED_PL = (TEMPLATES_DIR / "pl.toml").read_text(encoding="utf-8")
 WAITING_BLOCK = """waiting_time = [
