@@ -23,6 +23,7 @@ from clinicwatch.training import maybe_retrain, retrain_from_store
 from collectors.registry import load_config, missing_credentials
 from core.config import Config, ConfigError, find_config
 from core.redact import redact
+from replies import gate
 from storage import Store, open_store
 from storage.users import add_user as store_user
 from storage.users import users_path
@@ -131,7 +132,17 @@ def demo(
         total = store.count_mentions()
         store.close()
     console.print(f"demo database {cfg.database}: {total} mentions")
+    _prepare_reply_checker()
     _exit_for(runs)
+
+
+def _prepare_reply_checker() -> None:
+    """Train (or load) the reply checker's learned second opinion now, so the dashboard's first reply does not
+    wait for it; it is cached under data/models/ until the corpus changes."""
+    with console.status("preparing the reply checker"):
+        ready = gate.second_opinion() is not None
+    console.print("reply checker: rules and the learned second opinion" if ready else
+                  f"reply checker: rules only ({gate.CORPUS} is missing)")
 
 
 @app.command()
