@@ -80,6 +80,21 @@ def test_bad_config_exits_non_zero_with_one_line(tmp_path, body, expected):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("term", ["", "-", "  "])
+def test_blank_or_symbol_only_brand_name_is_refused_by_status_and_collect(tmp_path, loopback, term):
+    loopback.routes["/f.xml"] = lambda r: Response(200, _rss(0, 2), {"Content-Type": "application/rss+xml"})
+    config = _config(tmp_path, {"f": loopback.url("/f.xml")})
+    config.write_text(config.read_text(encoding="utf-8").replace('names = [\n    "Salus",\n]', f"names = [{term!r}]"),
+                      encoding="utf-8")
+    assert f"names = [{term!r}]" in config.read_text(encoding="utf-8")
+    for command in (("status",), ("collect", "--once")):
+        result = cli(*command, "--config", str(config))
+        assert result.returncode == 2, result.stderr
+        assert "brand.names[0]: a brand term needs at least one letter or digit" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not loopback.requests
+
+
 def test_failing_source_exits_non_zero_while_others_are_stored(tmp_path, loopback):
     loopback.routes["/ok.xml"] = lambda r: Response(200, _rss(0, 5), {"Content-Type": "application/rss+xml"})
     loopback.routes["/broken.xml"] = lambda r: Response(500, b"oops")
