@@ -17,7 +17,7 @@ from rich.table import Table
 from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
-from clinicwatch.demo import demo_config, demo_credentials, serve_demo_files
+from clinicwatch.demo import DEMO_CONFIG, bundled_folder, collection_config
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
 from collectors.registry import load_config, missing_credentials
@@ -50,7 +50,9 @@ def fail(message: str, code: int = 1) -> None:
 
 def _load(config_path: Path | None) -> Config:
     try:
-        return load_config(find_config(config_path))
+        config = load_config(find_config(config_path))
+        bundled_folder(config)  # a demo config's folder of bundled sources must exist
+        return config
     except ConfigError as exc:
         fail(str(exc), 2)
         raise  # unreachable, for type checkers
@@ -87,17 +89,23 @@ def collect(
     if not once:
         run(workers=workers, config=config)
         return
-    cfg = _load(config)
-    store = _open(cfg)
-    with Pipeline(cfg, store, analysis_workers=workers) as pipeline:
-        runs = _collect_with_progress(pipeline, only=source or None)
+    with collection_config(_load(config)) as cfg:
+        store = _open(cfg)
+        with Pipeline(cfg, store, analysis_workers=workers) as pipeline:
+            runs = _collect_with_progress(pipeline, only=source or None)
+        console.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
+        store.close()
     _exit_for(runs)
 
 
 @app.command()
 def run(workers: int = WorkersOption, config: Path | None = ConfigOption) -> None:
     """Collect each source at its own interval until Ctrl-C or SIGTERM; alerts are checked after each cycle."""
-    cfg = _load(config)
+    with collection_config(_load(config)) as cfg:
+        _run_loop(cfg, workers)
+
+
+def _run_loop(cfg: Config, workers: int) -> None:
     store = _open(cfg)
     pipeline = Pipeline(cfg, store, analysis_workers=workers)
     stop = threading.Event()
@@ -120,11 +128,16 @@ def run(workers: int = WorkersOption, config: Path | None = ConfigOption) -> Non
 
 @app.command()
 def demo(
-    database: Path | None = typer.Option(None, help="Where to build the demo database (default from demo.toml)."),
+    database: Path | None = typer.Option(None, help="Where to build the demo database (default from the config)."),
+    config: Path | None = typer.Option(None, "--config", "-c",
+                                       help=f"A demo config, one with a [demo] table (default: {DEMO_CONFIG.name})."),
 ) -> None:
     """Build the demo database from the bundled offline sources, through the real collectors."""
-    with serve_demo_files() as base_url, demo_credentials():
-        cfg = demo_config(base_url, database=database)
+    cfg = _load(config or DEMO_CONFIG)
+    if bundled_folder(cfg) is None:
+        fail(f"{cfg.path} is not a demo config (it has no [demo] table of bundled sources); "
+             "collect a real one with `collect --once`", 2)
+    with collection_config(cfg, database=database) as cfg:
         store = _open(cfg)
         with Pipeline(cfg, store) as pipeline:
             runs = _collect_with_progress(pipeline)

@@ -155,6 +155,14 @@ class HttpConfig(Strict):
     )
 
 
+class DemoConfig(Strict):
+    """The offline demo's bundled sources: the one thing that sets the demo config apart from a real one."""
+
+    files: Path = Field(description="Folder of the bundled source files, relative to the config file. While "
+                                    "collecting, it is served on 127.0.0.1 in place of the sources' "
+                                    "http://demo.invalid addresses.")
+
+
 class Config(Strict):
     clinic_name: str = Field(min_length=1)
     languages: list[Literal["pl", "it", "en"]] = ["pl", "it", "en"]
@@ -166,6 +174,7 @@ class Config(Strict):
     office_hours: OfficeHours = OfficeHours()
     alerts: AlertsConfig = AlertsConfig()
     http: HttpConfig = HttpConfig()
+    demo: DemoConfig | None = None
 
     @model_validator(mode="after")
     def _unique_source_names(self) -> Config:

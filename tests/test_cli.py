@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from clinicwatch.demo import DEMO_CONFIG, DEMO_GOOGLE_ENV, PLACEHOLDER_BASE, serve_demo_files
+from clinicwatch.demo import DEMO_CONFIG, DEMO_DIR, DEMO_GOOGLE_ENV
 from tests.loopback import Response
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,26 +28,48 @@ def count(db: Path) -> int:
         return conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
 
 
-def test_collect_once_twice_on_the_demo_stores_the_same_mentions(tmp_path):
-    with serve_demo_files() as base:
-        config = tmp_path / "demo.toml"
-        text = DEMO_CONFIG.read_text(encoding="utf-8").replace(PLACEHOLDER_BASE, base)
-        text = text.replace('database = "data/demo.db"', f'database = "{tmp_path / "demo.db"}"')
-        config.write_text(text + "\n[http]\nallow_private_addresses = true\n", encoding="utf-8")
-        env = {**os.environ, **DEMO_GOOGLE_ENV}  # the demo's Google location signs in with fictional credentials
-        first = cli("collect", "--once", "--config", str(config), env=env)
-        assert first.returncode == 0, first.stderr + first.stdout
-        stored = count(tmp_path / "demo.db")
-        second = cli("collect", "--once", "--config", str(config), env=env)
-        assert second.returncode == 0, second.stderr
+def demo_copy(tmp_path: Path, files: Path | str = DEMO_DIR) -> Path:
+    """The shipped demo config with its database under tmp_path and its [demo] folder given absolutely."""
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    assert 'database = "data/demo.db"' in text and 'files = "."' in text, "demo.toml changed; update demo_copy"
+    text = text.replace('database = "data/demo.db"', f'database = "{tmp_path / "demo.db"}"')
+    config = tmp_path / "demo.toml"
+    config.write_text(text.replace('files = "."', f'files = "{files}"'), encoding="utf-8")
+    return config
+
+
+def test_collect_once_twice_on_the_demo_config_stores_the_same_mentions(tmp_path):
+    # No Google credentials in the environment: the demo config's [demo] table supplies its fictional ones,
+    # and its sources' demo.invalid addresses are served from the bundled files on loopback.
+    without_google = {k: v for k, v in os.environ.items() if k not in DEMO_GOOGLE_ENV}
+    config = demo_copy(tmp_path)
+    first = cli("collect", "--once", "--config", str(config), env=without_google)
+    assert first.returncode == 0, first.stderr + first.stdout
+    stored = count(tmp_path / "demo.db")
+    assert f"{stored} mentions stored in {tmp_path / 'demo.db'}" in " ".join(first.stderr.split())
+    assert "demo.invalid" not in first.stdout + first.stderr
+    second = cli("collect", "--once", "--config", str(config), env=without_google)
+    assert second.returncode == 0, second.stderr
     assert stored >= 25
     assert count(tmp_path / "demo.db") == stored
-    without_google = {k: v for k, v in os.environ.items() if k not in DEMO_GOOGLE_ENV}
     status = cli("status", "--config", str(config), env=without_google)
     assert status.returncode == 0
     assert "google-alerts-pl" in status.stdout and f"{stored} mentions" in status.stdout
-    # Without the demo's credentials in its environment, status names what the Google source lacks.
+    # Outside a collection the fictional credentials are not there: status names what the Google source lacks.
     assert "GOOGLE_REFRESH_TOKEN" in status.stdout
+
+
+def test_demo_takes_config_and_refuses_a_real_one(tmp_path):
+    built = cli("demo", "--config", str(demo_copy(tmp_path)))
+    assert built.returncode == 0, built.stderr
+    assert count(tmp_path / "demo.db") >= 25
+    real = _config(tmp_path, {})
+    refused = cli("demo", "--config", str(real))
+    assert refused.returncode == 2
+    assert "is not a demo config" in refused.stderr and "collect --once" in refused.stderr
+    missing = cli("collect", "--once", "--config", str(demo_copy(tmp_path, files=tmp_path / "nowhere")))
+    assert missing.returncode == 2
+    assert "demo.files: no folder" in missing.stderr
 
 
 def test_demo_command_builds_a_database(tmp_path):
