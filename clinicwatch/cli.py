@@ -24,8 +24,8 @@ from collectors.registry import load_config, missing_credentials
 from core.config import Config, ConfigError, find_config
 from core.redact import redact
 from storage import Store, open_store
+from storage.users import UserExists, check_user, has_user, users_path
 from storage.users import add_user as store_user
-from storage.users import users_path
 
 # Plain tracebacks: rich ones print local variables, which could include secrets.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -213,18 +213,39 @@ def add_user(
     role: str = typer.Option(..., "--role", help="staff, manager or admin."),
     name: str = typer.Option("", "--name", help="Display name (default: the username)."),
     language: str = typer.Option("en", "--language", help="UI language: pl, it or en."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an existing user of that name (role, password)."),
     config: Path | None = ConfigOption,
 ) -> None:
-    """Add or replace a dashboard user; the password is asked for and stored only as a hash."""
+    """Add a dashboard user (or replace one with --replace); the password is asked for and stored only as a hash.
 
+    From a terminal the password is asked twice, hidden; piped, the first line of stdin is the password.
+    """
     cfg = _load(config)
-    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     path = users_path(cfg.database)
-    try:
-        store_user(path, username, name or username, password, role, language)
+    try:  # everything but the password is checked before asking for it
+        username = check_user(username, role, language)
     except ValueError as exc:
-        fail(str(exc))
-    console.print(f"user {username!r} ({role}) saved in {path}")
+        fail(str(exc), 2)
+    first = not path.exists()  # with no users file the local dashboard runs without login (ui.auth)
+    existed = has_user(path, username)
+    if existed and not replace:
+        fail(f"user {username!r} already exists in {path}; pass --replace to replace them", 2)
+    password = _read_password()
+    try:
+        store_user(path, username, name or username, password, role, language, replace=replace)
+    except ValueError as exc:
+        fail(str(exc), 2 if isinstance(exc, UserExists) else 1)
+    console.print(f"user {username!r} ({role}) {'replaced' if existed else 'added'} in {path}")
+    if first:
+        console.print("[yellow]note:[/yellow] this is the first user, so the dashboard now asks everyone to sign "
+                      "in (including the local demo, which ran without login until now)", highlight=False)
+
+
+def _read_password() -> str:
+    """Hidden and confirmed from a terminal; the first line of stdin when piped (getpass would warn)."""
+    if sys.stdin.isatty():
+        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def _register_commands_of_other_stages() -> None:

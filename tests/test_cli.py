@@ -180,8 +180,41 @@ def test_add_user_stores_only_a_hash(tmp_path):
     assert result.returncode == 0, result.stderr
     stored = (tmp_path / "users.yaml").read_text()
     assert "ala" in stored and "s3cret-pass" not in stored and "$2b$" in stored
-    bad = cli("add-user", "ola", "--role", "boss", "--config", str(config), input="s3cret-pass\ns3cret-pass\n", env=env)
-    assert bad.returncode == 1 and "role: must be one of" in bad.stderr
+    # The first user turns login on for the dashboard, the local demo included: the command says so.
+    assert "first user" in result.stderr and "sign in" in result.stderr
+    # A clean terminal: no Streamlit warnings, no getpass warning about echoing a piped password.
+    assert "user 'ala' (staff) added" in result.stderr
+    assert not [line for line in result.stderr.splitlines() if "warning" in line.lower() or "streamlit" in line.lower()]
+
+
+def test_add_user_checks_the_role_before_asking_for_the_password(tmp_path):
+    config = _config(tmp_path, {})
+    env = {**os.environ, "CLINICWATCH_USERS": str(tmp_path / "users.yaml")}
+    for args in (("--role", "boss"), ("--role", "staff", "--language", "de")):
+        bad = cli("add-user", "ola", *args, "--config", str(config), input="", env=env)
+        assert bad.returncode == 2, bad.stderr
+        assert ("role: must be one of staff, manager, admin (got 'boss')" in bad.stderr
+                or "language: must be one of pl, it, en (got 'de')" in bad.stderr)
+        assert "password" not in bad.stderr.lower()  # refused before the prompt, not after it
+    assert not (tmp_path / "users.yaml").exists()
+
+
+def test_add_user_replaces_an_existing_user_only_with_replace(tmp_path):
+    config = _config(tmp_path, {})
+    env = {**os.environ, "CLINICWATCH_USERS": str(tmp_path / "users.yaml")}
+    assert cli("add-user", "ala", "--role", "staff", "--config", str(config), input="s3cret-pass\n",
+               env=env).returncode == 0
+    before = (tmp_path / "users.yaml").read_bytes()
+    again = cli("add-user", "Ala", "--role", "admin", "--config", str(config), input="other-pass-1\n", env=env)
+    assert again.returncode == 2
+    assert "user 'ala' already exists" in again.stderr and "--replace" in again.stderr
+    assert (tmp_path / "users.yaml").read_bytes() == before
+    replaced = cli("add-user", "ala", "--role", "admin", "--replace", "--config", str(config),
+                   input="other-pass-1\n", env=env)
+    assert replaced.returncode == 0, replaced.stderr
+    assert "user 'ala' (admin) replaced" in replaced.stderr
+    assert "first user" not in replaced.stderr  # login was already on
+    assert "- admin" in (tmp_path / "users.yaml").read_text()
 
 
 def test_retrain_learns_from_staff_labels_and_the_pipeline_uses_the_model(tmp_path):
