@@ -247,3 +247,18 @@ def test_retrain_learns_from_staff_labels_and_the_pipeline_uses_the_model(tmp_pa
     store.close()
     assert empty.returncode in (0, 1)  # with no labels it either trains an empty model or says why, never crashes
     assert "Traceback" not in empty.stderr
+
+
+def test_alerts_check_without_recipients_warns_that_nothing_can_be_delivered(tmp_path):
+    config = _config(tmp_path, {})
+    bare = cli("alerts-check", "--config", str(config))
+    assert bare.returncode == 0, bare.stderr
+    assert "alerts:" in bare.stdout
+    warning = " ".join(bare.stderr.split())
+    assert "no alert recipients, so nothing can be delivered" in warning
+    assert "alerts.email_to" in warning and "alerts.webhooks" in warning and str(config) in warning
+    with_recipient = config.read_text(encoding="utf-8") + '\n[alerts]\nemail_to = ["pr@salus.example"]\n'
+    config.write_text(with_recipient, encoding="utf-8")
+    configured = cli("alerts-check", "--config", str(config))
+    assert configured.returncode == 0, configured.stderr
+    assert "nothing can be delivered" not in configured.stderr
