@@ -33,3 +33,12 @@ def test_make_run_checks_the_port_before_building_the_demo():
     planned = make("-n", "run", "PORT=8599").stdout  # -n: print the commands, run none
     assert "8599" in planned and "clinicwatch demo" in planned
     assert planned.index("SO_REUSEADDR") < planned.index("clinicwatch demo") < planned.index("streamlit run")
+
+
+def test_generated_reports_are_git_ignored():
+    # `report` saves into alerts.report_folder, data/reports/ by default: weekly figures, never committed.
+    checked = subprocess.run(["git", "check-ignore", "-q", "data/reports/clinicwatch-report-2026-W47.html"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=30)
+    if checked.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert checked.returncode == 0
