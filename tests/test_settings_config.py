@@ -1,8 +1,12 @@
 """Settings → brand terms and channels through AppTest: validated before writing, the file's comments kept."""
 from __future__ import annotations
 
-import pytest
+import tomllib
 
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from collectors.registry import load_config
 from tests.dashboard_fixtures import run_app
 
 SAVE = "FormSubmitter:settings_form-Validate and save"
@@ -16,6 +20,82 @@ def test_a_symbol_only_brand_name_is_refused_with_its_key_path_and_nothing_saved
     app.button(key=SAVE).click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.error and "brand.names[1]: a brand term needs at least one letter or digit" in app.error[0].value
+    assert str(demo["config"].parent) not in app.error[0].value  # the key path, not the server's file path
     assert not app.success
     assert demo["config"].read_bytes() == before
     assert not list(demo["config"].parent.glob("*.bak"))
+
+
+COMMENTED = {
+    "top": "# Salus Medica's monitoring: ask the PR team before changing sources.",
+    "brand": "# Names as patients write them (see the 2026 survey).",
+    "exclusions": "# Latin mottos, not the clinic",
+    "channels": "# Numbers checked with reception in November.",
+}
+
+
+def _with_comments(text: str) -> str:
+    text = f"{COMMENTED['top']}\n{text}"
+    text = text.replace("[brand]\n", f"[brand]\n{COMMENTED['brand']}\n")
+    text = text.replace('exclusions = ["salus populi"]', f'exclusions = ["salus populi"]  {COMMENTED["exclusions"]}')
+    return text.replace("[channels.pl]\n", f"{COMMENTED['channels']}\n[channels.pl]\n")
+
+
+def test_saving_keeps_the_files_comments_and_key_order(demo):
+    demo["config"].write_text(_with_comments(demo["config"].read_text(encoding="utf-8")), encoding="utf-8")
+    before = demo["config"].read_text(encoding="utf-8")
+    assert all(comment in before for comment in COMMENTED.values())
+    app = run_app("settings")
+    app.text_area(key="set_aliases").set_value("SalusMedica\nCentrum Medyczne Salus")
+    app.text_area(key="set_channels").set_value(
+        app.text_area(key="set_channels").value.replace("+48 22 100 20 30", "+48 22 100 20 31"))
+    app.button(key=SAVE).click().run()
+    assert not app.error, [e.value for e in app.error]
+    after = demo["config"].read_text(encoding="utf-8")
+    for name, comment in COMMENTED.items():
+        if name != "channels":  # the channels table was edited as a whole in its text area
+            assert comment in after, name
+    assert list(tomllib.loads(after)) == list(tomllib.loads(before))  # the same keys, in the same order
+    assert [line for line in after.splitlines() if line.startswith("[")] == \
+        [line for line in before.splitlines() if line.startswith("[")]
+    config = load_config(demo["config"])
+    assert config.brand.aliases == ["SalusMedica", "Centrum Medyczne Salus"]
+    assert config.channels["pl"].hotline == "+48 22 100 20 31"
+
+
+def test_saving_only_terms_keeps_the_channels_comments_too(demo):
+    demo["config"].write_text(_with_comments(demo["config"].read_text(encoding="utf-8")), encoding="utf-8")
+    app = run_app("settings")
+    app.text_area(key="set_doctors").set_value("dr Anna Kowalska\ndr Marek Nowak")
+    app.button(key=SAVE).click().run()
+    assert not app.error, [e.value for e in app.error]
+    after = demo["config"].read_text(encoding="utf-8")
+    assert all(comment in after for comment in COMMENTED.values())
+    assert load_config(demo["config"]).brand.doctors == ["dr Anna Kowalska", "dr Marek Nowak"]
+
+
+def _settings_as(role: str) -> None:
+    """Settings rendered for a user of `role`, whatever the navigation offers them."""
+    import os
+    from pathlib import Path
+
+    from collectors.registry import load_config
+    from storage import open_store
+    from ui.auth import User
+    from ui.components import Context
+    from ui.pages import settings
+
+    config = load_config(os.environ["CLINICWATCH_CONFIG"])
+    users_file = Path(os.environ["CLINICWATCH_USERS"])
+    settings.render(Context(config=config, store=open_store(config.database), user=User("ola", "Ola", role),
+                            users_file=users_file))
+
+
+@pytest.mark.parametrize("role", ["staff", "manager"])
+def test_settings_shows_non_admins_no_server_path(demo, role):
+    app = AppTest.from_function(_settings_as, args=(role,), default_timeout=60).run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = " ".join(str(getattr(element, "value", "")) for element in app.main)
+    assert str(demo["config"].parent) not in shown
+    assert app.error and "cannot open this page" in app.error[0].value
+    assert not app.text_area  # no terms, channels, templates or users

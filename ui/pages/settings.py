@@ -1,7 +1,6 @@
 """Settings (admin): brand terms, exclusions, channels, templates and users, validated before writing."""
 from __future__ import annotations
 
-import copy
 import shutil
 import tomllib
 from datetime import UTC, datetime
@@ -10,6 +9,8 @@ from typing import Any
 
 import streamlit as st
 import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from collectors.registry import parse_config
 from core.config import Config, ConfigError
@@ -23,6 +24,9 @@ TERM_LABELS = {name: name for name in TERM_FIELDS} | {"names": "brand_names"}  #
 
 
 def render(ctx: Context) -> None:
+    if ctx.user.role != "admin":  # the page names server files and users: admins only, whatever links here
+        st.error(t("not_allowed", ctx.lang))
+        return
     path = ctx.config.path
     if path is None or not Path(path).exists():
         st.error(t("no_config_file", ctx.lang))
@@ -52,26 +56,33 @@ def _config_form(ctx: Context, path: Path, raw: dict[str, Any]) -> None:
         submitted = st.form_submit_button(t("save_settings", lang))
     if submitted:
         try:
-            backup = save_settings(path, raw, edited, channels_text)
-        except ConfigError as exc:
-            st.error(t("settings_invalid", lang, error=exc))
+            backup = save_settings(path, edited, channels_text)
+        except ConfigError as exc:  # the key path says what is wrong; the server's file path is not shown
+            st.error(t("settings_invalid", lang, error=str(exc).removeprefix(f"{path}: ")))
             return
         st.session_state["settings_message"] = t("settings_saved", lang, backup=backup.name if backup else "—")
         st.rerun()
 
 
-def save_settings(path: Path, raw: dict[str, Any], terms: dict[str, str], channels_text: str) -> Path | None:
-    """Validate the edited config as a whole; only a valid one is written, after a timestamped backup."""
-    updated = copy.deepcopy(raw)
-    updated.setdefault("brand", {})
-    for name, text in terms.items():
-        updated["brand"][name] = _lines(text)
+def save_settings(path: Path, terms: dict[str, str], channels_text: str) -> Path | None:
+    """Validate the edited config as a whole; only a valid one is written, after a timestamped backup.
+
+    The file is edited in place (tomlkit), so its comments, key order and untouched values stay as they were.
+    """
     try:
-        updated["channels"] = tomllib.loads(channels_text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: channels: not valid TOML: {exc}") from None
-    parse_config(updated, path)
-    return write_with_backup(path, tomli_w.dumps(updated))
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        channels = tomlkit.parse(channels_text)
+    except TOMLKitError as exc:
+        raise ConfigError(f"channels: not valid TOML: {exc}") from None
+    brand = document.setdefault("brand", tomlkit.table())
+    for name, text in terms.items():
+        lines = _lines(text)
+        if lines != brand.get(name, []):  # an unchanged list keeps its layout and comments
+            brand[name] = lines
+    if channels.unwrap() != document.get("channels", tomlkit.table()).unwrap():
+        document["channels"] = channels
+    parse_config(document.unwrap(), path)
+    return write_with_backup(path, tomlkit.dumps(document))
 
 
 def backup_of(path: Path) -> Path | None:
