@@ -7,7 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collectors.registry import load_config
-from tests.dashboard_fixtures import run_app
+from storage.users import add_user
+from tests.dashboard_fixtures import DASHBOARD, run_app
 
 SAVE = "FormSubmitter:settings_form-Validate and save"
 
@@ -99,3 +100,27 @@ def test_settings_shows_non_admins_no_server_path(demo, role):
     assert str(demo["config"].parent) not in shown
     assert app.error and "cannot open this page" in app.error[0].value
     assert not app.text_area  # no terms, channels, templates or users
+
+
+def test_add_user_form_keeps_its_entries_after_an_error_and_clears_after_success(demo):
+    add_user(demo["users"], "ada", "Ada Admin", "long-secret-1", "admin")
+    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    app.text_input[0].set_value("ada")
+    app.text_input[1].set_value("long-secret-1")
+    app.button[0].click().run()
+    app.sidebar.radio(key="nav").set_value("settings").run()
+    assert not app.exception, [e.value for e in app.exception]
+    app.text_input(key="nu_username").set_value("ola")
+    app.text_input(key="nu_name").set_value("Ola Nowak")
+    app.text_input(key="nu_password").set_value("short")
+    app.button(key="FormSubmitter:add_user_form-Add user").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.error and "password" in app.error[0].value
+    assert app.text_input(key="nu_username").value == "ola" and app.text_input(key="nu_name").value == "Ola Nowak"
+    assert "ola" not in demo["users"].read_text(encoding="utf-8")
+    app.text_input(key="nu_password").set_value("long-enough-1")
+    app.button(key="FormSubmitter:add_user_form-Add user").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("ola" in success.value for success in app.success)
+    assert app.text_input(key="nu_username").value == "" and app.text_input(key="nu_password").value == ""
+    assert "ola" in demo["users"].read_text(encoding="utf-8")

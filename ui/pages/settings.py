@@ -185,15 +185,23 @@ def _users(ctx: Context) -> None:
     users = list_users(ctx.users_file)
     if users:
         st.dataframe(users, hide_index=True)
-    with st.form("add_user_form", clear_on_submit=True):
+    message = st.session_state.pop("users_message", None)
+    if message:
+        st.success(message)
+    # Not cleared on submit: after an error the admin corrects the form rather than typing it all again.
+    with st.form("add_user_form"):
         username = st.text_input(t("username", lang), key="nu_username")
         name = st.text_input(t("full_name", lang), key="nu_name")
         password = st.text_input(t("password", lang), type="password", key="nu_password")
         role = st.selectbox(t("role", lang), ROLES, format_func=lambda r: t(f"role_{r}", lang), key="nu_role")
-        if st.form_submit_button(t("add_user", lang)):
-            try:
-                add_user(ctx.users_file, username, name, password, role, language=lang)
-            except ValueError as exc:
-                st.error(t("action_failed", lang, error=exc))
-            else:
-                st.success(t("user_added", lang, username=username.strip().lower()))
+        submitted = st.form_submit_button(t("add_user", lang))
+    if submitted:
+        try:
+            add_user(ctx.users_file, username, name, password, role, language=lang)
+        except ValueError as exc:
+            st.error(t("action_failed", lang, error=exc))
+            return
+        st.session_state["users_message"] = t("user_added", lang, username=username.strip().lower())
+        for key in ("nu_username", "nu_name", "nu_password"):  # added: an empty form for the next one
+            st.session_state.pop(key, None)
+        st.rerun()
