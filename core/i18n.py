@@ -307,6 +307,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "full_name": ("Full name", "Imię i nazwisko", "Nome e cognome"),
     "role": ("Role", "Rola", "Ruolo"),
     "user_added": ("User {username} added.", "Dodano użytkownika {username}.", "Utente {username} aggiunto."),
+    "manage_user": ("User", "Użytkownik", "Utente"),
+    "new_password": ("New password", "Nowe hasło", "Nuova password"),
+    "reset_password": ("Set new password", "Ustaw nowe hasło", "Imposta nuova password"),
+    "remove_user": ("Remove user", "Usuń użytkownika", "Rimuovi utente"),
+    "password_reset_done": ("New password set for {username}.", "Ustawiono nowe hasło dla {username}.", "Nuova password impostata per {username}."),
+    "user_removed": ("User {username} removed.", "Usunięto użytkownika {username}.", "Utente {username} rimosso."),
     # urgency reasons (core.labels.URGENCY_REASONS)
     "urgency_reasons": ("Why urgent", "Dlaczego pilne", "Perché è urgente"),
     "reason_legal_threat": ("legal threat", "groźba prawna", "minaccia legale"),

@@ -102,6 +102,31 @@ def add_user(path: Path | str, username: str, name: str, password: str, role: st
     write_users(path, data)
 
 
+def set_password(path: Path | str, username: str, password: str) -> None:
+    """Replace a user's password (a new bcrypt hash); the role and language stay."""
+    if len(password) < 8:
+        raise ValueError("password: at least 8 characters")
+    data = read_users(path)
+    user = data["credentials"]["usernames"].get(username)
+    if user is None:
+        raise ValueError(f"no user {username!r}")
+    user["password"] = hash_password(password)
+    write_users(path, data)
+
+
+def remove_user(path: Path | str, username: str) -> None:
+    """Remove a user; the last admin stays, or nobody could manage users any more."""
+    data = read_users(path)
+    users = data["credentials"]["usernames"]
+    if username not in users:
+        raise ValueError(f"no user {username!r}")
+    admins = [name for name, record in users.items() if "admin" in (record.get("roles") or [])]
+    if admins == [username]:
+        raise ValueError(f"{username!r} is the last admin; add another admin first")
+    del users[username]
+    write_users(path, data)
+
+
 def list_users(path: Path | str) -> list[dict[str, str]]:
     """Users without their hashes, for the Settings page and the assignee picker."""
     users = read_users(path)["credentials"]["usernames"]

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import tomllib
 
+import bcrypt
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from collectors.registry import load_config
-from storage.users import add_user
+from storage.users import add_user, list_users, read_users, remove_user
 from tests.dashboard_fixtures import DASHBOARD, run_app
 
 SAVE = "FormSubmitter:settings_form-Validate and save"
@@ -124,3 +125,44 @@ def test_add_user_form_keeps_its_entries_after_an_error_and_clears_after_success
     assert any("ola" in success.value for success in app.success)
     assert app.text_input(key="nu_username").value == "" and app.text_input(key="nu_password").value == ""
     assert "ola" in demo["users"].read_text(encoding="utf-8")
+
+
+def _signed_in_settings(users) -> AppTest:
+    add_user(users, "ada", "Ada Admin", "long-secret-1", "admin")
+    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    app.text_input[0].set_value("ada")
+    app.text_input[1].set_value("long-secret-1")
+    app.button[0].click().run()
+    app.sidebar.radio(key="nav").set_value("settings").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_an_admin_sets_a_new_password_and_removes_a_user_but_not_themselves(demo):
+    add_user(demo["users"], "ola", "Ola", "first-pass-1", "staff")
+    app = _signed_in_settings(demo["users"])
+    app.selectbox(key="mu_user").set_value("ola")
+    app.text_input(key="mu_password").set_value("second-pass-2")
+    app.button(key="FormSubmitter:manage_user_form-Set new password").click().run()
+    assert not app.error, [e.value for e in app.error]
+    stored = read_users(demo["users"])["credentials"]["usernames"]["ola"]
+    assert bcrypt.checkpw(b"second-pass-2", stored["password"].encode()) and stored["roles"] == ["staff"]
+    app.selectbox(key="mu_user").set_value("ada")
+    app.button(key="FormSubmitter:manage_user_form-Remove user").click().run()
+    assert app.error and "cannot remove yourself" in app.error[0].value
+    app.selectbox(key="mu_user").set_value("ola")
+    app.button(key="FormSubmitter:manage_user_form-Remove user").click().run()
+    assert not app.error, [e.value for e in app.error]
+    assert [user["username"] for user in list_users(demo["users"])] == ["ada"]
+    assert any("ola" in success.value for success in app.success)
+
+
+def test_the_last_admin_cannot_be_removed(tmp_path):
+    path = tmp_path / "users.yaml"
+    add_user(path, "ada", "Ada", "long-secret-1", "admin")
+    add_user(path, "ola", "Ola", "long-secret-2", "staff")
+    with pytest.raises(ValueError, match="last admin"):
+        remove_user(path, "ada")
+    add_user(path, "bea", "Bea", "long-secret-3", "admin")
+    remove_user(path, "ada")
+    assert [user["username"] for user in list_users(path)] == ["bea", "ola"]

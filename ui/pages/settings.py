@@ -16,7 +16,7 @@ from collectors.registry import parse_config
 from core.config import Config, ConfigError
 from core.i18n import t
 from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
-from storage.users import ROLES, add_user, list_users
+from storage.users import ROLES, add_user, list_users, remove_user, set_password
 from ui.components import Context
 
 TERM_FIELDS = ("names", "aliases", "doctors", "locations", "exclusions")
@@ -205,3 +205,31 @@ def _users(ctx: Context) -> None:
         for key in ("nu_username", "nu_name", "nu_password"):  # added: an empty form for the next one
             st.session_state.pop(key, None)
         st.rerun()
+    if users:
+        _manage_user(ctx, [user["username"] for user in users])
+
+
+def _manage_user(ctx: Context, usernames: list[str]) -> None:
+    """Set a new password for a user, or remove one (not oneself, not the last admin)."""
+    lang = ctx.lang
+    with st.form("manage_user_form"):
+        username = st.selectbox(t("manage_user", lang), usernames, key="mu_user")
+        password = st.text_input(t("new_password", lang), type="password", key="mu_password")
+        left, right = st.columns(2)
+        reset = left.form_submit_button(t("reset_password", lang))
+        remove = right.form_submit_button(t("remove_user", lang))
+    if not (reset or remove) or username is None:
+        return
+    try:
+        if remove and username == ctx.user.username:
+            raise ValueError("you cannot remove yourself")
+        if remove:
+            remove_user(ctx.users_file, username)
+        else:
+            set_password(ctx.users_file, username, password)
+    except ValueError as exc:
+        st.error(t("action_failed", lang, error=exc))
+        return
+    st.session_state["users_message"] = t("user_removed" if remove else "password_reset_done", lang, username=username)
+    st.session_state.pop("mu_password", None)
+    st.rerun()
