@@ -18,6 +18,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "navigation": ("Page", "Strona", "Pagina"),
     "ui_language": ("Language", "Język", "Lingua"),
     "signed_in_as": ("Signed in as {name} ({role})", "Zalogowano jako {name} ({role})", "Accesso come {name} ({role})"),
+    "reads_from": ("Config: {config} · database: {database}", "Konfiguracja: {config} · baza: {database}", "Configurazione: {config} · database: {database}"),
+    "reads_demo": ("Demo data (bundled offline sources), not a real install.", "Dane demonstracyjne (dołączone źródła offline), nie prawdziwa instalacja.", "Dati demo (fonti offline incluse), non un'installazione reale."),
     "logout": ("Log out", "Wyloguj", "Esci"),
     "login": ("Log in", "Zaloguj", "Accedi"),
     "username": ("Username", "Nazwa użytkownika", "Nome utente"),

@@ -166,3 +166,25 @@ def test_the_last_admin_cannot_be_removed(tmp_path):
     add_user(path, "bea", "Bea", "long-secret-3", "admin")
     remove_user(path, "ada")
     assert [user["username"] for user in list_users(path)] == ["bea", "ola"]
+
+
+def test_the_sidebar_tells_admins_which_config_and_database_it_reads(demo):
+    app = run_app()  # the local no-login user is an admin
+    footer = " ".join(caption.value for caption in app.sidebar.caption)
+    assert f"Config: {demo['config']}" in footer and f"database: {demo['database']}" in footer
+    assert not any("Demo data" in info.value for info in app.sidebar.info)  # a real install's config
+
+
+def test_the_sidebar_marks_the_demo_and_hides_paths_from_staff(demo):
+    demo["config"].write_text(demo["config"].read_text(encoding="utf-8").replace(
+        "[brand]", '[demo]\nfiles = "."\n\n[brand]', 1), encoding="utf-8")
+    app = run_app()
+    assert any("Demo data" in info.value for info in app.sidebar.info)
+    add_user(demo["users"], "ola", "Ola", "long-secret-2", "staff")
+    staff = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    staff.text_input[0].set_value("ola")
+    staff.text_input[1].set_value("long-secret-2")
+    staff.button[0].click().run()
+    assert not staff.exception, [e.value for e in staff.exception]
+    shown = " ".join(caption.value for caption in staff.sidebar.caption)
+    assert "Ola" in shown and str(demo["config"]) not in shown and str(demo["database"]) not in shown
