@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 ADDRESS ?= localhost
 
-.PHONY: run test test-fast lint demo dashboard install install-dev browser bench clean
+.PHONY: run check-port test test-fast lint demo dashboard install install-dev browser bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,14 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make run: build the demo database through the real collectors, then serve the dashboard on :8501
-run: install demo dashboard
+## (another port: make run PORT=8502). The port is checked first, before anything is built.
+run: check-port install demo dashboard
+
+# Binding the port the way the dashboard will (SO_REUSEADDR, as Tornado does) fails only when something listens.
+check-port:
+	@$(PYTHON) -c "import socket; s = socket.socket(socket.AF_INET6 if ':' in '$(ADDRESS)' else socket.AF_INET); \
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('$(ADDRESS)', $(PORT)))" 2>/dev/null || \
+	{ echo "Port $(PORT) on $(ADDRESS) is in use (is the dashboard already running?). Stop it, or pick another: make run PORT=8502"; exit 1; }
 
 demo: install
 	$(PY) -m clinicwatch demo

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.config import ConfigError
+from core.config import Config, ConfigError
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from storage.users import set_user_language, users_path
 from ui import auth
@@ -58,6 +58,14 @@ def main() -> None:
     st.title(t(f"page_{page}", lang))
     ctx = Context(config=config, store=store, user=user, users_file=users_file)
     PAGES[page](ctx)
+    if user.role == "admin":  # which files this dashboard reads: after `init`, the demo and a real install differ
+        _sources_footer(config, lang)
+
+
+def _sources_footer(config: Config, lang: str) -> None:
+    if config.demo is not None:
+        st.sidebar.info(t("reads_demo", lang))
+    st.sidebar.caption(t("reads_from", lang, config=config.path, database=config.database))
 
 
 main()

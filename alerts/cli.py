@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from alerts.delivery import targets
 from alerts.email import DeliveryError, build_email, send_email
 from alerts.report import Report, build_weekly_report, report_subject
 from alerts.report_pdf import PdfUnavailable, render_pdf
@@ -80,6 +81,9 @@ def alerts_check(
 ) -> None:
     """Evaluate the alert rules once and deliver what is due (what the `run` loop does after each cycle)."""
     cfg = _load(config)
+    if not targets(cfg):
+        typer.echo(f"warning: no alert recipients, so nothing can be delivered: set alerts.email_to and/or "
+                   f"alerts.webhooks in the [alerts] table of {cfg.path}", err=True)
     store = open_store(cfg.database)
     try:
         summary = evaluate_and_send(cfg, store, now=now)

@@ -17,7 +17,7 @@ from rich.table import Table
 from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
-from clinicwatch.demo import demo_config, demo_credentials, serve_demo_files
+from clinicwatch.demo import DEMO_CONFIG, bundled_folder, collection_config
 from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
 from collectors.registry import load_config, missing_credentials
@@ -25,8 +25,8 @@ from core.config import Config, ConfigError, find_config
 from core.redact import redact
 from replies import gate
 from storage import Store, open_store
+from storage.users import UserExists, check_user, has_user, users_path
 from storage.users import add_user as store_user
-from storage.users import users_path
 
 # Plain tracebacks: rich ones print local variables, which could include secrets.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -51,7 +51,9 @@ def fail(message: str, code: int = 1) -> None:
 
 def _load(config_path: Path | None) -> Config:
     try:
-        return load_config(find_config(config_path))
+        config = load_config(find_config(config_path))
+        bundled_folder(config)  # a demo config's folder of bundled sources must exist
+        return config
     except ConfigError as exc:
         fail(str(exc), 2)
         raise  # unreachable, for type checkers
@@ -88,17 +90,23 @@ def collect(
     if not once:
         run(workers=workers, config=config)
         return
-    cfg = _load(config)
-    store = _open(cfg)
-    with Pipeline(cfg, store, analysis_workers=workers) as pipeline:
-        runs = _collect_with_progress(pipeline, only=source or None)
+    with collection_config(_load(config)) as cfg:
+        store = _open(cfg)
+        with Pipeline(cfg, store, analysis_workers=workers) as pipeline:
+            runs = _collect_with_progress(pipeline, only=source or None)
+        console.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
+        store.close()
     _exit_for(runs)
 
 
 @app.command()
 def run(workers: int = WorkersOption, config: Path | None = ConfigOption) -> None:
     """Collect each source at its own interval until Ctrl-C or SIGTERM; alerts are checked after each cycle."""
-    cfg = _load(config)
+    with collection_config(_load(config)) as cfg:
+        _run_loop(cfg, workers)
+
+
+def _run_loop(cfg: Config, workers: int) -> None:
     store = _open(cfg)
     pipeline = Pipeline(cfg, store, analysis_workers=workers)
     stop = threading.Event()
@@ -121,11 +129,16 @@ def run(workers: int = WorkersOption, config: Path | None = ConfigOption) -> Non
 
 @app.command()
 def demo(
-    database: Path | None = typer.Option(None, help="Where to build the demo database (default from demo.toml)."),
+    database: Path | None = typer.Option(None, help="Where to build the demo database (default from the config)."),
+    config: Path | None = typer.Option(None, "--config", "-c",
+                                       help=f"A demo config, one with a [demo] table (default: {DEMO_CONFIG.name})."),
 ) -> None:
     """Build the demo database from the bundled offline sources, through the real collectors."""
-    with serve_demo_files() as base_url, demo_credentials():
-        cfg = demo_config(base_url, database=database)
+    cfg = _load(config or DEMO_CONFIG)
+    if bundled_folder(cfg) is None:
+        fail(f"{cfg.path} is not a demo config (it has no [demo] table of bundled sources); "
+             "collect a real one with `collect --once`", 2)
+    with collection_config(cfg, database=database) as cfg:
         store = _open(cfg)
         with Pipeline(cfg, store) as pipeline:
             runs = _collect_with_progress(pipeline)
@@ -211,18 +224,39 @@ def add_user(
     role: str = typer.Option(..., "--role", help="staff, manager or admin."),
     name: str = typer.Option("", "--name", help="Display name (default: the username)."),
     language: str = typer.Option("en", "--language", help="UI language: pl, it or en."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an existing user of that name (role, password)."),
     config: Path | None = ConfigOption,
 ) -> None:
-    """Add or replace a dashboard user; the password is asked for and stored only as a hash."""
+    """Add a dashboard user (or replace one with --replace); the password is asked for and stored only as a hash.
 
+    From a terminal the password is asked twice, hidden; piped, the first line of stdin is the password.
+    """
     cfg = _load(config)
-    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     path = users_path(cfg.database)
-    try:
-        store_user(path, username, name or username, password, role, language)
+    try:  # everything but the password is checked before asking for it
+        username = check_user(username, role, language)
     except ValueError as exc:
-        fail(str(exc))
-    console.print(f"user {username!r} ({role}) saved in {path}")
+        fail(str(exc), 2)
+    first = not path.exists()  # with no users file the local dashboard runs without login (ui.auth)
+    existed = has_user(path, username)
+    if existed and not replace:
+        fail(f"user {username!r} already exists in {path}; pass --replace to replace them", 2)
+    password = _read_password()
+    try:
+        store_user(path, username, name or username, password, role, language, replace=replace)
+    except ValueError as exc:
+        fail(str(exc), 2 if isinstance(exc, UserExists) else 1)
+    console.print(f"user {username!r} ({role}) {'replaced' if existed else 'added'} in {path}")
+    if first:
+        console.print("[yellow]note:[/yellow] this is the first user, so the dashboard now asks everyone to sign "
+                      "in (including the local demo, which ran without login until now)", highlight=False)
+
+
+def _read_password() -> str:
+    """Hidden and confirmed from a terminal; the first line of stdin when piped (getpass would warn)."""
+    if sys.stdin.isatty():
+        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def _register_commands_of_other_stages() -> None:

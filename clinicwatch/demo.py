@@ -12,11 +12,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from collectors.registry import parse_config
-from core.config import Config
+from core.config import Config, ConfigError
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_CONFIG = DEMO_DIR / "demo.toml"
-# demo.toml names this host; the demo command swaps it for its own loopback server.
+# demo.toml names this host; a config with a [demo] table has it swapped for a loopback server of its files.
 PLACEHOLDER_BASE = "http://demo.invalid"
 
 
@@ -80,6 +80,35 @@ def serve_demo_files(directory: Path = DEMO_DIR) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def bundled_folder(config: Config) -> Path | None:
+    """The folder of a demo config's bundled sources (relative to the config file); None for a real config.
+
+    Raises ConfigError when the folder is missing.
+    """
+    if config.demo is None:
+        return None
+    base = Path(config.path).parent if config.path is not None else Path.cwd()
+    folder = base / config.demo.files
+    if not folder.is_dir():
+        raise ConfigError(f"{config.path}: demo.files: no folder {folder}")
+    return folder
+
+
+@contextmanager
+def collection_config(config: Config, *, database: Path | None = None) -> Iterator[Config]:
+    """The config to collect with: a real one as it is; a demo one pointed at its files served on loopback.
+
+    So the demo collects through the same commands as a real install (`collect --once`, `run`, `demo`);
+    `database` replaces the demo's database (a real config is used as it is).
+    """
+    folder = bundled_folder(config)
+    if folder is None or config.path is None:
+        yield config
+        return
+    with serve_demo_files(folder) as base_url, demo_credentials():
+        yield demo_config(base_url, config_path=Path(config.path), database=database)
 
 
 def demo_config(base_url: str, *, config_path: Path = DEMO_CONFIG, database: Path | None = None) -> Config:

@@ -57,7 +57,10 @@ def resolve(host: str, port: int, url: str) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise SourceError("network", f"could not resolve the host of {url} ({exc}); check the URL") from None
+        # EAI_AGAIN: the name server did not answer (no network, DNS down): the URL is not the problem.
+        advice = ("is this machine online and its DNS reachable?" if getattr(exc, "errno", None) == socket.EAI_AGAIN
+                  else "check the URL")
+        raise SourceError("network", f"could not resolve the host of {url} ({exc}); {advice}") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     AnyHttpUrl,
     BaseModel,
     ConfigDict,
@@ -34,12 +35,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
+def _has_a_word(value: str) -> str:
+    """A term is matched word by word: one with no letter or digit ("", "-", "  ") would match nothing or all."""
+    if not any(ch.isalnum() for ch in value):
+        raise ValueError("a brand term needs at least one letter or digit")
+    return value
+
+
+Term = Annotated[str, AfterValidator(_has_a_word)]
+
+
 class BrandConfig(Strict):
-    names: list[str] = Field(min_length=1, description="The clinic's names as people write them.")
-    aliases: list[str] = []
-    doctors: list[str] = []
-    locations: list[str] = []
-    exclusions: list[str] = Field(default=[], description="Phrases that look like a term but are not the clinic.")
+    names: list[Term] = Field(min_length=1, description="The clinic's names as people write them.")
+    aliases: list[Term] = []
+    doctors: list[Term] = []
+    locations: list[Term] = []
+    exclusions: list[Term] = Field(default=[], description="Phrases that look like a term but are not the clinic.")
     query: str = Field(default="", description="Optional boolean query (AND, OR, NOT, quotes, parentheses).")
 
     @field_validator("query")
@@ -144,6 +155,14 @@ class HttpConfig(Strict):
     )
 
 
+class DemoConfig(Strict):
+    """The offline demo's bundled sources: the one thing that sets the demo config apart from a real one."""
+
+    files: Path = Field(description="Folder of the bundled source files, relative to the config file. While "
+                                    "collecting, it is served on 127.0.0.1 in place of the sources' "
+                                    "http://demo.invalid addresses.")
+
+
 class Config(Strict):
     clinic_name: str = Field(min_length=1)
     languages: list[Literal["pl", "it", "en"]] = ["pl", "it", "en"]
@@ -155,6 +174,7 @@ class Config(Strict):
     office_hours: OfficeHours = OfficeHours()
     alerts: AlertsConfig = AlertsConfig()
     http: HttpConfig = HttpConfig()
+    demo: DemoConfig | None = None
 
     @model_validator(mode="after")
     def _unique_source_names(self) -> Config:
@@ -232,7 +252,8 @@ def describe_error(error: dict[str, Any]) -> str:
         "url_parsing": "not a valid URL",
         "url_scheme": "not a valid URL (http or https expected)",
     }
-    message = messages.get(kind) or error.get("msg", "invalid value")
+    # pydantic prefixes our validators' messages with "Value error, ": noise for a user.
+    message = messages.get(kind) or str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     key = error.get("loc", ())[-1:] or ("",)
     if kind == "extra_forbidden" and isinstance(key[0], str) and is_secret_name(key[0]):
         message += (": secrets are never read from the config file; set them in the environment instead "

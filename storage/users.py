@@ -15,6 +15,11 @@ import bcrypt
 import yaml
 
 ROLES: tuple[str, ...] = ("staff", "manager", "admin")
+UI_LANGUAGES: tuple[str, ...] = ("pl", "it", "en")
+
+
+class UserExists(ValueError):
+    """Adding a username that is already in the file, without asking to replace it."""
 _CACHE: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -61,16 +66,31 @@ def write_users(path: Path | str, data: dict[str, Any]) -> None:
     temporary.replace(path)
 
 
-def add_user(path: Path | str, username: str, name: str, password: str, role: str, language: str = "en") -> None:
-    """Create or replace a user; the password is stored only as a bcrypt hash."""
+def check_user(username: str, role: str, language: str = "en") -> str:
+    """Validate everything but the password (so a CLI can refuse before asking for it); the stored username."""
     username = username.strip().lower()
     if not username or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
         raise ValueError("username: use letters, digits, '.', '_' or '-'")
     if role not in ROLES:
         raise ValueError(f"role: must be one of {', '.join(ROLES)} (got {role!r})")
+    if language not in UI_LANGUAGES:
+        raise ValueError(f"language: must be one of {', '.join(UI_LANGUAGES)} (got {language!r})")
+    return username
+
+
+def has_user(path: Path | str, username: str) -> bool:
+    return username.strip().lower() in read_users(path)["credentials"]["usernames"]
+
+
+def add_user(path: Path | str, username: str, name: str, password: str, role: str, language: str = "en", *,
+             replace: bool = False) -> None:
+    """Create a user (or replace one, only with replace=True); the password is stored only as a bcrypt hash."""
+    username = check_user(username, role, language)
     if len(password) < 8:
         raise ValueError("password: at least 8 characters")
     data = read_users(path)
+    if username in data["credentials"]["usernames"] and not replace:
+        raise UserExists(f"user {username!r} already exists")
     data.pop("cookie", None)  # the signing key of the remember-me cookie of old versions: no longer used
     data["credentials"]["usernames"][username] = {
         "name": name.strip() or username,
@@ -79,6 +99,31 @@ def add_user(path: Path | str, username: str, name: str, password: str, role: st
         "roles": [role],
         "language": language,
     }
+    write_users(path, data)
+
+
+def set_password(path: Path | str, username: str, password: str) -> None:
+    """Replace a user's password (a new bcrypt hash); the role and language stay."""
+    if len(password) < 8:
+        raise ValueError("password: at least 8 characters")
+    data = read_users(path)
+    user = data["credentials"]["usernames"].get(username)
+    if user is None:
+        raise ValueError(f"no user {username!r}")
+    user["password"] = hash_password(password)
+    write_users(path, data)
+
+
+def remove_user(path: Path | str, username: str) -> None:
+    """Remove a user; the last admin stays, or nobody could manage users any more."""
+    data = read_users(path)
+    users = data["credentials"]["usernames"]
+    if username not in users:
+        raise ValueError(f"no user {username!r}")
+    admins = [name for name, record in users.items() if "admin" in (record.get("roles") or [])]
+    if admins == [username]:
+        raise ValueError(f"{username!r} is the last admin; add another admin first")
+    del users[username]
     write_users(path, data)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from clinicwatch.demo import DEMO_CONFIG, DEMO_GOOGLE_ENV, PLACEHOLDER_BASE, serve_demo_files
+from clinicwatch.demo import DEMO_CONFIG, DEMO_DIR, DEMO_GOOGLE_ENV
 from tests.loopback import Response
 
 pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not in `make test-fast`
@@ -30,26 +30,48 @@ def count(db: Path) -> int:
         return conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
 
 
-def test_collect_once_twice_on_the_demo_stores_the_same_mentions(tmp_path):
-    with serve_demo_files() as base:
-        config = tmp_path / "demo.toml"
-        text = DEMO_CONFIG.read_text(encoding="utf-8").replace(PLACEHOLDER_BASE, base)
-        text = text.replace('database = "data/demo.db"', f'database = "{tmp_path / "demo.db"}"')
-        config.write_text(text + "\n[http]\nallow_private_addresses = true\n", encoding="utf-8")
-        env = {**os.environ, **DEMO_GOOGLE_ENV}  # the demo's Google location signs in with fictional credentials
-        first = cli("collect", "--once", "--config", str(config), env=env)
-        assert first.returncode == 0, first.stderr + first.stdout
-        stored = count(tmp_path / "demo.db")
-        second = cli("collect", "--once", "--config", str(config), env=env)
-        assert second.returncode == 0, second.stderr
+def demo_copy(tmp_path: Path, files: Path | str = DEMO_DIR) -> Path:
+    """The shipped demo config with its database under tmp_path and its [demo] folder given absolutely."""
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    assert 'database = "data/demo.db"' in text and 'files = "."' in text, "demo.toml changed; update demo_copy"
+    text = text.replace('database = "data/demo.db"', f'database = "{tmp_path / "demo.db"}"')
+    config = tmp_path / "demo.toml"
+    config.write_text(text.replace('files = "."', f'files = "{files}"'), encoding="utf-8")
+    return config
+
+
+def test_collect_once_twice_on_the_demo_config_stores_the_same_mentions(tmp_path):
+    # No Google credentials in the environment: the demo config's [demo] table supplies its fictional ones,
+    # and its sources' demo.invalid addresses are served from the bundled files on loopback.
+    without_google = {k: v for k, v in os.environ.items() if k not in DEMO_GOOGLE_ENV}
+    config = demo_copy(tmp_path)
+    first = cli("collect", "--once", "--config", str(config), env=without_google)
+    assert first.returncode == 0, first.stderr + first.stdout
+    stored = count(tmp_path / "demo.db")
+    assert f"{stored} mentions stored in {tmp_path / 'demo.db'}" in " ".join(first.stderr.split())
+    assert "demo.invalid" not in first.stdout + first.stderr
+    second = cli("collect", "--once", "--config", str(config), env=without_google)
+    assert second.returncode == 0, second.stderr
     assert stored >= 25
     assert count(tmp_path / "demo.db") == stored
-    without_google = {k: v for k, v in os.environ.items() if k not in DEMO_GOOGLE_ENV}
     status = cli("status", "--config", str(config), env=without_google)
     assert status.returncode == 0
     assert "google-alerts-pl" in status.stdout and f"{stored} mentions" in status.stdout
-    # Without the demo's credentials in its environment, status names what the Google source lacks.
+    # Outside a collection the fictional credentials are not there: status names what the Google source lacks.
     assert "GOOGLE_REFRESH_TOKEN" in status.stdout
+
+
+def test_demo_takes_config_and_refuses_a_real_one(tmp_path):
+    built = cli("demo", "--config", str(demo_copy(tmp_path)))
+    assert built.returncode == 0, built.stderr
+    assert count(tmp_path / "demo.db") >= 25
+    real = _config(tmp_path, {})
+    refused = cli("demo", "--config", str(real))
+    assert refused.returncode == 2
+    assert "is not a demo config" in refused.stderr and "collect --once" in refused.stderr
+    missing = cli("collect", "--once", "--config", str(demo_copy(tmp_path, files=tmp_path / "nowhere")))
+    assert missing.returncode == 2
+    assert "demo.files: no folder" in missing.stderr
 
 
 def test_demo_command_builds_a_database(tmp_path):
@@ -80,6 +102,21 @@ def test_bad_config_exits_non_zero_with_one_line(tmp_path, body, expected):
     assert result.returncode == 2
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("term", ["", "-", "  "])
+def test_blank_or_symbol_only_brand_name_is_refused_by_status_and_collect(tmp_path, loopback, term):
+    loopback.routes["/f.xml"] = lambda r: Response(200, _rss(0, 2), {"Content-Type": "application/rss+xml"})
+    config = _config(tmp_path, {"f": loopback.url("/f.xml")})
+    config.write_text(config.read_text(encoding="utf-8").replace('names = [\n    "Salus",\n]', f"names = [{term!r}]"),
+                      encoding="utf-8")
+    assert f"names = [{term!r}]" in config.read_text(encoding="utf-8")
+    for command in (("status",), ("collect", "--once")):
+        result = cli(*command, "--config", str(config))
+        assert result.returncode == 2, result.stderr
+        assert "brand.names[0]: a brand term needs at least one letter or digit" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not loopback.requests
 
 
 def test_failing_source_exits_non_zero_while_others_are_stored(tmp_path, loopback):
@@ -145,8 +182,41 @@ def test_add_user_stores_only_a_hash(tmp_path):
     assert result.returncode == 0, result.stderr
     stored = (tmp_path / "users.yaml").read_text()
     assert "ala" in stored and "s3cret-pass" not in stored and "$2b$" in stored
-    bad = cli("add-user", "ola", "--role", "boss", "--config", str(config), input="s3cret-pass\ns3cret-pass\n", env=env)
-    assert bad.returncode == 1 and "role: must be one of" in bad.stderr
+    # The first user turns login on for the dashboard, the local demo included: the command says so.
+    assert "first user" in result.stderr and "sign in" in result.stderr
+    # A clean terminal: no Streamlit warnings, no getpass warning about echoing a piped password.
+    assert "user 'ala' (staff) added" in result.stderr
+    assert not [line for line in result.stderr.splitlines() if "warning" in line.lower() or "streamlit" in line.lower()]
+
+
+def test_add_user_checks_the_role_before_asking_for_the_password(tmp_path):
+    config = _config(tmp_path, {})
+    env = {**os.environ, "CLINICWATCH_USERS": str(tmp_path / "users.yaml")}
+    for args in (("--role", "boss"), ("--role", "staff", "--language", "de")):
+        bad = cli("add-user", "ola", *args, "--config", str(config), input="", env=env)
+        assert bad.returncode == 2, bad.stderr
+        assert ("role: must be one of staff, manager, admin (got 'boss')" in bad.stderr
+                or "language: must be one of pl, it, en (got 'de')" in bad.stderr)
+        assert "password" not in bad.stderr.lower()  # refused before the prompt, not after it
+    assert not (tmp_path / "users.yaml").exists()
+
+
+def test_add_user_replaces_an_existing_user_only_with_replace(tmp_path):
+    config = _config(tmp_path, {})
+    env = {**os.environ, "CLINICWATCH_USERS": str(tmp_path / "users.yaml")}
+    assert cli("add-user", "ala", "--role", "staff", "--config", str(config), input="s3cret-pass\n",
+               env=env).returncode == 0
+    before = (tmp_path / "users.yaml").read_bytes()
+    again = cli("add-user", "Ala", "--role", "admin", "--config", str(config), input="other-pass-1\n", env=env)
+    assert again.returncode == 2
+    assert "user 'ala' already exists" in again.stderr and "--replace" in again.stderr
+    assert (tmp_path / "users.yaml").read_bytes() == before
+    replaced = cli("add-user", "ala", "--role", "admin", "--replace", "--config", str(config),
+                   input="other-pass-1\n", env=env)
+    assert replaced.returncode == 0, replaced.stderr
+    assert "user 'ala' (admin) replaced" in replaced.stderr
+    assert "first user" not in replaced.stderr  # login was already on
+    assert "- admin" in (tmp_path / "users.yaml").read_text()
 
 
 def test_retrain_learns_from_staff_labels_and_the_pipeline_uses_the_model(tmp_path):
@@ -179,3 +249,18 @@ def test_retrain_learns_from_staff_labels_and_the_pipeline_uses_the_model(tmp_pa
     store.close()
     assert empty.returncode in (0, 1)  # with no labels it either trains an empty model or says why, never crashes
     assert "Traceback" not in empty.stderr
+
+
+def test_alerts_check_without_recipients_warns_that_nothing_can_be_delivered(tmp_path):
+    config = _config(tmp_path, {})
+    bare = cli("alerts-check", "--config", str(config))
+    assert bare.returncode == 0, bare.stderr
+    assert "alerts:" in bare.stdout
+    warning = " ".join(bare.stderr.split())
+    assert "no alert recipients, so nothing can be delivered" in warning
+    assert "alerts.email_to" in warning and "alerts.webhooks" in warning and str(config) in warning
+    with_recipient = config.read_text(encoding="utf-8") + '\n[alerts]\nemail_to = ["pr@salus.example"]\n'
+    config.write_text(with_recipient, encoding="utf-8")
+    configured = cli("alerts-check", "--config", str(config))
+    assert configured.returncode == 0, configured.stderr
+    assert "nothing can be delivered" not in configured.stderr

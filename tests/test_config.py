@@ -120,3 +120,18 @@ def test_missing_file(tmp_path):
 def test_secrets_are_not_config_keys():
     with pytest.raises(ConfigError, match=r"reddit_client_secret: unknown key"):
         parse_config({"clinic_name": "x", "brand": {"names": ["x"]}, "reddit_client_secret": "s3cret"})
+
+
+@pytest.mark.parametrize("field", ["names", "aliases", "doctors", "locations", "exclusions"])
+@pytest.mark.parametrize("term", ["", "-", "  ", "—/!"])
+def test_a_brand_term_without_a_letter_or_digit_is_refused_with_its_key_path(tmp_path, field, term):
+    terms = f'names = ["Salus", {term!r}]' if field == "names" else f'names = ["Salus"]\n{field} = ["ok", {term!r}]'
+    path = write(tmp_path, MINIMAL.replace('names = ["Salus"]', terms))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert f"brand.{field}[1]: a brand term needs at least one letter or digit" in str(info.value)
+
+
+def test_brand_terms_with_a_letter_or_digit_pass():
+    config = parse_config({"clinic_name": "x", "brand": {"names": ["Ś", "7", "dr. A-B"], "aliases": ["x"]}})
+    assert config.brand.names == ["Ś", "7", "dr. A-B"]

@@ -8,7 +8,7 @@ import pytest
 
 from core import labels
 from core.i18n import CATALOGUE, LANGUAGES, label, t
-from storage import users
+from storage.users import UserExists, add_user, list_users, read_users, set_user_language
 from ui import auth
 
 
@@ -36,25 +36,29 @@ def test_every_vocabulary_value_is_translated(prefix, values):
 
 def test_add_user_keeps_only_a_bcrypt_hash(tmp_path):
     path = tmp_path / "users.yaml"
-    users.add_user(path, "Anna", "Anna K", "long-secret-1", "manager", language="it")
+    add_user(path, "Anna", "Anna K", "long-secret-1", "manager", language="it")
     text = path.read_text()
     assert "long-secret-1" not in text and "$2b$" in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert users.list_users(path) == [{"username": "anna", "name": "Anna K", "role": "manager", "language": "it"}]
-    users.add_user(path, "bob", "Bob", "long-secret-2", "staff")
-    assert "cookie" not in users.read_users(path)  # no remember-me, so no cookie signing key
-    users.set_user_language(path, "bob", "pl")
-    assert [u["language"] for u in users.list_users(path)] == ["it", "pl"]
+    assert list_users(path) == [{"username": "anna", "name": "Anna K", "role": "manager", "language": "it"}]
+    add_user(path, "bob", "Bob", "long-secret-2", "staff")
+    assert "cookie" not in read_users(path)  # no remember-me, so no cookie signing key
+    set_user_language(path, "bob", "pl")
+    assert [u["language"] for u in list_users(path)] == ["it", "pl"]
+    with pytest.raises(UserExists, match="user 'bob' already exists"):
+        add_user(path, "Bob", "Bob", "long-secret-3", "admin")
+    add_user(path, "bob", "Bob", "long-secret-3", "admin", replace=True)
+    assert [u["role"] for u in list_users(path)] == ["manager", "admin"]
 
 
 @pytest.mark.parametrize(
     "username, password, role, message",
     [("x y", "long-secret-1", "staff", "username"), ("anna", "short", "staff", "password"),
-     ("anna", "long-secret-1", "root", "role")],
+     ("anna", "long-secret-1", "root", "role"), ("anna", "long-secret-1", "staff", "language")],
 )
 def test_add_user_rejects_bad_input(tmp_path, username, password, role, message):
     with pytest.raises(ValueError, match=message):
-        users.add_user(tmp_path / "users.yaml", username, "Name", password, role)
+        add_user(tmp_path / "users.yaml", username, "Name", password, role, "de" if message == "language" else "en")
     assert not (tmp_path / "users.yaml").exists()
 
 

@@ -9,7 +9,6 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from storage import users
 from storage.users import add_user, read_users, write_users
 from tests.dashboard_fixtures import build_demo
 from ui import login_guard
@@ -114,5 +113,5 @@ def test_a_users_file_without_a_cookie_key_signs_in(site):
 def test_add_user_writes_no_cookie_key_and_drops_an_old_one(tmp_path):
     path = tmp_path / "users.yaml"
     write_users(path, {"credentials": {"usernames": {}}, "cookie": {"name": "x", "key": "0" * 64, "expiry_days": 7}})
-    users.add_user(path, "anna", "Anna", "long-secret-1", "staff")
+    add_user(path, "anna", "Anna", "long-secret-1", "staff")
     assert "cookie" not in yaml.safe_load(path.read_text())

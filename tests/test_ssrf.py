@@ -1,9 +1,13 @@
 """SSRF guard: sources on loopback/private/link-local addresses or file:// are refused unless allowed in config."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from clinicwatch.pipeline import collect_once
+from collectors import http_guard
+from collectors.base import SourceError
 from collectors.http import close_shared_fetchers
 from collectors.registry import parse_config
 from core.config import ConfigError
@@ -55,3 +59,19 @@ def test_non_http_urls_are_refused_at_config_load(tmp_path, url):
     with pytest.raises(ConfigError, match=r"sources\[0\]\.url: not a valid URL"):
         parse_config({"clinic_name": "x", "brand": {"names": ["x"]},
                       "sources": [{"kind": "feed", "name": "f", "url": url}]})
+
+
+@pytest.mark.parametrize(
+    "errno, advice, not_said",
+    [(socket.EAI_AGAIN, "is this machine online", "check the URL"),  # no network: the URL is not to blame
+     (socket.EAI_NONAME, "check the URL", "online")],
+)
+def test_a_failed_lookup_says_whether_the_url_or_the_network_is_to_blame(monkeypatch, errno, advice, not_said):
+    def lookup(*args, **kwargs):
+        raise socket.gaierror(errno, "lookup failed")
+
+    monkeypatch.setattr(http_guard.socket, "getaddrinfo", lookup)
+    with pytest.raises(SourceError) as info:
+        http_guard.resolve("forum.example", 443, "https://forum.example/feed.xml")
+    assert info.value.kind == "network"
+    assert advice in str(info.value) and not_said not in str(info.value)

@@ -1,7 +1,6 @@
 """Settings (admin): brand terms, exclusions, channels, templates and users, validated before writing."""
 from __future__ import annotations
 
-import copy
 import shutil
 import tomllib
 from datetime import UTC, datetime
@@ -10,12 +9,14 @@ from typing import Any
 
 import streamlit as st
 import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from collectors.registry import parse_config
 from core.config import Config, ConfigError
 from core.i18n import t
 from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
-from storage.users import ROLES, add_user, list_users
+from storage.users import ROLES, add_user, list_users, remove_user, set_password
 from ui.components import Context
 
 TERM_FIELDS = ("names", "aliases", "doctors", "locations", "exclusions")
@@ -23,6 +24,9 @@ TERM_LABELS = {name: name for name in TERM_FIELDS} | {"names": "brand_names"}  #
 
 
 def render(ctx: Context) -> None:
+    if ctx.user.role != "admin":  # the page names server files and users: admins only, whatever links here
+        st.error(t("not_allowed", ctx.lang))
+        return
     path = ctx.config.path
     if path is None or not Path(path).exists():
         st.error(t("no_config_file", ctx.lang))
@@ -52,26 +56,33 @@ def _config_form(ctx: Context, path: Path, raw: dict[str, Any]) -> None:
         submitted = st.form_submit_button(t("save_settings", lang))
     if submitted:
         try:
-            backup = save_settings(path, raw, edited, channels_text)
-        except ConfigError as exc:
-            st.error(t("settings_invalid", lang, error=exc))
+            backup = save_settings(path, edited, channels_text)
+        except ConfigError as exc:  # the key path says what is wrong; the server's file path is not shown
+            st.error(t("settings_invalid", lang, error=str(exc).removeprefix(f"{path}: ")))
             return
         st.session_state["settings_message"] = t("settings_saved", lang, backup=backup.name if backup else "—")
         st.rerun()
 
 
-def save_settings(path: Path, raw: dict[str, Any], terms: dict[str, str], channels_text: str) -> Path | None:
-    """Validate the edited config as a whole; only a valid one is written, after a timestamped backup."""
-    updated = copy.deepcopy(raw)
-    updated.setdefault("brand", {})
-    for name, text in terms.items():
-        updated["brand"][name] = _lines(text)
+def save_settings(path: Path, terms: dict[str, str], channels_text: str) -> Path | None:
+    """Validate the edited config as a whole; only a valid one is written, after a timestamped backup.
+
+    The file is edited in place (tomlkit), so its comments, key order and untouched values stay as they were.
+    """
     try:
-        updated["channels"] = tomllib.loads(channels_text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: channels: not valid TOML: {exc}") from None
-    parse_config(updated, path)
-    return write_with_backup(path, tomli_w.dumps(updated))
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        channels = tomlkit.parse(channels_text)
+    except TOMLKitError as exc:
+        raise ConfigError(f"channels: not valid TOML: {exc}") from None
+    brand = document.setdefault("brand", tomlkit.table())
+    for name, text in terms.items():
+        lines = _lines(text)
+        if lines != brand.get(name, []):  # an unchanged list keeps its layout and comments
+            brand[name] = lines
+    if channels.unwrap() != document.get("channels", tomlkit.table()).unwrap():
+        document["channels"] = channels
+    parse_config(document.unwrap(), path)
+    return write_with_backup(path, tomlkit.dumps(document))
 
 
 def backup_of(path: Path) -> Path | None:
@@ -174,15 +185,51 @@ def _users(ctx: Context) -> None:
     users = list_users(ctx.users_file)
     if users:
         st.dataframe(users, hide_index=True)
-    with st.form("add_user_form", clear_on_submit=True):
+    message = st.session_state.pop("users_message", None)
+    if message:
+        st.success(message)
+    # Not cleared on submit: after an error the admin corrects the form rather than typing it all again.
+    with st.form("add_user_form"):
         username = st.text_input(t("username", lang), key="nu_username")
         name = st.text_input(t("full_name", lang), key="nu_name")
         password = st.text_input(t("password", lang), type="password", key="nu_password")
         role = st.selectbox(t("role", lang), ROLES, format_func=lambda r: t(f"role_{r}", lang), key="nu_role")
-        if st.form_submit_button(t("add_user", lang)):
-            try:
-                add_user(ctx.users_file, username, name, password, role, language=lang)
-            except ValueError as exc:
-                st.error(t("action_failed", lang, error=exc))
-            else:
-                st.success(t("user_added", lang, username=username.strip().lower()))
+        submitted = st.form_submit_button(t("add_user", lang))
+    if submitted:
+        try:
+            add_user(ctx.users_file, username, name, password, role, language=lang)
+        except ValueError as exc:
+            st.error(t("action_failed", lang, error=exc))
+            return
+        st.session_state["users_message"] = t("user_added", lang, username=username.strip().lower())
+        for key in ("nu_username", "nu_name", "nu_password"):  # added: an empty form for the next one
+            st.session_state.pop(key, None)
+        st.rerun()
+    if users:
+        _manage_user(ctx, [user["username"] for user in users])
+
+
+def _manage_user(ctx: Context, usernames: list[str]) -> None:
+    """Set a new password for a user, or remove one (not oneself, not the last admin)."""
+    lang = ctx.lang
+    with st.form("manage_user_form"):
+        username = st.selectbox(t("manage_user", lang), usernames, key="mu_user")
+        password = st.text_input(t("new_password", lang), type="password", key="mu_password")
+        left, right = st.columns(2)
+        reset = left.form_submit_button(t("reset_password", lang))
+        remove = right.form_submit_button(t("remove_user", lang))
+    if not (reset or remove) or username is None:
+        return
+    try:
+        if remove and username == ctx.user.username:
+            raise ValueError("you cannot remove yourself")
+        if remove:
+            remove_user(ctx.users_file, username)
+        else:
+            set_password(ctx.users_file, username, password)
+    except ValueError as exc:
+        st.error(t("action_failed", lang, error=exc))
+        return
+    st.session_state["users_message"] = t("user_removed" if remove else "password_reset_done", lang, username=username)
+    st.session_state.pop("mu_password", None)
+    st.rerun()
