@@ -1,12 +1,14 @@
 """ClinicWatch dashboard: `streamlit run dashboard.py` (config from CLINICWATCH_CONFIG or config.toml)."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import streamlit as st
 
 from core.config import Config, ConfigError
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from replies import gate
 from storage.users import set_user_language, users_path
 from ui import auth
 from ui.components import Context, load_app_config, shared_store
@@ -39,6 +41,7 @@ def main() -> None:
         return
     users_file = users_path(config.database)
     store = shared_store(str(config.database))
+    _warm_reply_checker(tuple(config.languages))
 
     def audit(actor: str, action: str, detail: dict) -> None:  # sign-ins join the store's audit trail
         store.add_event(None, actor, action, detail)
@@ -60,6 +63,20 @@ def main() -> None:
     PAGES[page](ctx)
     if user.role == "admin":  # which files this dashboard reads: after `init`, the demo and a real install differ
         _sources_footer(config, lang)
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_reply_checker(languages: tuple[str, ...]) -> threading.Thread:
+    """Load the reply checker's dictionaries (lemmas, medical vocabulary, the learned model) in the background
+    once per server, while people sign in: cold, the first opened mention waited about six seconds for them."""
+    thread = threading.Thread(target=_load_reply_checker, args=(languages,), name="warm-reply-checker", daemon=True)
+    thread.start()
+    return thread
+
+
+def _load_reply_checker(languages: tuple[str, ...]) -> None:
+    for language in languages:
+        gate.check("Dziękujemy, grazie, thank you.", language)
 
 
 def _sources_footer(config: Config, lang: str) -> None:
