@@ -282,7 +282,7 @@ class Pipeline:
                 parsed, items = future.result()
             except SourceError as exc:  # e.g. the document was not a feed
                 return self._source_error(source, exc)
-            except Exception as exc:
+            except Exception as exc:  # a bug in one source's analysis fails that source, recorded with its traceback
                 return self._failed(source, exc, "analysing")
             return _ReadyToStore(source, started, parsed, items)
 
@@ -338,7 +338,7 @@ class Pipeline:
             return []
         try:
             saved = self.store.record_saves([r.save for r in ready])
-        except Exception as exc:
+        except Exception as exc:  # the batch is retried source by source, so only the bad source fails (recorded)
             if len(ready) > 1:
                 return [pair for r in ready for pair in self._store_ready([r])]
             return [(self._failed(ready[0].source, exc, "storing"), ready[0].started)]
@@ -374,7 +374,7 @@ class Pipeline:
         here: Future = Future()
         try:
             here.set_result(work(argument))
-        except Exception as exc:
+        except Exception as exc:  # handed to the future, which raises it where the result is read
             here.set_exception(exc)
         return here
 

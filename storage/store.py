@@ -101,7 +101,7 @@ class Store:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self._conn
-        except BaseException:
+        except BaseException:  # roll back whatever interrupted the transaction, then let it propagate
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             raise

@@ -14,8 +14,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "triage" / "mentions.js
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory) -> dict:
-    if not DATA.exists():
-        pytest.skip(f"{DATA} is absent: the team's labelled clinic mentions are not in this checkout")
+    assert DATA.exists(), f"{DATA} is part of the repository (the team's labelled clinic mentions)"
     out = tmp_path_factory.mktemp("triage") / "out.txt"
     with open(out, "w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
         assert main(["--triage", str(DATA), "--json"]) == 0
