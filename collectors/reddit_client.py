@@ -17,6 +17,7 @@ from core.config import Config, SourceBase, secret
 # Posting is the only thing that meets Reddit's "try again in N seconds" answers; PRAW sleeps through waits up to
 # this long and raises beyond it, so a staff member clicking "post" never waits minutes.
 RATELIMIT_SECONDS = 10
+TOKEN_PATH = "/api/v1/access_token"  # the OAuth grant: repeating it is harmless
 REDDIT_WEB = "https://www.reddit.com"
 
 
@@ -88,8 +89,33 @@ class BoundedSession(requests.Session):
         super().__init__()
         self.timeout_cap = timeout
         self.max_bytes = max_bytes
+        self._unconfirmed_posts: dict[tuple[str, str], str] = {}
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if method.upper() == "POST" and not url.rstrip("/").endswith(TOKEN_PATH):
+            return self._post_once(url, *args, **kwargs)
+        return self._bounded(method, url, *args, **kwargs)
+
+    def _post_once(self, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        """prawcore repeats a request after a timeout, a broken connection or a 5xx; a POST that writes (a reply)
+        may have been carried out all the same, so it is never sent twice: the publisher looks before a new try."""
+        key = (url, repr(kwargs.get("data")))
+        if key in self._unconfirmed_posts:
+            kind = self._unconfirmed_posts[key]
+            raise SourceError(kind, "Reddit did not confirm the request (it was not sent a second time)")
+        try:
+            response = self._bounded("POST", url, *args, **kwargs)
+        except requests.Timeout:
+            self._unconfirmed_posts[key] = "timeout"
+            raise
+        except requests.ConnectionError:
+            self._unconfirmed_posts[key] = "network"
+            raise
+        if response.status_code >= 500:
+            self._unconfirmed_posts[key] = "http"
+        return response
+
+    def _bounded(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
         asked = kwargs.get("timeout")
         kwargs["timeout"] = min(asked, self.timeout_cap) if isinstance(asked, (int, float)) else self.timeout_cap
         kwargs["stream"] = True

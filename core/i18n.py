@@ -164,19 +164,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Tylko administrator może pominąć wynik sprawdzenia.",
         "Solo un amministratore può ignorare il controllo.",
     ),
-    "post_to_reddit": ("Post this reply to Reddit", "Opublikuj tę odpowiedź na Reddicie", "Pubblica questa risposta su Reddit"),
     "post_empty": ("Write a reply before posting.", "Napisz odpowiedź przed publikacją.", "Scrivi una risposta prima di pubblicarla."),
     "post_refused_lint": (
         "Not posted: fix the {count} problem(s) shown above first, or an admin can override with a reason.",
         "Nie opublikowano: najpierw popraw problemy pokazane powyżej ({count}) albo administrator może je zatwierdzić z uzasadnieniem.",
         "Non pubblicata: correggi prima i problemi indicati sopra ({count}), oppure un amministratore può approvarla con una motivazione.",
     ),
-    "post_failed": ("Not posted to Reddit: {error}", "Nie opublikowano na Reddicie: {error}", "Non pubblicata su Reddit: {error}"),
-    "posted_to_reddit": ("Posted to Reddit: {url}", "Opublikowano na Reddicie: {url}", "Pubblicata su Reddit: {url}"),
     "posted_not_marked": (
-        "Posted to Reddit ({url}) but not marked replied: {error}",
-        "Opublikowano na Reddicie ({url}), ale nie oznaczono jako odpowiedziane: {error}",
-        "Pubblicata su Reddit ({url}) ma non segnata come risposta: {error}",
+        "Posted to {platform} but not marked replied: {error}",
+        "Opublikowano w serwisie {platform}, ale nie oznaczono jako odpowiedziane: {error}",
+        "Pubblicata su {platform} ma non segnata come risposta: {error}",
     ),
     "missing_credentials": (
         "Missing credentials: set {names} in the collector's environment (see the README).",

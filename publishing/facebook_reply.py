@@ -2,21 +2,15 @@
 POST, then the audit and the mention marked replied."""
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 from collectors.api_client import ApiClient, shared_api_client
 from collectors.base import SourceError
 from collectors.facebook import FacebookSource
 from collectors.facebook_graph import graph_error, graph_get, graph_pages, page_token
 from core.config import Config
-from publishing.approval import approve
-from storage import workflow
+from publishing.approval import approve, may_have_arrived, publish_once
 from storage.store import Store
 
 MAX_REPLY_CHARS = 8000
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
 
 
 def post_facebook_reply(config: Config, mention_id: int, text: str, *, store: Store, actor: str,
@@ -29,27 +23,20 @@ def post_facebook_reply(config: Config, mention_id: int, text: str, *, store: St
     """
     approved = approve(config, store, mention_id, text, model=FacebookSource, platform="Facebook",
                        max_chars=MAX_REPLY_CHARS, actor=actor, role=role, override_reason=override_reason)
-    mention, source, body = approved.mention, approved.source, approved.body
-    comment_id = str((mention.get("extra") or {}).get("comment_id") or "")
+    source = approved.source
+    comment_id = str((approved.mention.get("extra") or {}).get("comment_id") or "")
     if not comment_id:
         raise SourceError("config", f"mention {mention_id} is not a Facebook comment (ratings cannot be answered "
                                     "through the API)")
     client = client or shared_api_client(config.http)
     token = page_token(source.token_env)
     graph = str(source.graph_url).rstrip("/")
-    detail: dict[str, Any] = {"source": source.name, "comment": comment_id, "chars": len(body)}
-    with _lock_for(comment_id):
-        try:
-            link, posted = _post_once(client, graph, token, source.page_id, comment_id, body)
-        except SourceError as exc:
-            store.add_event(mention_id, actor, "facebook_reply_failed", detail | {"error": exc.message})
-            raise
-        store.add_event(mention_id, actor, "facebook_reply_posted" if posted else "facebook_reply_already_there",
-                        detail | {"url": link})
-        if (store.mention(mention_id) or {}).get("status") != "replied":
-            workflow.mark_replied(store, mention_id, actor, posted_url=link or None, text=body,
-                                  language=mention.get("language"))
-    return link
+
+    def post() -> tuple[str, bool]:
+        return _post_once(client, graph, token, source.page_id, comment_id, approved.body)
+
+    return publish_once(store, approved, actor=actor, platform="Facebook", target=comment_id, post=post,
+                        detail={"source": source.name, "comment": comment_id, "chars": len(approved.body)})
 
 
 def _post_once(client: ApiClient, graph: str, token: str, page_id: str, comment_id: str, body: str,
@@ -66,10 +53,7 @@ def _post_once(client: ApiClient, graph: str, token: str, page_id: str, comment_
         response = client.request("POST", f"{graph}/{comment_id}/comments",
                                   headers={"Authorization": f"Bearer {token}"}, form={"message": body})
     except SourceError as exc:
-        if exc.kind in ("timeout", "network"):
-            raise SourceError(exc.kind, f"{exc.message}. The reply may have arrived: post again, ClinicWatch looks "
-                                        "for it first and will not post it twice") from None
-        raise
+        raise may_have_arrived(exc, "looks for it first") from None
     if response.status != 200:
         raise graph_error(response)
     created = response.json()
@@ -79,10 +63,3 @@ def _post_once(client: ApiClient, graph: str, token: str, page_id: str, comment_
                                   "posting again")
     link = graph_get(client, f"{graph}/{reply_id}", token, {"fields": "permalink_url"}).get("permalink_url")
     return str(link or f"https://www.facebook.com/{reply_id}"), True
-
-
-
-def _lock_for(comment_id: str) -> threading.Lock:
-    """One poster at a time per comment in this process, so two clicks cannot both pass the check."""
-    with _locks_guard:
-        return _locks.setdefault(comment_id, threading.Lock())

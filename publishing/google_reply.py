@@ -2,7 +2,6 @@
 then PUT, then the audit and the mention marked replied."""
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from collectors.api_client import ApiClient, shared_api_client, status_error
@@ -10,13 +9,10 @@ from collectors.base import SourceError
 from collectors.google_auth import SCOPE, authorised_get, google_credentials, shared_token
 from collectors.google_reviews import GoogleReviewsSource
 from core.config import Config
-from publishing.approval import approve
-from storage import workflow
+from publishing.approval import approve, may_have_arrived, publish_once
 from storage.store import Store
 
 MAX_REPLY_CHARS = 4000  # Google refuses owner replies over 4,096 bytes; this keeps room for multi-byte letters
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
 
 
 def post_google_reply(config: Config, mention_id: int, text: str, *, store: Store, actor: str,
@@ -30,26 +26,18 @@ def post_google_reply(config: Config, mention_id: int, text: str, *, store: Stor
     """
     approved = approve(config, store, mention_id, text, model=GoogleReviewsSource, platform="Google",
                        max_chars=MAX_REPLY_CHARS, actor=actor, role=role, override_reason=override_reason)
-    mention, source, body = approved.mention, approved.source, approved.body
-    extra = mention.get("extra") or {}
+    source, extra = approved.source, approved.mention.get("extra") or {}
     review_name = str(extra.get("review_name") or "")
     if not review_name.startswith("accounts/"):
         raise SourceError("config", f"mention {mention_id} is not a Google review (no review name)")
     client = client or shared_api_client(config.http)
-    link = mention.get("url") or ""
-    detail: dict[str, Any] = {"source": source.name, "review": review_name, "chars": len(body)}
-    with _lock_for(review_name):
-        try:
-            posted = _post_once(source, client, review_name, body)
-        except SourceError as exc:
-            store.add_event(mention_id, actor, "google_reply_failed", detail | {"error": exc.message})
-            raise
-        store.add_event(mention_id, actor, "google_reply_posted" if posted else "google_reply_already_there",
-                        detail | {"url": link})
-        if (store.mention(mention_id) or {}).get("status") != "replied":
-            workflow.mark_replied(store, mention_id, actor, posted_url=link or None, text=body,
-                                  language=mention.get("language"))
-    return link
+    link = approved.mention.get("url") or ""
+
+    def post() -> tuple[str, bool]:
+        return link, _post_once(source, client, review_name, approved.body)
+
+    return publish_once(store, approved, actor=actor, platform="Google", target=review_name, post=post,
+                        detail={"source": source.name, "review": review_name, "chars": len(approved.body)})
 
 
 def _post_once(source: GoogleReviewsSource, client: ApiClient, review_name: str, body: str) -> bool:
@@ -71,10 +59,7 @@ def _post_once(source: GoogleReviewsSource, client: ApiClient, review_name: str,
         response = client.request("PUT", url, headers={"Authorization": f"Bearer {token.value()}"},
                                   json_body={"comment": body})
     except SourceError as exc:
-        if exc.kind in ("timeout", "network"):
-            raise SourceError(exc.kind, f"{exc.message}. The reply may have arrived: post again, ClinicWatch reads "
-                                        "the review first and will not post it twice") from None
-        raise
+        raise may_have_arrived(exc, "reads the review first") from None
     if response.status == 401:
         token.invalidate()
         response = client.request("PUT", url, headers={"Authorization": f"Bearer {token.value()}"},
@@ -88,10 +73,3 @@ def _error(response: Any) -> SourceError:
     return status_error(response, "the Business Profile API",
                         auth_hint=f"re-authorise with the scope {SCOPE}",
                         forbidden_hint="the account behind GOOGLE_REFRESH_TOKEN may not reply for this location")
-
-
-
-def _lock_for(review_name: str) -> threading.Lock:
-    """One poster at a time per review in this process, so two clicks cannot both pass the check."""
-    with _locks_guard:
-        return _locks.setdefault(review_name, threading.Lock())

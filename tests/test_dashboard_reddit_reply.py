@@ -12,11 +12,10 @@ from core.models import Analysis, Mention
 from storage.store import open_store
 from tests.dashboard_fixtures import DASHBOARD, build_demo
 from tests.reddit_replay import RedditReplay
-from tests.test_reddit_posting import PARENT, TOKEN_CASSETTE, reddit_comment_answer
+from tests.test_reddit_posting import PARENT, PERMALINK, TOKEN_CASSETTE, RedditAccount
 
 pytestmark = [pytest.mark.usefixtures("reddit_user_credentials"), pytest.mark.slow]
 
-PERMALINK = "https://www.reddit.com/r/kakapo/comments/654eqk/kakapo_calls/reply01/"
 CLEAN_REPLY = "Thank you, please write to us."
 
 REDDIT_TOML = """
@@ -37,7 +36,7 @@ allow_posting = {allow}
 @pytest.fixture
 def replay(shared_dir):
     with RedditReplay(shared_dir / TOKEN_CASSETTE) as server:
-        server.server.routes["/api/comment/"] = reddit_comment_answer
+        RedditAccount(server)
         yield server
 
 
@@ -67,7 +66,7 @@ def open_app(mention_id: int) -> AppTest:
 
 
 def post_button_keys(app: AppTest) -> list[str]:
-    return [b.key for b in app.button if (b.key or "").startswith("post_reddit_")]
+    return [b.key for b in app.button if (b.key or "").startswith("post_reply_")]
 
 
 def test_clicking_the_button_posts_once_marks_replied_and_audits(tmp_path, monkeypatch, local_server, replay):
@@ -75,7 +74,7 @@ def test_clicking_the_button_posts_once_marks_replied_and_audits(tmp_path, monke
     try:
         app = open_app(mention_id)
         app.text_area(key=f"reply_{mention_id}").set_value(CLEAN_REPLY).run()
-        app.button(key=f"post_reddit_{mention_id}").click().run()
+        app.button(key=f"post_reply_{mention_id}").click().run()
         assert not app.exception, [e.value for e in app.exception]
         assert not app.error, [e.value for e in app.error]
 
@@ -89,7 +88,7 @@ def test_clicking_the_button_posts_once_marks_replied_and_audits(tmp_path, monke
                                    (mention_id,)).fetchone()
         assert tuple(reply) == (CLEAN_REPLY, PERMALINK, "demo")
         events = {e["action"]: json.loads(e["detail"]) for e in store.events(mention_id)}
-        assert events["reddit_reply_posted"]["permalink"] == PERMALINK
+        assert events["reddit_reply_posted"]["url"] == PERMALINK
         assert any(PERMALINK in s.value for s in app.success)
     finally:
         store.close()
@@ -111,7 +110,7 @@ def test_a_reply_with_a_linter_finding_is_not_posted(tmp_path, monkeypatch, loca
         app = open_app(mention_id)
         app.text_area(key=f"reply_{mention_id}").set_value(
             "You are our patient, we will surely cure this tomorrow.").run()
-        app.button(key=f"post_reddit_{mention_id}").click().run()
+        app.button(key=f"post_reply_{mention_id}").click().run()
         assert not app.exception, [e.value for e in app.exception]
         assert app.error and "problem" in app.error[0].value
         assert any("Confirms that the person is or was a patient" in h.proto.body for h in app.get("html"))  # shown

@@ -106,7 +106,7 @@ def test_a_google_reply_is_posted_once_and_the_review_leaves_the_queue(tmp_path,
         app = open_app(mention_id)
         assert "★☆☆☆☆ 1/5" in [text.value for text in app.text]  # the review's stars beside it
         app.text_area(key=f"reply_{mention_id}").set_value(CLEAN).run()
-        app.button(key=f"post_review_{mention_id}").click().run()
+        app.button(key=f"post_reply_{mention_id}").click().run()
         assert not app.exception, [e.value for e in app.exception]
         assert not app.error, [e.value for e in app.error]
         assert any("search.google.com" in s.value for s in app.success)
@@ -122,7 +122,7 @@ def test_a_google_reply_is_posted_once_and_the_review_leaves_the_queue(tmp_path,
             == [("demo",)]
         # Replied, the review leaves the open queue, so its button is gone; a click that still arrives (a double
         # click) meets the publisher's check of the review's existing reply (tests/test_google_reply.py).
-        assert f"post_review_{mention_id}" not in [b.key for b in app.button]
+        assert f"post_reply_{mention_id}" not in [b.key for b in app.button]
         assert len(google.puts) == 1
     finally:
         store.close()
@@ -138,7 +138,7 @@ def test_an_unsafe_google_reply_sends_nothing(tmp_path, monkeypatch, loopback, g
         assert "Owner's reply: Dziękujemy za opinię." in [c.value for c in app.caption]  # shown beside the review
         app.text_area(key=f"reply_{mention_id}").set_value(
             "Podczas Pani ostatniej wizyty lekarz zalecił ibuprofen.").run()
-        app.button(key=f"post_review_{mention_id}").click().run()
+        app.button(key=f"post_reply_{mention_id}").click().run()
         assert not app.exception, [e.value for e in app.exception]
         assert app.error and "problem" in app.error[0].value
         assert loopback.requests == []  # not even a token request
@@ -154,7 +154,7 @@ def test_no_button_unless_the_source_allows_posting(tmp_path, monkeypatch, loopb
                                        google_mention(), "google_reviews")
     try:
         app = open_app(mention_id)
-        assert [b.key for b in app.button if (b.key or "").startswith("post_review_")] == []
+        assert [b.key for b in app.button if (b.key or "").startswith("post_reply_")] == []
     finally:
         store.close()
 
@@ -175,7 +175,7 @@ def test_a_facebook_comment_reply_is_posted_as_the_page(tmp_path, monkeypatch, l
     try:
         app = open_app(mention_id)
         app.text_area(key=f"reply_{mention_id}").set_value(CLEAN).run()
-        app.button(key=f"post_review_{mention_id}").click().run()
+        app.button(key=f"post_reply_{mention_id}").click().run()
         assert not app.exception, [e.value for e in app.exception]
         assert not app.error, [e.value for e in app.error]
 

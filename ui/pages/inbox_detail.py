@@ -15,8 +15,8 @@ from core.labels import KINDS, SENTIMENTS, TOPICS
 from replies import gate
 from storage import queries, workflow
 from ui.components import Context, badges_html, escape_all, highlighted_html, show_source_text, time_ago
-from ui.reddit_reply import render_post_button
-from ui.review_reply import render_review_facts, render_review_post_button
+from ui.post_reply import render_post_button
+from ui.review_facts import render_review_facts
 
 ANALYSIS_KEYS = ("language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons")
 
@@ -114,7 +114,6 @@ def _reply(ctx: Context, row: dict[str, Any]) -> None:
         else:
             st.caption(t("override_admin_only", lang))
     render_post_button(ctx, row, edited, verdict)
-    render_review_post_button(ctx, row, edited, verdict)
 
 
 def _show_findings(text: str, findings: list[Any], lang: str) -> None:
