@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.config import Config, ConfigError
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from core.urls import MENTION_PARAM, PAGE_PARAM
 from replies import gate
 from storage.users import set_user_language, users_path
 from ui import auth
@@ -57,7 +58,13 @@ def main() -> None:
     else:
         auth.logout_button(t("logout", lang), user, audit)
     allowed = [name for name in PAGES if user.can_open(name)]
+    linked = st.query_params.get(PAGE_PARAM)
+    if "nav" not in st.session_state and linked in allowed:  # a link opens its page once; then the menu leads
+        st.session_state["nav"] = linked
     page = st.sidebar.radio(t("navigation", lang), allowed, format_func=lambda p: t(f"page_{p}", lang), key="nav")
+    if page != "inbox":
+        st.query_params.pop(MENTION_PARAM, None)
+    st.query_params[PAGE_PARAM] = page  # every page has its own link
     st.title(t(f"page_{page}", lang))
     ctx = Context(config=config, store=store, user=user, users_file=users_file)
     PAGES[page](ctx)

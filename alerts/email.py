@@ -26,8 +26,8 @@ def message_text(messages: list[Message], intro: str | None, footer: str) -> str
         lines += [f"{label}: {value}" for label, value in message.facts]
         if message.excerpt:
             lines += ["", message.excerpt]
-        if message.link:
-            lines += ["", f"{message.link_label}: {message.link}"]
+        if message.links:
+            lines += [""] + [f"{label}: {url}" for label, url in message.links]
         blocks.append("\n".join(lines))
     blocks.append("-- \n" + footer)
     return "\n\n".join(blocks) + "\n"
@@ -50,8 +50,8 @@ def message_html(messages: list[Message], intro: str | None, footer: str) -> str
                 "<blockquote style='white-space:pre-wrap;border-left:3px solid #ccc;padding-left:8px'>"
                 f"{escape(message.excerpt)}</blockquote>"
             )
-        if message.link:
-            parts.append(f"<p><a href=\"{escape(message.link, quote=True)}\">{escape(message.link_label)}</a></p>")
+        for label, url in message.links:
+            parts.append(f"<p><a href=\"{escape(url, quote=True)}\">{escape(label)}</a></p>")
     parts.append(f"<hr><p style='color:#777;font-size:small'>{escape(footer)}</p>")
     return "<!DOCTYPE html><html><body style='font-family:sans-serif'>" + "".join(parts) + "</body></html>"
 

@@ -8,6 +8,7 @@ from core.display import visible_controls, visible_href
 from core.i18n import CATALOGUE, t
 from core.i18n import LANGUAGES as I18N_LANGUAGES
 from core.i18n import label as vocabulary_label
+from core.urls import mention_link, page_link
 
 # The languages alerts are written in; their texts are part of the one catalogue (core.i18n).
 LANGUAGES = I18N_LANGUAGES
@@ -38,17 +39,26 @@ class Message:
     intro: str
     facts: list[tuple[str, str]] = field(default_factory=list)
     excerpt: str = ""  # the mention's own words: plain text, escaped by every channel that needs it
-    link: str | None = None
+    link: str | None = None  # the original post, when it has a URL a person may open
     link_label: str = ""
     critical: bool = False
+    dashboard_link: str | None = None  # the mention (or Trends, for a spike) in ClinicWatch
+    dashboard_label: str = ""
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(label, URL) of every link the message carries, the original first."""
+        pairs = [(self.link_label, self.link), (self.dashboard_label, self.dashboard_link)]
+        return [(label, url) for label, url in pairs if url]
 
 
 def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def render(payload: dict[str, Any], language: str) -> Message:
-    """Turn a recorded alert payload into a Message in `language`."""
+def render(payload: dict[str, Any], language: str, dashboard_url: str | None = None) -> Message:
+    """Turn a recorded alert payload into a Message in `language`; with `dashboard_url`, it links to the mention
+    (or, for a spike, the Trends page) in ClinicWatch."""
     rule, data, critical = payload["rule"], payload["data"], payload.get("critical", False)
     if rule.startswith("spike"):
         values = dict(
@@ -58,7 +68,9 @@ def render(payload: dict[str, Any], language: str) -> Message:
             baseline=_number(data["baseline"]) if rule == "spike_volume" else _number(data["baseline"] * 100),
             share=_number(data["value"] * 100),
         )
-        return Message(text(language, f"subject.{rule}", **values), text(language, f"intro.{rule}", **values))
+        return Message(text(language, f"subject.{rule}", **values), text(language, f"intro.{rule}", **values),
+                       dashboard_link=page_link(dashboard_url, "trends") if dashboard_url else None,
+                       dashboard_label=text(language, "label.open_dashboard"))
     reasons = reason_names(language, data.get("urgency_reasons", []))
     hours = _number(data.get("sla_hours", 0))
     if rule == "urgent":
@@ -80,7 +92,9 @@ def render(payload: dict[str, Any], language: str) -> Message:
     excerpt = visible_controls("\n".join(part for part in (data.get("title") or "", data.get("text") or "") if part))
     url = visible_href(data.get("url") or "")
     link = url if url.startswith(("https://", "http://")) else None  # never javascript: or data: links
-    return Message(subject, intro, facts, excerpt, link, text(language, "label.open"), critical)
+    inbox = mention_link(dashboard_url, int(data["id"])) if dashboard_url and data.get("id") is not None else None
+    return Message(subject, intro, facts, excerpt, link, text(language, "label.open"), critical,
+                   dashboard_link=inbox, dashboard_label=text(language, "label.open_dashboard"))
 
 
 def digest_subject(language: str, count: int) -> str:

@@ -10,6 +10,7 @@ from alerts.report_data import Report
 from core.config import Config
 from core.display import visible_controls, visible_href
 from core.i18n import label as vocabulary_label
+from core.urls import mention_link
 
 SENTIMENT_COLOURS = {"negative": "#c62828", "neutral": "#9e9e9e", "positive": "#2e7d32"}
 BAR_COLOUR = "#1565c0"
@@ -90,7 +91,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _complaints(report: Report) -> str:
+def _complaints(report: Report, dashboard_url: str | None = None) -> str:
     if not report.top_complaints:
         return f"<p>{escape(text(report.language, 'report.none'))}</p>"
     rows = []
@@ -98,6 +99,9 @@ def _complaints(report: Report) -> str:
         words = " ".join(part for part in (item.get("title") or "", item.get("text") or "") if part)
         words = visible_controls(words if len(words) <= 400 else words[:399]) + ("…" if len(words) > 400 else "")
         link = f' <a href="{escape(visible_href(item["url"]), quote=True)}">↗</a>' if item.get("url") else ""
+        if dashboard_url:
+            inbox = mention_link(dashboard_url, int(item["id"]))
+            link += f' <a href="{escape(inbox, quote=True)}">{escape(text(report.language, "label.open_dashboard"))}</a>'
         rows.append(
             f"<tr><td>{escape((item.get('published_at') or '')[:10])}</td><td>{escape(item['source_name'])}</td>"
             f"<td>{float(item.get('urgency') or 0):.2f}</td><td class='quote'>{escape(words)}{link}</td></tr>"
@@ -146,7 +150,7 @@ def render_html(report: Report, config: Config) -> str:
         section("report.response"),
         f"<p>{escape(response_line(report, config))}</p>",
         section("report.top_complaints"),
-        _complaints(report),
+        _complaints(report, str(config.alerts.dashboard_url) if config.alerts.dashboard_url else None),
         section("report.sources"),
         _sources(report),
         f"<p class='muted'>{escape(text(language, 'footer', clinic=config.clinic_name))}</p></body></html>",

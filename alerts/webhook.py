@@ -31,8 +31,7 @@ def _plain(message: Message) -> str:
     lines = [message.intro] + [f"{label}: {value}" for label, value in message.facts]
     if message.excerpt:
         lines += ["", message.excerpt]
-    if message.link:
-        lines += [f"{message.link_label}: {message.link}"]
+    lines += [f"{label}: {url}" for label, url in message.links]
     return "\n".join(lines)
 
 
@@ -52,9 +51,9 @@ def slack_payload(subject: str, messages: list[Message], footer: str) -> dict[st
         if message.excerpt:
             # plain_text blocks are never parsed as markup, so the mention's words stay as written.
             blocks.append({"type": "section", "text": {"type": "plain_text", "text": message.excerpt[:2900]}})
-        if message.link:
-            target = slack_escape(message.link).replace("|", "%7C")  # a stranger's URL must not break the markup
-            link = f"<{target}|{slack_escape(message.link_label)}>"
+        for label, url in message.links:
+            target = slack_escape(url).replace("|", "%7C")  # a stranger's URL must not break the markup
+            link = f"<{target}|{slack_escape(label)}>"
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": link}})
     blocks.append({"type": "context", "elements": [{"type": "plain_text", "text": footer}]})
     body = "\n\n".join(_plain(m) if len(messages) == 1 else m.subject for m in messages)
@@ -89,9 +88,9 @@ def teams_payload(subject: str, messages: list[Message], footer: str) -> dict[st
         "sections": sections,
     }
     actions = [
-        {"@type": "OpenUri", "name": m.link_label, "targets": [{"os": "default", "uri": m.link}]}
+        {"@type": "OpenUri", "name": label, "targets": [{"os": "default", "uri": url}]}
         for m in messages
-        if m.link
+        for label, url in m.links
     ]
     if actions:
         card["potentialAction"] = actions[:4]

@@ -142,6 +142,9 @@ class AlertsConfig(Strict):
     retry_delay_seconds: float = Field(default=2.0, ge=0)
     max_attempts: int = Field(default=10, ge=1)
     report_folder: Path = Path("data/reports")
+    dashboard_url: AnyHttpUrl | None = Field(
+        default=None, description="Where people open the dashboard (https://clinicwatch.example.org); alerts and "
+                                  "reports then link to each mention in it.")
 
 
 class HttpConfig(Strict):

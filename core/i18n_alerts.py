@@ -100,6 +100,11 @@ ALERT_CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Otwórz oryginał",
         "Apri l'originale",
     ),
+    "label.open_dashboard": (
+        "Open in ClinicWatch",
+        "Otwórz w ClinicWatch",
+        "Apri in ClinicWatch",
+    ),
     "footer": (
         "Sent by ClinicWatch for {clinic}.",
         "Wysłane przez ClinicWatch dla: {clinic}.",

@@ -59,3 +59,18 @@ def canonical_url(url: str) -> str:
     query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
                    if not _TRACKING.match(name) and not _is_session(name, value))
     return f"{host}{path}?{urlencode(query)}{fragment}" if query else f"{host}{path}{fragment}"
+
+
+# The dashboard's own links: a page, and one mention opened in the Inbox (alerts and reports link to them).
+PAGE_PARAM = "page"
+MENTION_PARAM = "mention"
+
+
+def page_link(dashboard_url: str, page: str) -> str:
+    """The dashboard's `page` ("inbox", "trends", …) at `dashboard_url`."""
+    return f"{dashboard_url.rstrip('/')}/?{urlencode({PAGE_PARAM: page})}"
+
+
+def mention_link(dashboard_url: str, mention_id: int) -> str:
+    """One mention opened in the Inbox at `dashboard_url`."""
+    return f"{dashboard_url.rstrip('/')}/?{urlencode({PAGE_PARAM: 'inbox', MENTION_PARAM: mention_id})}"

@@ -136,7 +136,11 @@ def inbox_ids(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 
 
 def inbox_page(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 25) -> list[dict[str, Any]]:
     """One page of the queue with everything the Inbox shows; the wide rows are read only for this page."""
-    ids = inbox_ids(store, flt, page, page_size)
+    return inbox_rows(store, inbox_ids(store, flt, page, page_size))
+
+
+def inbox_rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
+    """The Inbox's rows for these mention ids, in the order given (missing ids are left out)."""
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.display import visible_controls
 from core.i18n import t
+from core.urls import MENTION_PARAM
 from storage import queries
 from storage.users import list_users
 from ui import export
@@ -43,18 +44,41 @@ def render(ctx: Context) -> None:
         _pagination(page, pages, lang)
         _export(ctx, flt)
     with right:
-        selected = _selected(rows)
+        selected = _selected(ctx, rows)
         if selected is not None:
+            st.query_params[MENTION_PARAM] = str(selected["id"])  # the address bar is this mention's link
             inbox_detail.render(ctx, selected, assignees)
 
 
-def _selected(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The mention opened by the user, or the top of the queue when it is no longer listed."""
+def _selected(ctx: Context, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The mention opened by the user or by a link (even when the filters hide it), else the top of the queue."""
+    if "selected_id" not in st.session_state:
+        linked = _linked_mention(ctx)
+        if linked is not None:
+            st.session_state["selected_id"] = linked["id"]
+            return linked
     wanted = st.session_state.get("selected_id")
     for row in rows:
         if row["id"] == wanted:
             return row
+    if wanted is not None and st.session_state.get("selected_from_link") == wanted:
+        still_there = queries.inbox_rows(ctx.store, [wanted])
+        if still_there:
+            return still_there[0]
     return rows[0] if rows else None
+
+
+def _linked_mention(ctx: Context) -> dict[str, Any] | None:
+    """The mention named by ?mention=<id> in the page's address, when it exists; a wrong link says so."""
+    value = st.query_params.get(MENTION_PARAM)
+    if value is None:
+        return None
+    found = queries.inbox_rows(ctx.store, [int(value)]) if value.isdigit() else []
+    if not found:
+        st.warning(t("mention_link_unknown", ctx.lang, id=value[:20]))
+        return None
+    st.session_state["selected_from_link"] = found[0]["id"]
+    return found[0]
 
 
 def _queue(rows: list[dict[str, Any]], lang: str) -> None:
@@ -68,6 +92,7 @@ def _queue(rows: list[dict[str, Any]], lang: str) -> None:
             st.text(visible_controls(preview[:160]) + ("…" if len(preview) > 160 else ""))
             if st.button(t("open", lang), key=f"open_{row['id']}"):
                 st.session_state["selected_id"] = row["id"]
+                st.session_state.pop("selected_from_link", None)
                 st.rerun()
 
 
