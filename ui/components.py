@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -106,6 +107,16 @@ def badges_html(row: dict[str, Any], lang: str) -> str:
     parts.append(badge(t("urgency", lang, value=f"{urgency:.2f}"), "#e65100" if urgency >= 0.7 else "#8d6e63"))
     parts.append(badge(label("status", row.get("status"), lang), "#455a64"))
     return "".join(parts)
+
+
+def clinic_time(moment: str | None, timezone: str) -> str:
+    """A stored UTC time as the clinic reads it: "2026-11-17 11:05 CET" in the configured time zone."""
+    parsed = parse_iso(moment)
+    if parsed is None:
+        return "—"
+    if parsed.tzinfo is None:  # stored times are UTC
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def time_ago(published_at: str | None, lang: str, now: datetime | None = None) -> str:

@@ -14,7 +14,15 @@ from core.i18n import label, t
 from core.labels import KINDS, SENTIMENTS, TOPICS
 from replies import gate
 from storage import queries, workflow
-from ui.components import Context, badges_html, escape_all, highlighted_html, show_source_text, time_ago
+from ui.components import (
+    Context,
+    badges_html,
+    clinic_time,
+    escape_all,
+    highlighted_html,
+    show_source_text,
+    time_ago,
+)
 from ui.post_reply import render_post_button
 from ui.review_facts import render_review_facts
 
@@ -26,7 +34,7 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
     mention_id = row["id"]
     with st.container(border=True, key="detail"):
         st.html(badges_html(row, lang))
-        _facts(row, lang)
+        _facts(ctx, row)
         render_review_facts(ctx, row)
         if row.get("title"):
             show_source_text(row["title"], row["matches"], "title")
@@ -45,13 +53,16 @@ def _safe_url(url: str | None) -> bool:
     return bool(url) and (url or "").lower().startswith(("http://", "https://"))
 
 
-def _facts(row: dict[str, Any], lang: str) -> None:
-    reach = t("score_comments", lang, score=row.get("score") or 0, comments=row.get("comment_count") or 0)
-    lines = [
-        f"{t('author', lang)}: {visible_controls(row.get('author') or '—')}",
-        f"{t('reach', lang)}: {reach}",
-        f"{row['source_name']} · {row['published_at'][:16].replace('T', ' ')} UTC · {time_ago(row['published_at'], lang)}",
-    ]
+def _facts(ctx: Context, row: dict[str, Any]) -> None:
+    lang = ctx.lang
+    published = clinic_time(row["published_at"], ctx.config.office_hours.timezone)
+    lines = [f"{t('author', lang)}: {visible_controls(row.get('author') or '—')}"]
+    if row.get("score") or row.get("comment_count"):  # feeds and reviews have no votes: no "score 0, comments 0"
+        reach = t("score_comments", lang, score=row.get("score") or 0, comments=row.get("comment_count") or 0)
+        lines.append(f"{t('reach', lang)}: {reach}")
+    if row.get("assignee"):
+        lines.append(f"{t('assigned_to', lang)}: {row['assignee']}")
+    lines.append(f"{row['source_name']} · {published} · {time_ago(row['published_at'], lang)}")
     if row.get("urgency_reasons"):
         lines.append(f"{t('urgency_reasons', lang)}: " + ", ".join(label("reason", r, lang) for r in row["urgency_reasons"]))
     st.text("\n".join(lines))
@@ -128,13 +139,15 @@ def _show_findings(text: str, findings: list[Any], lang: str) -> None:
     st.html(highlighted_html(text, spans))
 
 
-def _act(ctx: Context, action: Callable[[], None]) -> None:
-    """Run a workflow action, then rerun so the queue shows the new state."""
+def _act(ctx: Context, action: Callable[[], None], clear: str | None = None) -> None:
+    """Run a workflow action, then rerun so the queue shows the new state; `clear` empties that input box."""
     try:
         action()
     except workflow.WorkflowError as exc:
         st.error(t("action_failed", ctx.lang, error=exc))
         return
+    if clear:
+        del st.session_state[clear]
     st.session_state["flash"] = t("done", ctx.lang)
     st.rerun()
 
@@ -171,7 +184,7 @@ def _actions(ctx: Context, mention_id: int, row: dict[str, Any], assignees: list
         _act(ctx, lambda: workflow.assign(store, mention_id, who or None, actor))
     note = st.text_area(t("note", lang), key=f"note_{mention_id}", height=80)
     if st.button(t("add_note", lang), key="act_note"):
-        _act(ctx, lambda: workflow.add_note(store, mention_id, actor, note))
+        _act(ctx, lambda: workflow.add_note(store, mention_id, actor, note), clear=f"note_{mention_id}")
 
 
 def _corrections(ctx: Context, mention_id: int, row: dict[str, Any]) -> None:
@@ -207,11 +220,25 @@ def _save_corrections(ctx: Context, mention_id: int, row: dict[str, Any], kind: 
 
 def _history(ctx: Context, mention_id: int) -> None:
     events = ctx.store.events(mention_id)
-    if events:
-        with st.expander(t("history", ctx.lang)):
-            rows = [
-                {"at": e["at"][:19], "actor": e["actor"], "action": e["action"],
-                 "detail": json.dumps(json.loads(e["detail"]), ensure_ascii=False)}
-                for e in events
-            ]
-            st.dataframe(rows, hide_index=True)  # cells are plain text
+    if not events:
+        return
+    lang, timezone = ctx.lang, ctx.config.office_hours.timezone
+    with st.expander(t("history", lang)):
+        rows = [
+            {t("history_at", lang): clinic_time(e["at"], timezone), t("history_who", lang): e["actor"],
+             t("history_what", lang): e["action"].replace("_", " "), t("history_detail", lang): _detail(e["detail"])}
+            for e in events
+        ]
+        st.dataframe(rows, hide_index=True)  # cells are plain text
+
+
+def _detail(raw: str | None) -> str:
+    """An event's detail as "key: value" pairs a person reads, not JSON."""
+    detail = json.loads(raw or "{}")
+    if not isinstance(detail, dict):
+        return visible_controls(str(detail))
+    parts = []
+    for key, value in detail.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    return visible_controls(" · ".join(parts))
