@@ -58,3 +58,16 @@ def test_the_note_box_empties_after_the_note_is_added(demo):
     assert not app.exception, [e.value for e in app.exception]
     assert [e["action"] for e in store.events(phone)] == ["note"]
     assert app.text_area(key=f"note_{phone}").value == ""
+
+
+def test_a_huge_post_is_cut_on_screen_and_wraps_in_its_box(demo):
+    store = demo["store"]
+    phone = mention_id_by_title(store, "Phone")
+    huge = "Salus " + "x" * 1_000_000  # one unbroken million-character word
+    with store.transaction():
+        store._conn.execute("UPDATE mentions SET text = ? WHERE id = ?", (huge, phone))
+    app = open_mention(run_app(), phone)
+    boxes = [h.proto.body for h in app.get("html") if 'class="cw-text"' in h.proto.body]
+    assert boxes and all("overflow-wrap: anywhere" in box for box in boxes)
+    assert max(len(box) for box in boxes) < 200_000  # not a million characters of markup
+    assert any("1000006" in caption.value for caption in app.caption)

@@ -78,16 +78,24 @@ def highlighted_html(text: str, spans: list[tuple[int, int]]) -> str:
         pieces.append("<mark>" + escape_all(text[start:end]) + "</mark>")
         cursor = end
     pieces.append(escape_all(text[cursor:]))
-    return '<div class="cw-text" style="white-space: pre-wrap; line-height: 1.5">' + "".join(pieces) + "</div>"
+    # A long unbroken word (a URL, a 1 MB post of one token) wraps inside the box instead of widening the page.
+    style = "white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.5; max-height: 40em; overflow-y: auto"
+    return f'<div class="cw-text" style="{style}">' + "".join(pieces) + "</div>"
 
 
 def match_spans(matches: list[dict[str, Any]], field: str) -> list[tuple[int, int]]:
     return [(int(m["start"]), int(m["end"])) for m in matches if m.get("field") == field and "start" in m]
 
 
-def show_source_text(text: str, matches: list[dict[str, Any]], field: str = "text") -> None:
+SHOWN_CHARS = 20_000  # a post longer than this is cut on screen (the original is one click away)
+
+
+def show_source_text(text: str, matches: list[dict[str, Any]], field: str = "text", lang: str = "en") -> None:
     """Render text from a source: escaped by us, never interpreted as HTML or Markdown."""
-    st.html(highlighted_html(text, match_spans(matches, field)))
+    shown = text[:SHOWN_CHARS]
+    st.html(highlighted_html(shown, match_spans(matches, field)))
+    if len(text) > SHOWN_CHARS:
+        st.caption(t("text_cut", lang, shown=SHOWN_CHARS, total=len(text)))  # no grouping: "20,000" reads 20 in pl and it
 
 
 def badge(text: str, colour: str) -> str:

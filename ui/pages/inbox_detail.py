@@ -37,8 +37,8 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
         _facts(ctx, row)
         render_review_facts(ctx, row)
         if row.get("title"):
-            show_source_text(row["title"], row["matches"], "title")
-        show_source_text(row.get("text") or "", row["matches"], "text")
+            show_source_text(row["title"], row["matches"], "title", lang)
+        show_source_text(row.get("text") or "", row["matches"], "text", lang)
         if _safe_url(row.get("url")):
             st.link_button(t("original", lang), visible_href(row["url"]))
         _thread(ctx, row)
