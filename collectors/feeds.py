@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -16,6 +17,11 @@ from collectors.html_text import html_to_text, plain_to_text
 from collectors.http import Fetcher, FetchResponse, shared_fetcher
 from core.config import Config, SourceBase
 from core.models import Mention, utcnow
+
+# phpBB's feeds end each post with "{Statistics}: {Posted by} <author> — <date>" in the board's language
+# ("Statystyki: Napisane przez marta_k — 15 lis 2025", "Statistiche: Inviato da …"): a footer, not the post.
+_FEED_FOOTER = re.compile(r"^\w+: [^\n:]{1,40}$")
+_FEED_FOOTER_MAX = 160
 
 # Ids remembered between polls; a feed shows far fewer entries than this at a time.
 SEEN_IDS_KEPT = 500
@@ -93,7 +99,8 @@ def mentions_from_document(source: FeedSource, response: FetchResponse, cursor: 
 def _mention(source: FeedSource, item: FeedItem, external_id: str, feed: ParsedFeed, fetched_at: datetime,
              thread: tuple[str, str]) -> Mention:
     title = to_text(strip_bold_markers(item.title), item.title_is_html)
-    text = to_text(item.body, item.body_is_html)
+    author = html_to_text(item.author)
+    text = without_feed_footer(to_text(item.body, item.body_is_html), author)
     thread_title, thread_url = thread
     return Mention(
         source_kind=FeedCollector.kind,
@@ -102,7 +109,7 @@ def _mention(source: FeedSource, item: FeedItem, external_id: str, feed: ParsedF
         url=safe_link(article_link(item.link)) or safe_link(feed.link) or str(source.url),
         title=title,
         text=text,
-        author=html_to_text(item.author),
+        author=author,
         published_at=item.published,
         fetched_at=fetched_at,
         language=primary_language(item.language or feed.language) or source.language,
@@ -110,6 +117,17 @@ def _mention(source: FeedSource, item: FeedItem, external_id: str, feed: ParsedF
         thread_title=thread_title,
         thread_url=thread_url,
     )
+
+
+def without_feed_footer(text: str, author: str) -> str:
+    """The post's text without phpBB's trailing statistics line naming its author (else unchanged)."""
+    head, _, last = text.rstrip().rpartition("\n")
+    if not author or len(last) > _FEED_FOOTER_MAX or author not in last:
+        return text
+    before_author, after_author = last.split(author, 1)
+    if not _FEED_FOOTER.match(before_author.rstrip()) or not any(ch.isdigit() for ch in after_author):
+        return text  # the footer always ends with the post's date
+    return head.rstrip()
 
 
 def validators(headers: dict[str, str]) -> dict[str, str | None]:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from collectors.base import SourceError
+from collectors.feeds import without_feed_footer
 from collectors.forums.forum import ForumCollector, ForumSource
 from collectors.http import Fetcher
 from tests.forum_fixtures import make_config, page, text
@@ -262,6 +263,7 @@ Udało się przez portal, dzięki za podpowiedź. Ale infolinia Salus Medica dal
     assert mention.thread_url == loopback.url("/viewtopic.php?p=1244")
     assert mention.published_at == datetime(2025, 11, 15, 8, 10, tzinfo=UTC)
     assert "infolinia Salus Medica" in mention.text
+    assert "Statystyki" not in mention.text and "Napisane przez" not in mention.text  # phpBB's footer, not the post
     again = collector(tmp_path, loopback, source).collect(result.cursor)
     assert again.mentions == []
 
@@ -313,3 +315,15 @@ def test_a_vanished_resume_page_starts_over_from_the_configured_url(tmp_path, lo
               "seen_ids": ["1201", "1207", "1215"]}
     result = forum.collect(cursor)
     assert [m.external_id for m in result.mentions] == ["1230", "1244"]
+
+
+@pytest.mark.parametrize(("text", "author", "kept"), [
+    ("Dzięki.\nStatystyki: Napisane przez marta_k — 15 lis 2025, 09:10", "marta_k", "Dzięki."),
+    ("Thanks.\nStatistics: Posted by bob — Sat Nov 15, 2025 9:10 am", "bob", "Thanks."),
+    ("Grazie.\nStatistiche: Inviato da gino » 15/11/2025, 09:10", "gino", "Grazie."),
+    ("Line one\nNote: thanks bob", "bob", "Line one\nNote: thanks bob"),  # no date: the writer's own line
+    ("I asked bob: the wait at Salus was 3 hours", "bob", "I asked bob: the wait at Salus was 3 hours"),
+    ("Only line", "", "Only line"),
+])
+def test_the_phpbb_feed_footer_is_removed_and_nothing_else(text, author, kept) -> None:
+    assert without_feed_footer(text, author) == kept
