@@ -188,7 +188,7 @@ def test_settings_invalid_value_shows_error_and_changes_nothing(demo):
     assert app.error and "brand.names" in app.error[0].value
     assert demo["config"].read_bytes() == before
     assert not list(demo["config"].parent.glob("*.bak"))
-    app.text_area(key="set_channels").set_value('[pl]\nemail = "not-an-email"\n')
+    app.text_input(key="set_ch_pl_email").set_value("not-an-email")
     app.text_area(key="set_names").set_value("Salus Medica")
     app.button(key="FormSubmitter:settings_form-Validate and save").click().run()
     assert app.error and "channels.pl.email" in app.error[0].value

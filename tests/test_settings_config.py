@@ -49,20 +49,23 @@ def test_saving_keeps_the_files_comments_and_key_order(demo):
     assert all(comment in before for comment in COMMENTED.values())
     app = run_app("settings")
     app.text_area(key="set_aliases").set_value("SalusMedica\nCentrum Medyczne Salus")
-    app.text_area(key="set_channels").set_value(
-        app.text_area(key="set_channels").value.replace("+48 22 100 20 30", "+48 22 100 20 31"))
+    assert app.text_input(key="set_ch_pl_hotline").value == "+48 22 100 20 30"
+    app.text_input(key="set_ch_pl_hotline").set_value("+48 22 100 20 31")
+    app.text_input(key="set_ch_pl_email").set_value("")  # an emptied box removes that channel
+    app.text_input(key="set_ch_en_whatsapp").set_value("https://wa.me/48221002030")  # a new one is added
     app.button(key=SAVE).click().run()
     assert not app.error, [e.value for e in app.error]
     after = demo["config"].read_text(encoding="utf-8")
     for name, comment in COMMENTED.items():
-        if name != "channels":  # the channels table was edited as a whole in its text area
-            assert comment in after, name
+        assert comment in after, name  # channels are edited value by value: their comment stays too
     assert list(tomllib.loads(after)) == list(tomllib.loads(before))  # the same keys, in the same order
     assert [line for line in after.splitlines() if line.startswith("[")] == \
         [line for line in before.splitlines() if line.startswith("[")]
     config = load_config(demo["config"])
     assert config.brand.aliases == ["SalusMedica", "Centrum Medyczne Salus"]
     assert config.channels["pl"].hotline == "+48 22 100 20 31"
+    assert config.channels["pl"].email is None
+    assert str(config.channels["en"].whatsapp) == "https://wa.me/48221002030" and config.channels["en"].email
 
 
 def test_saving_only_terms_keeps_the_channels_comments_too(demo):

@@ -10,10 +10,9 @@ from typing import Any
 import streamlit as st
 import tomli_w
 import tomlkit
-from tomlkit.exceptions import TOMLKitError
 
 from collectors.registry import parse_config
-from core.config import Config, ConfigError
+from core.config import Channels, Config, ConfigError
 from core.i18n import t
 from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
 from storage.users import ROLES, add_user, list_users, remove_user, set_password
@@ -21,6 +20,7 @@ from ui.components import Context
 
 TERM_FIELDS = ("names", "aliases", "doctors", "locations", "exclusions")
 TERM_LABELS = {name: name for name in TERM_FIELDS} | {"names": "brand_names"}  # catalogue keys
+CHANNEL_FIELDS = tuple(Channels.model_fields)  # one source of truth: the config model
 
 
 def render(ctx: Context) -> None:
@@ -52,11 +52,13 @@ def _config_form(ctx: Context, path: Path, raw: dict[str, Any]) -> None:
             name: st.text_area(t(TERM_LABELS[name], lang), "\n".join(brand.get(name, [])), key=f"set_{name}")
             for name in TERM_FIELDS
         }
-        channels_text = st.text_area(t("channels", lang), tomli_w.dumps(raw.get("channels", {})), height=260, key="set_channels")
+        channels = _channel_inputs(ctx, raw.get("channels", {}))
         submitted = st.form_submit_button(t("save_settings", lang))
+    with st.expander(t("channels_toml", lang)):  # the same settings as they stand in the file, for experts
+        st.code(tomli_w.dumps({"channels": raw.get("channels", {})}), language="toml")
     if submitted:
         try:
-            backup = save_settings(path, edited, channels_text)
+            backup = save_settings(path, edited, channels)
         except ConfigError as exc:  # the key path says what is wrong; the server's file path is not shown
             st.error(t("settings_invalid", lang, error=str(exc).removeprefix(f"{path}: ")))
             return
@@ -64,25 +66,55 @@ def _config_form(ctx: Context, path: Path, raw: dict[str, Any]) -> None:
         st.rerun()
 
 
-def save_settings(path: Path, terms: dict[str, str], channels_text: str) -> Path | None:
+def _channel_inputs(ctx: Context, current: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """One text box per official channel and language; an empty box leaves that channel out."""
+    lang = ctx.lang
+    st.markdown(f"**{t('channels', lang)}**")
+    languages = list(dict.fromkeys([*ctx.config.languages, *current]))
+    edited: dict[str, dict[str, str]] = {}
+    for language, tab in zip(languages, st.tabs([language.upper() for language in languages]), strict=True):
+        with tab:
+            values = current.get(language, {})
+            edited[language] = {
+                name: st.text_input(t(f"channel_{name}", lang), str(values.get(name) or ""),
+                                    key=f"set_ch_{language}_{name}")
+                for name in CHANNEL_FIELDS
+            }
+    return edited
+
+
+def save_settings(path: Path, terms: dict[str, str], channels: dict[str, dict[str, str]]) -> Path | None:
     """Validate the edited config as a whole; only a valid one is written, after a timestamped backup.
 
-    The file is edited in place (tomlkit), so its comments, key order and untouched values stay as they were.
+    The file is edited in place (tomlkit), so its comments, key order and untouched values stay as they were;
+    `channels` maps language -> channel -> value, and an empty value removes that channel.
     """
-    try:
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
-        channels = tomlkit.parse(channels_text)
-    except TOMLKitError as exc:
-        raise ConfigError(f"channels: not valid TOML: {exc}") from None
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
     brand = document.setdefault("brand", tomlkit.table())
     for name, text in terms.items():
         lines = _lines(text)
         if lines != brand.get(name, []):  # an unchanged list keeps its layout and comments
             brand[name] = lines
-    if channels.unwrap() != document.get("channels", tomlkit.table()).unwrap():
-        document["channels"] = channels
+    _apply_channels(document, channels)
     parse_config(document.unwrap(), path)
     return write_with_backup(path, tomlkit.dumps(document))
+
+
+def _apply_channels(document: tomlkit.TOMLDocument, channels: dict[str, dict[str, str]]) -> None:
+    """Change only the channel values that differ, so the file's comments and order stay."""
+    for language, values in channels.items():
+        wanted = {name: value.strip() for name, value in values.items() if value.strip()}
+        table = document.get("channels", {}).get(language)
+        if table is None:
+            if not wanted:
+                continue
+            table = document.setdefault("channels", tomlkit.table(is_super_table=True)).setdefault(
+                language, tomlkit.table())
+        for name in [name for name in table if name not in wanted]:
+            del table[name]
+        for name, value in wanted.items():
+            if table.get(name) != value:
+                table[name] = value
 
 
 def backup_of(path: Path) -> Path | None:
@@ -138,7 +170,7 @@ def _templates(ctx: Context) -> None:
     language = st.selectbox(t("template_language", lang), sorted(files), key="tpl_lang")
     current = files[language]
     overridden = current.parent == templates_dir_for(ctx.config)
-    st.caption(t("template_is_override" if overridden else "template_is_default", lang, path=current))
+    st.caption(t("template_is_override" if overridden else "template_is_default", lang))
     text_key = f"tpl_text_{language}"
     text = st.text_area(t("template_text", lang), current.read_text(encoding="utf-8"), height=420, key=text_key)
     message = st.session_state.pop("tpl_message", None)
