@@ -171,3 +171,41 @@ def test_login_reply_and_every_page(server):
     assert list_users(server["users"])[0]["language"] == "pl"
     store.close()
     assert dialogs == []  # no script from a mention ever ran
+
+
+SCREEN_WIDTHS = {"wide": 1400, "phone": 390}
+PAGE_NAMES = ("inbox", "trends", "sources", "settings")
+
+
+def test_screenshots_of_every_page_in_three_languages_at_two_widths(server):
+    """test-output/screens/<page>-<language>-<width>.png: what a reviewer (or the README) looks at."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from core.i18n import LANGUAGES, t
+
+    folder = OUTPUT / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    for language in LANGUAGES:  # the UI language is the user's own
+        add_user(server["users"], f"admin_{language}", "Ada Admin", "correct-horse-9", "admin", language=language)
+    taken: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width_name, width in SCREEN_WIDTHS.items():
+            for language in LANGUAGES:
+                context = browser.new_context(viewport={"width": width, "height": 1000})
+                page = context.new_page()
+                page.set_default_timeout(30_000)
+                for name in PAGE_NAMES:
+                    page.goto(f"{server['url']}/?page={name}")  # every page has its own link
+                    page.get_by_role("textbox", name="Username").fill(f"admin_{language}")
+                    page.get_by_role("textbox", name="Password").fill("correct-horse-9")
+                    page.get_by_role("button", name="Log in").click()
+                    expect(page.get_by_role("heading", name=t(f"page_{name}", language))).to_be_visible()
+                    page.wait_for_timeout(1500)  # charts and code blocks draw after the heading
+                    target = folder / f"{name}-{language}-{width_name}.png"
+                    page.screenshot(path=target, full_page=True)
+                    taken.append(target.name)
+                context.close()
+        browser.close()
+    assert len(taken) == len(PAGE_NAMES) * len(LANGUAGES) * len(SCREEN_WIDTHS)
+    assert all((folder / name).stat().st_size > 10_000 for name in taken)  # a drawn page, not a blank one
