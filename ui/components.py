@@ -22,6 +22,8 @@ from ui.auth import User
 
 KIND_COLOURS = {"complaint": "#c62828", "question": "#1565c0", "praise": "#2e7d32", "other": "#616161"}
 SENTIMENT_COLOURS = {"negative": "#c62828", "neutral": "#757575", "positive": "#2e7d32"}
+# Okabe & Ito's categorical palette: distinguishable with every common colour-vision deficiency.
+CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
 @dataclass(slots=True)

@@ -8,12 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import label, t
+from core.numbers import day, number, percent, vega_locale
 from storage import queries
 from ui.auth import current_role
-from ui.components import SENTIMENT_COLOURS, Context, default_range
+from ui.components import CATEGORY_COLOURS, SENTIMENT_COLOURS, Context, default_range
 from ui.downloads import session_download
 
 LABEL_PREFIX = {"topic": "topic", "sentiment": "sentiment", "kind": "kind"}
+MULTI_VALUED = ("topic", "term")  # a mention can have several: it is counted under each
+# The two health lines differ in colour and in dash, so they read apart in grey too.
+HEALTH_STYLE = {"brand_health": ("#0072B2", [1, 0]), "complaint_share": ("#D55E00", [6, 3])}
+DAY_AXIS = alt.Axis(format="%e %b", labelAngle=0)
 CACHE_SECONDS = 30
 
 
@@ -45,7 +50,11 @@ def render(ctx: Context) -> None:
     volume = pd.DataFrame(rows, columns=["period", "group", "count"])
     if by in LABEL_PREFIX:
         volume["group"] = volume["group"].map(lambda v: label(LABEL_PREFIX[by], v, lang))
-    _chart(ctx, t("volume", lang), volume, _stacked(volume, t(f"g_{by}", lang), bucket), "volume")
+    title = t("volume_by", lang, bucket=t(f"bucket_{bucket}", lang))
+    _chart(ctx, title, volume, _stacked(volume, t(f"g_{by}", lang), bucket), "volume")
+    if by in MULTI_VALUED:
+        total = number(queries.totals_from_cube(cube)["total"], lang)
+        st.caption(t("multi_count_note", lang, groups=t(f"g_{by}", lang), total=total))
 
     sentiment = pd.DataFrame(queries.volume_from_cube(cube, bucket, "sentiment"), columns=["period", "group", "count"])
     sentiment["group"] = sentiment["group"].map(lambda v: label("sentiment", v, lang))
@@ -78,27 +87,30 @@ def _headline(ctx: Context, cube: list[dict], start: date, end: date) -> None:
     lang = ctx.lang
     totals = queries.totals_from_cube(cube)
     response = _q(ctx, "response_times", start, end)
-    cols = st.columns(5)
-    cols[0].metric(t("total_mentions", lang), totals["total"])
-    cols[1].metric(t("complaint_share", lang), _pct(totals["complaint_share"]))
-    cols[2].metric(t("brand_health", lang), _pct(totals["brand_health"]))
-    cols[3].metric(t("median_response", lang), _hours(response["median_hours"], lang))
-    cols[4].metric(t("p90_response", lang), _hours(response["p90_hours"], lang))
+    # Two rows: five long Polish or Italian labels in one row were cut to "Mediana czasu do pierwszej…".
+    first, second = st.columns(3), st.columns(3)
+    first[0].metric(t("total_mentions", lang), number(totals["total"], lang))
+    first[1].metric(t("complaint_share", lang), _pct(totals["complaint_share"], lang))
+    first[2].metric(t("brand_health", lang), _pct(totals["brand_health"], lang))
+    second[0].metric(t("median_response", lang), _hours(response["median_hours"], lang))
+    second[1].metric(t("p90_response", lang), _hours(response["p90_hours"], lang))
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+def _pct(value: float | None, lang: str) -> str:
+    return "—" if value is None else percent(value, lang)
 
 
 def _hours(value: float | None, lang: str) -> str:
-    return "—" if value is None else t("hours", lang, value=value)
+    return "—" if value is None else t("hours", lang, value=number(value, lang, 1))
 
 
 def _stacked(frame: pd.DataFrame, group_title: str, bucket: str, colours: dict[str, str] | None = None) -> alt.Chart:
     # Days: a time unit gives each bar a day's width. Weeks: one labelled bar per Monday (Vega's weeks start on Sunday).
-    x = alt.X("period:T", timeUnit="yearmonthdate", title=None) if bucket == "day" else alt.X("period:O", title=None)
+    x = (alt.X("period:T", timeUnit="yearmonthdate", title=None, axis=DAY_AXIS) if bucket == "day"
+         else alt.X("period:O", title=None))
     present = {k: v for k, v in (colours or {}).items() if k in set(frame["group"])}
-    scale = alt.Scale(domain=list(present), range=list(present.values())) if present else alt.Undefined
+    scale = (alt.Scale(domain=list(present), range=list(present.values())) if present
+             else alt.Scale(range=CATEGORY_COLOURS))
     return (
         alt.Chart(frame)
         .mark_bar()
@@ -113,15 +125,19 @@ def _stacked(frame: pd.DataFrame, group_title: str, bucket: str, colours: dict[s
 
 
 def _health_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
-    long = frame.melt(id_vars=["period"], value_vars=["brand_health", "complaint_share"], var_name="measure")
+    long = frame.melt(id_vars=["period"], value_vars=list(HEALTH_STYLE), var_name="measure")
     long["measure"] = long["measure"].map(lambda m: t(m, lang))
+    names = [t(measure, lang) for measure in HEALTH_STYLE]
+    colours = [colour for colour, _dash in HEALTH_STYLE.values()]
+    dashes = [dash for _colour, dash in HEALTH_STYLE.values()]
     return (
         alt.Chart(long.dropna())
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:T", title=None),
+            x=alt.X("period:T", title=None, axis=DAY_AXIS),
             y=alt.Y("value:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("measure:N", title=None),
+            color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=names, range=colours)),
+            strokeDash=alt.StrokeDash("measure:N", title=None, scale=alt.Scale(domain=names, range=dashes)),
             tooltip=["period", "measure", alt.Tooltip("value:Q", format=".0%")],
         )
         .properties(height=240)
@@ -133,16 +149,17 @@ def _spikes(ctx: Context, daily: list[dict]) -> None:
     spike_days = set(queries.spikes(daily))
     frame = pd.DataFrame(daily)
     frame["spike"] = frame["period"].isin(spike_days)
-    base = alt.Chart(frame).encode(x=alt.X("period:T", title=None), y=alt.Y("count:Q", title=None))
+    base = alt.Chart(frame).encode(x=alt.X("period:T", title=None, axis=DAY_AXIS), y=alt.Y("count:Q", title=None))
     marks = base.transform_filter("datum.spike").mark_point(color="#c62828", size=90, filled=True)
     chart = (base.mark_line() + marks).properties(height=200)
-    _chart(ctx, t("volume", lang) + f" ({t('bucket_day', lang)})", frame, chart, "daily")
-    st.caption(t("spikes", lang, days=", ".join(sorted(spike_days))) if spike_days else t("no_spikes", lang))
+    _chart(ctx, t("daily_spikes", lang), frame, chart, "daily")
+    days = ", ".join(day(date.fromisoformat(spike[:10]), lang) for spike in sorted(spike_days))
+    st.caption(t("spikes", lang, days=days) if spike_days else t("no_spikes", lang))
 
 
 def _chart(ctx: Context, title: str, frame: pd.DataFrame, chart: alt.Chart, key: str) -> None:
     st.subheader(title)
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart.configure(locale=vega_locale(ctx.lang)), width="stretch")  # dates and numbers in the UI's language
     data = frame.to_csv(index=False).encode("utf-8")
     session_download(
         t("download_csv", ctx.lang), lambda: data, f"clinicwatch-{key}.csv", "text/csv", key=f"csv_{key}",
