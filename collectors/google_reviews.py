@@ -21,7 +21,7 @@ from collectors.google_auth import (
     shared_token,
 )
 from core.config import Config, SourceBase
-from core.models import Mention, utcnow
+from core.models import EDIT_OF, Mention, utcnow
 
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 # Google appends or prepends its machine translation to a review's comment; the reviewer's own words are kept.
@@ -187,7 +187,7 @@ class GoogleReviewsCollector:
         if reply.get("comment"):
             extra["owner_reply"] = {"comment": str(reply["comment"]), "update_time": reply.get("updateTime")}
         if previous is not None:
-            extra["edit_of"] = review_id
+            extra[EDIT_OF] = review_id
             extra["previous_update_time"] = previous
         return Mention(
             source_kind=self.kind,

@@ -225,3 +225,30 @@ def test_a_full_listing_cut_by_max_pages_says_deletions_cannot_be_told(tmp_path,
     assert len(result.mentions) == 3
     assert result.note and "full listing stopped after 1 page(s)" in result.note
     assert "last_full" not in result.cursor["locations"]["1122334455/987654321"]
+
+
+@pytest.mark.parametrize("stars", ["ONE", "FIVE"])  # changed stars, or only a moved updateTime
+def test_an_edit_of_the_stars_alone_is_stored_and_analysed_with_its_history(tmp_path, loopback, google,
+                                                                            stars) -> None:
+    config = make_config(tmp_path, [source(loopback)])
+    store = open_store(config.database)
+    collect_once(config, store)
+    review = next(r for r in google.reviews if r["reviewId"] == "AbFvOqlXn0Pq")  # five stars, words unchanged below
+    review["starRating"] = stars
+    review["updateTime"] = "2025-11-15T10:00:00Z"
+
+    [run] = collect_once(config, store)
+
+    assert run.status == "ok" and run.new == 1, run
+    assert store.source_drops().get("google-mokotow", {}).get("duplicate", (0, 0))[0] == 0
+    edit = store.mention(store.mention_id("google-mokotow", "AbFvOqlXn0Pq@2025-11-15T10:00:00Z") or -1)
+    first = store.mention(store.mention_id("google-mokotow", "AbFvOqlXn0Pq") or -1)
+    assert edit is not None and first is not None  # the earlier version stays as the history
+    assert edit["text"] == first["text"] and edit["extra"]["edit_of"] == "AbFvOqlXn0Pq"
+    assert edit["extra"]["rating"] == {"ONE": 1, "FIVE": 5}[stars] and first["extra"]["rating"] == 5
+    # Analysed with its own stars: one star pulls the same kind words down (to neutral), five leave them positive.
+    assert first["sentiment"] == "positive"
+    assert edit["sentiment"] == ("neutral" if stars == "ONE" else "positive")
+    assert (edit["sentiment_score"] < first["sentiment_score"]) == (stars == "ONE")
+    [again] = collect_once(config, store)
+    assert again.new == 0 and store.count_mentions() == 6
