@@ -107,6 +107,11 @@ def fold_text(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+# Mention.extra key of a reviewer's star rating, and its range (Google, Facebook and Docplanner rate 1..5;
+# Docplanner's may be fractional).
+RATING = "rating"
+WORST_STARS, BEST_STARS = 1.0, 5.0
+
 # Mention.extra key of a new version of a source item (an edited review): the id of the item it edits.
 EDIT_OF = "edit_of"
 

@@ -55,6 +55,7 @@ def render(ctx: Context) -> None:
     health = pd.DataFrame(queries.health_from_cube(cube, bucket))
     _chart(ctx, t("brand_health", lang) + " · " + t("complaint_share", lang), health, _health_chart(health, lang), "health")
 
+    _ratings(ctx, start, end, bucket)
     _spikes(ctx, queries.daily_from_cube(cube, start, end))
 
 
@@ -126,6 +127,40 @@ def _health_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=240)
     )
+
+
+def _ratings(ctx: Context, start: date, end: date, bucket: str) -> None:
+    """Average stars by period, overall or per location or doctor; every figure says how many ratings it rests on."""
+    lang = ctx.lang
+    overall = _q(ctx, "rating_totals", start, end, "all")
+    if not overall:
+        st.subheader(t("avg_rating", lang))
+        st.caption(t("no_ratings", lang))
+        return
+    by = st.selectbox(t("rating_by", lang), queries.RATING_DIMENSIONS,
+                      format_func=lambda v: t(f"rating_by_{v}", lang), key="tr_rating_by")
+    frame = pd.DataFrame(_q(ctx, "ratings", start, end, bucket, by), columns=["period", "group", "ratings", "average"])
+    if by == "all":
+        frame["group"] = t("rating_by_all", lang)
+    average, count = t("rating_average", lang), t("rating_count", lang)
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title=None),
+            y=alt.Y("average:Q", title="★", scale=alt.Scale(domain=[1, 5])),
+            color=alt.Color("group:N", title=t(f"rating_by_{by}", lang)),
+            tooltip=["period", "group", alt.Tooltip("average:Q", format=".2f", title=average),
+                     alt.Tooltip("ratings:Q", title=count)],
+        )
+        .properties(height=240)
+    )
+    _chart(ctx, t("avg_rating", lang), frame, chart, f"ratings_{by}")
+    st.caption(t("ratings_based_on", lang, average=overall[0]["average"], count=overall[0]["ratings"]))
+    if by != "all":
+        totals = pd.DataFrame(_q(ctx, "rating_totals", start, end, by), columns=["group", "average", "ratings"])
+        totals = totals.rename(columns={"group": t(f"rating_by_{by}", lang), "average": average, "ratings": count})
+        st.dataframe(totals, hide_index=True, column_config={average: st.column_config.NumberColumn(format="%.2f ★")})
 
 
 def _spikes(ctx: Context, daily: list[dict]) -> None:
