@@ -93,8 +93,8 @@ def trends_cases(store: Store, days: int, target: float | None) -> list[tuple[st
 
     for bucket in queries.BUCKETS:
         for dimension in queries.RATING_DIMENSIONS:
-            call = (lambda b=bucket, d=dimension: rating_section(b, d))
-            cases.append((f"trends ratings {bucket} x {dimension} ({span})", call, target))
+            section = (lambda b=bucket, d=dimension: rating_section(b, d))
+            cases.append((f"trends ratings {bucket} x {dimension} ({span})", section, target))
     # For comparison only: the weekly average straight from the mentions, without trend_ratings.
     raw = ("SELECT date(published_at, 'weekday 0', '-6 days'), count(*), avg(json_extract(extra, '$.rating')) "
            "FROM mentions WHERE published_at >= ? AND published_at < ? "

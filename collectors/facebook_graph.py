@@ -55,7 +55,8 @@ class GraphListing:
 
     def __iter__(self) -> Iterator[list[dict[str, Any]]]:
         self.complete = False
-        url, query = self.url, self.params
+        url: str = self.url
+        query: dict[str, str] | None = self.params
         for _page in range(self.max_pages):
             data = graph_get(self.client, url, self.token, query)
             next_url = (data.get("paging") or {}).get("next")
