@@ -137,6 +137,7 @@ def _ratings(ctx: Context, start: date, end: date, bucket: str) -> None:
         st.subheader(t("avg_rating", lang))
         st.caption(t("no_ratings", lang))
         return
+    st.subheader(t("avg_rating", lang))
     by = st.selectbox(t("rating_by", lang), queries.RATING_DIMENSIONS,
                       format_func=lambda v: t(f"rating_by_{v}", lang), key="tr_rating_by")
     frame = pd.DataFrame(_q(ctx, "ratings", start, end, bucket, by), columns=["period", "group", "ratings", "average"])
@@ -155,7 +156,7 @@ def _ratings(ctx: Context, start: date, end: date, bucket: str) -> None:
         )
         .properties(height=240)
     )
-    _chart(ctx, t("avg_rating", lang), frame, chart, f"ratings_{by}")
+    _chart(ctx, None, frame, chart, f"ratings_{by}")
     st.caption(t("ratings_based_on", lang, average=overall[0]["average"], count=overall[0]["ratings"]))
     if by != "all":
         totals = pd.DataFrame(_q(ctx, "rating_totals", start, end, by), columns=["group", "average", "ratings"])
@@ -175,8 +176,10 @@ def _spikes(ctx: Context, daily: list[dict]) -> None:
     st.caption(t("spikes", lang, days=", ".join(sorted(spike_days))) if spike_days else t("no_spikes", lang))
 
 
-def _chart(ctx: Context, title: str, frame: pd.DataFrame, chart: alt.Chart, key: str) -> None:
-    st.subheader(title)
+def _chart(ctx: Context, title: str | None, frame: pd.DataFrame, chart: alt.Chart, key: str) -> None:
+    """The chart under its title (None: the caller wrote one, with controls under it) and its CSV download."""
+    if title:
+        st.subheader(title)
     st.altair_chart(chart, width="stretch")
     data = frame.to_csv(index=False).encode("utf-8")
     session_download(
