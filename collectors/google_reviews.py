@@ -91,12 +91,19 @@ class GoogleReviewsCollector:
         missing = {key: state["missing"] for key, state in states.items() if state.get("missing")}
         earlier = (cursor or {}).get("locations") or {}
         before = {key: set(state.get("missing") or []) for key, state in earlier.items()}
-        # Newly gone reviews, once: the pipeline marks their stored mentions (DELETED_IDS in CollectResult.extra).
-        newly = sorted({review for key, ids in missing.items() for review in ids
-                        if review not in before.get(key, set())})
+        # Newly gone reviews, once: the pipeline marks their stored mentions (DELETED_IDS in CollectResult.extra):
+        # the first version, and the latest edit when there was one (a version id nothing was stored under is
+        # passed over).
+        newly: set[str] = set()
+        for key, ids in missing.items():
+            known = states[key].get("known") or {}
+            for review in set(ids) - before.get(key, set()):
+                newly.add(review)
+                if known.get(review):
+                    newly.add(f"{review}@{known[review]}")
         extra: dict[str, Any] = {"missing_reviews": missing} if missing else {}
         if newly:
-            extra[DELETED_IDS] = newly
+            extra[DELETED_IDS] = sorted(newly)
         return CollectResult(mentions=mentions, cursor={"locations": states}, seen=seen,
                              note="; ".join(notes) or None, extra=extra)
 

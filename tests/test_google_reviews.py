@@ -112,7 +112,8 @@ def test_a_deleted_review_is_reported_on_the_next_full_listing(tmp_path, loopbac
     assert next_day.mentions == []
     assert next_day.note and "1 review(s) no longer listed" in next_day.note and "AbFvOqkQ81aa" in next_day.note
     assert next_day.extra["missing_reviews"] == {"1122334455/987654321": ["AbFvOqkQ81aa"]}
-    assert next_day.extra["deleted_ids"] == ["AbFvOqkQ81aa"]  # newly gone: the pipeline marks the stored mention
+    # Newly gone: the pipeline marks the stored mention (and its latest edit's, had there been one).
+    assert next_day.extra["deleted_ids"] == ["AbFvOqkQ81aa", "AbFvOqkQ81aa@2025-10-30T12:30:00Z"]
     day_after = collector(tmp_path, loopback, now=NOW + timedelta(hours=50)).collect(next_day.cursor)
     assert "deleted_ids" not in day_after.extra and "AbFvOqkQ81aa" in (day_after.note or "")  # marked once
     assert "AbFvOqkQ81aa" in next_day.cursor["locations"]["1122334455/987654321"]["known"]
@@ -252,3 +253,23 @@ def test_an_edit_of_the_stars_alone_is_stored_and_analysed_with_its_history(tmp_
     assert (edit["sentiment_score"] < first["sentiment_score"]) == (stars == "ONE")
     [again] = collect_once(config, store)
     assert again.new == 0 and store.count_mentions() == 6
+
+
+def test_a_deleted_review_marks_its_first_version_and_its_latest_edit(tmp_path, loopback, google) -> None:
+    config = make_config(tmp_path, [source(loopback, full_scan_hours=1e-9)])  # every run reads every page
+    store = open_store(config.database)
+    collect_once(config, store)
+    review = next(r for r in google.reviews if r["reviewId"] == "AbFvOqlXn0Pq")
+    review.update(starRating="TWO", updateTime="2025-11-15T10:00:00Z")
+    collect_once(config, store)
+    google.reviews = [r for r in google.reviews if r["reviewId"] != "AbFvOqlXn0Pq"]
+
+    collect_once(config, store)
+
+    first = store.mention_id("google-mokotow", "AbFvOqlXn0Pq")
+    edit = store.mention_id("google-mokotow", "AbFvOqlXn0Pq@2025-11-15T10:00:00Z")
+    assert first is not None and edit is not None
+    for mention_id in (first, edit):
+        assert [e["action"] for e in store.events(mention_id)].count("deleted_on_platform") == 1
+    others = [store.mention_id("google-mokotow", r["reviewId"]) for r in google.reviews]
+    assert not any(e["action"] == "deleted_on_platform" for m in others if m for e in store.events(m))
