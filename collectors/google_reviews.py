@@ -21,7 +21,7 @@ from collectors.google_auth import (
     shared_token,
 )
 from core.config import Config, SourceBase
-from core.models import EDIT_OF, Mention, utcnow
+from core.models import EDIT_OF, LOCATION_LABEL, Mention, utcnow
 
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 # Google appends or prepends its machine translation to a review's comment; the reviewer's own words are kept.
@@ -183,7 +183,7 @@ class GoogleReviewsCollector:
             "review_id": review_id,
             "review_name": str(review.get("name") or ""),
             "location": f"{location.account}/{location.location}",
-            "location_label": location.label,
+            LOCATION_LABEL: location.label,
             "create_time": review.get("createTime"),
             "update_time": updated,
         }

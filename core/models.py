@@ -110,6 +110,8 @@ def fold_text(text: str) -> str:
 # Mention.extra key of a reviewer's star rating, and its range (Google, Facebook and Docplanner rate 1..5;
 # Docplanner's may be fractional).
 RATING = "rating"
+# Mention.extra key of the clinic location a review was posted to, when its platform says (Google's locations).
+LOCATION_LABEL = "location_label"
 WORST_STARS, BEST_STARS = 1.0, 5.0
 
 # Mention.extra key of a new version of a source item (an edited review): the id of the item it edits.

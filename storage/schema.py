@@ -181,7 +181,8 @@ MIGRATIONS: list[str] = [
     """,
     # 7: star ratings for Trends (average by period, location and doctor), kept like trend_daily (the store's
     # REGISTER_NEW_MENTIONS and the triggers in storage/triggers.py): per dimension ('all', 'location',
-    # 'doctor'), day and term, how many rated mentions and the sum of their stars. Only rated mentions count.
+    # 'doctor'), day and term, how many rated mentions and the sum of their stars. Only rated mentions count; a
+    # review that matched no location term counts under the location its platform names (extra.location_label).
     """
     CREATE TABLE trend_ratings (
         dimension TEXT NOT NULL, day TEXT NOT NULL, value TEXT NOT NULL,
@@ -200,7 +201,15 @@ MIGRATIONS: list[str] = [
             FROM mentions m, json_each(m.matches) t WHERE json_type(m.extra, '$.rating') IN ('integer', 'real')
                 AND json_extract(m.extra, '$.rating') BETWEEN 1.0 AND 5.0
                 AND json_extract(t.value, '$.category') IN ('doctor', 'location')
-                AND json_extract(t.value, '$.term') IS NOT NULL)
+                AND json_extract(t.value, '$.term') IS NOT NULL
+            UNION ALL
+            SELECT m.id, substr(m.published_at, 1, 10), 'location', json_extract(m.extra, '$.location_label'),
+                json_extract(m.extra, '$.rating')
+            FROM mentions m WHERE json_type(m.extra, '$.rating') IN ('integer', 'real')
+                AND json_extract(m.extra, '$.rating') BETWEEN 1.0 AND 5.0
+                AND json_extract(m.extra, '$.location_label') IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM json_each(m.matches) u
+                                WHERE json_extract(u.value, '$.category') = 'location'))
         GROUP BY dimension, day, value;
     """,
 ]

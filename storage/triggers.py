@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from core.models import BEST_STARS, RATING, WORST_STARS
+from core.models import BEST_STARS, LOCATION_LABEL, RATING, WORST_STARS
 
 # unicode61 folds most diacritics but not the Polish ł; the search index and the search box fold it alike.
 SEARCH_FOLDS = {"ł": "l", "Ł": "L"}
@@ -41,7 +41,8 @@ RATED = (f"json_type(m.extra, '$.{RATING}') IN ('integer', 'real') "
 def rating_rows(mentions: str, where: str, sign: int = 1) -> str:
     """SQL adding `sign` × the rated mentions of `mentions` (a table or subquery aliased m, with id,
     published_at, extra, matches) to trend_ratings: per day, once overall (dimension 'all') and once per distinct
-    doctor or location term the mention matched."""
+    doctor or location term the mention matched; a review that matched no location term counts under the
+    location its platform names (Google's location label), if any."""
     per_mention = f"""
         SELECT m.id, substr(m.published_at, 1, 10) AS day, 'all' AS dimension, '' AS value, {STARS} AS stars
             FROM {mentions} WHERE {where} AND {RATED}
@@ -50,7 +51,11 @@ def rating_rows(mentions: str, where: str, sign: int = 1) -> str:
             json_extract(t.value, '$.term'), {STARS}
             FROM {mentions}, json_each(m.matches) t WHERE {where} AND {RATED}
             AND json_extract(t.value, '$.category') IN ('doctor', 'location')
-            AND json_extract(t.value, '$.term') IS NOT NULL"""
+            AND json_extract(t.value, '$.term') IS NOT NULL
+        UNION ALL
+        SELECT m.id, substr(m.published_at, 1, 10), 'location', json_extract(m.extra, '$.{LOCATION_LABEL}'), {STARS}
+            FROM {mentions} WHERE {where} AND {RATED} AND json_extract(m.extra, '$.{LOCATION_LABEL}') IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM json_each(m.matches) u WHERE json_extract(u.value, '$.category') = 'location')"""
     return f"""INSERT INTO trend_ratings (dimension, day, value, ratings, stars)
         SELECT dimension, day, value, {sign} * count(*), {sign} * sum(stars) FROM ({per_mention}) WHERE 1
         GROUP BY dimension, day, value

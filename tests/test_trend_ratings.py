@@ -105,3 +105,21 @@ def test_trends_shows_the_average_rating_and_what_it_rests_on(demo, lang, headin
 def test_trends_says_when_nothing_is_rated(demo) -> None:
     app = run_app("trends")
     assert "No rated reviews in this period." in [c.value for c in app.caption]
+
+
+def test_a_review_without_a_location_term_counts_under_its_platform_s_location(store: Store) -> None:
+    labelled = [
+        Mention("google_reviews", "google-salus", "g-1", "https://g.example/g1", "Bardzo miła obsługa.",
+                published_at=NOW - timedelta(days=1), extra={"rating": 5, "location_label": "Salus Medica Wola"}),
+        Mention("google_reviews", "google-salus", "g-2", "https://g.example/g2", f"Polecam {MILANO}.",
+                published_at=NOW - timedelta(days=1), extra={"rating": 1, "location_label": "Salus Medica Wola"},
+                matches=[TermMatch(MILANO, "location", "text", 8, 8 + len(MILANO))]),
+    ]
+    store.record_success("google-salus", [(m, None) for m in labelled], {}, seen=2)
+    start, end = (NOW - timedelta(days=30)).date(), NOW.date()
+
+    by_location = {r["group"]: (r["ratings"], r["average"]) for r in queries.rating_totals(store, start, end, "location")}
+
+    assert by_location["Salus Medica Wola"] == (1, 5.0)  # the matched term wins for the second review
+    milano_stars = [s for _d, s, terms in REVIEWS if s is not None and MILANO in terms] + [1]
+    assert by_location[MILANO] == pytest.approx((len(milano_stars), sum(milano_stars) / len(milano_stars)))

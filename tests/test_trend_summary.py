@@ -37,7 +37,12 @@ RAW_RATINGS = (
     "  SELECT DISTINCT m.id, substr(m.published_at, 1, 10), json_extract(t.value, '$.category'),"
     "    json_extract(t.value, '$.term'), json_extract(m.extra, '$.rating')"
     "  FROM mentions m, json_each(m.matches) t WHERE json_extract(m.extra, '$.rating') IS NOT NULL"
-    "    AND json_extract(t.value, '$.category') IN ('doctor', 'location')) GROUP BY 1, 2, 3"
+    "    AND json_extract(t.value, '$.category') IN ('doctor', 'location')"
+    "  UNION ALL"
+    "  SELECT id, substr(published_at, 1, 10), 'location', json_extract(extra, '$.location_label'),"
+    "    json_extract(extra, '$.rating') FROM mentions WHERE json_extract(extra, '$.rating') IS NOT NULL"
+    "    AND json_extract(extra, '$.location_label') IS NOT NULL AND matches NOT LIKE '%\"location\"%'"
+    ") GROUP BY 1, 2, 3"
 )
 WHOLE = (date(2000, 1, 1), date(2100, 1, 1))
 
@@ -86,6 +91,10 @@ def test_summary_equals_counting_after_every_kind_of_write(store: Store) -> None
     store._conn.execute("UPDATE mentions SET extra = '{}' WHERE id = ?", (rated[2],))
     store._conn.execute("UPDATE mentions SET extra = json_set(extra, '$.rating', 4.5) WHERE id = ?", (ids[26],))
     store._conn.execute("UPDATE mentions SET published_at = '2021-03-03T10:00:00.000000Z' WHERE id = ?", (rated[3],))
+    # A review whose platform names its location: counted there unless it matched a location term.
+    store._conn.execute("UPDATE mentions SET extra = json_set(extra, '$.location_label', 'Salus Medica Wola') "
+                        "WHERE id IN (?, ?, ?)", rated[5:8])
+    store._conn.execute("UPDATE mentions SET matches = '[]' WHERE id = ?", (rated[5],))
     _summary_matches_raw(store)
     # Deletes: one mention, retention, erasure of an author; the summary loses exactly those mentions.
     store._conn.execute("DELETE FROM mentions WHERE id IN (?, ?)", (ids[30], rated[4]))
