@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,6 +19,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from analysis.analyzer import Analyzer
 from analysis.model import current_version, model_path, save_model
+from analysis.training_rows import RatedRow, TrainingRow, with_ratings
 from core.labels import TOPICS
 
 MIN_LABELS_PER_LANGUAGE = 20  # below this a head is not used for that language: the rules do better
@@ -35,12 +36,15 @@ INNER_FOLDS = 3
 OFFSET_GRID = (-0.25, 0.0, 0.25, 0.5, 0.75, 1.0)  # in log-odds; chosen per head from the clinic's labels
 
 
-def retrain(rows: Iterable[TrainingRow], model_dir: Path, *, last_label_id: int = 0) -> dict[str, Any]:
-    """Train on labelled rows (staff's current labels, read by the caller); save model-vN.joblib and point
+def retrain(rows: Iterable[TrainingRow], model_dir: Path, *, rated: Iterable[RatedRow] = (),
+            last_label_id: int = 0) -> dict[str, Any]:
+    """Train on labelled rows (staff's current labels, read by the caller) and, as weak sentiment labels
+    weighted lower, the stars of `rated` reviews (analysis.training_rows); save model-vN.joblib and point
     CURRENT at it; return a summary. `last_label_id` is remembered so the next retrain knows what is new."""
     model_dir = Path(model_dir)
     last_id = last_label_id
-    examples = _examples(rows)
+    merged, from_ratings = with_ratings(rows, rated)
+    examples = _examples(merged)
     vocabulary, weights, intercepts, heads = _train_heads(examples)
     version = _next_version(model_dir)
     summary = {
@@ -48,12 +52,14 @@ def retrain(rows: Iterable[TrainingRow], model_dir: Path, *, last_label_id: int 
         "model": f"model-v{version}",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "mentions": len(examples),
-        "labels": {
-            "sentiment": dict(Counter(labels["sentiment"] for _, _, labels in examples if "sentiment" in labels)),
-            "kind": dict(Counter(labels["kind"] for _, _, labels in examples if "kind" in labels)),
-            "topics": sum("topics" in labels for _, _, labels in examples),
+        "labels": {  # staff corrections only; the ratings' weak labels are counted apart
+            "sentiment": dict(Counter(labels["sentiment"] for _, _, labels, weak in examples
+                                      if "sentiment" in labels and "sentiment" not in weak)),
+            "kind": dict(Counter(labels["kind"] for _, _, labels, _ in examples if "kind" in labels)),
+            "topics": sum("topics" in labels for _, _, labels, _ in examples),
         },
-        "languages": dict(Counter(lang for lang, _, _ in examples)),
+        "rating_labels": from_ratings,
+        "languages": dict(Counter(lang for lang, _, _, _ in examples)),
         "heads": sorted(heads),
         "decision_offsets": {name: h["decision_offset"] for name, h in heads.items() if "decision_offset" in h},
         "last_label_id": last_id,
@@ -72,16 +78,7 @@ def retrain(rows: Iterable[TrainingRow], model_dir: Path, *, last_label_id: int 
     return summary
 
 
-class TrainingRow(TypedDict):
-    """One labelled mention: its text, languages, and the labels by field (sentiment, kind, topics)."""
-
-    text: str
-    declared_language: str | None
-    language: str | None
-    labels: dict[str, Any]
-
-
-Example = tuple[str, dict[str, float], dict[str, Any]]  # language, features, labels
+Example = tuple[str, dict[str, float], dict[str, Any], dict[str, float]]  # language, features, labels, weights
 
 
 def _examples(rows: Iterable[TrainingRow]) -> list[Example]:
@@ -90,30 +87,31 @@ def _examples(rows: Iterable[TrainingRow]) -> list[Example]:
     examples = []
     for row in rows:
         language, features = featuriser.features_for(row["text"], row["declared_language"] or row["language"])
-        examples.append((language, features, row["labels"]))
+        examples.append((language, features, row["labels"], row.get("weights", {})))
     return examples
 
 
 def _train_heads(examples: list[Example]) -> tuple[dict[str, int], np.ndarray, np.ndarray, dict[str, dict[str, Any]]]:
     """Every head the labels support, stacked into one weight matrix over one vocabulary (char view folded in)."""
-    vocabulary, matrix = _vectorise([feats for _, feats, _ in examples])
-    char_vocabulary, char_matrix = _char_matrix([feats for _, feats, _ in examples])
+    vocabulary, matrix = _vectorise([feats for _, feats, _, _ in examples])
+    char_vocabulary, char_matrix = _char_matrix([feats for _, feats, _, _ in examples])
     lexical = np.zeros(len(vocabulary), dtype=bool)
     for name, index in vocabulary.items():
         lexical[index] = not name.startswith(("r:", "lang:"))
-    tasks: list[tuple[str, list[int], list[str]]] = []
+    tasks: list[tuple[str, list[int], list[str], np.ndarray]] = []
     for field in ("sentiment", "kind"):
-        picked = [i for i, (_, _, labels) in enumerate(examples) if field in labels]
-        tasks.append((field, picked, [examples[i][2][field] for i in picked]))
-    topic_rows = [i for i, (_, _, labels) in enumerate(examples) if "topics" in labels]
+        picked = [i for i, (_, _, labels, _) in enumerate(examples) if field in labels]
+        row_weights = np.array([examples[i][3].get(field, 1.0) for i in picked])
+        tasks.append((field, picked, [examples[i][2][field] for i in picked], row_weights))
+    topic_rows = [i for i, (_, _, labels, _) in enumerate(examples) if "topics" in labels]
     for topic in TOPICS:
         answers = ["yes" if topic in examples[i][2]["topics"] else "no" for i in topic_rows]
-        tasks.append((f"topic:{topic}", topic_rows, answers))
+        tasks.append((f"topic:{topic}", topic_rows, answers, np.ones(len(topic_rows))))
     heads: dict[str, dict[str, Any]] = {}
     weights, char_weights, intercepts, start = [], [], [], 0
-    for name, picked, labels in tasks:
+    for name, picked, labels, sample_weights in tasks:
         views = (matrix[picked], char_matrix[picked] if name in CHAR_VIEW_HEADS and char_vocabulary else None)
-        fitted = _fit_head(views, labels, lexical, DECISION_CLASS.get(name)) if picked else None
+        fitted = _fit_head(views, labels, sample_weights, lexical, DECISION_CLASS.get(name)) if picked else None
         if fitted is None:
             continue
         classes, coef, char_coef, intercept, offset = fitted
@@ -130,7 +128,7 @@ def _train_heads(examples: list[Example]) -> tuple[dict[str, int], np.ndarray, n
     if char_full.any():
         # Every word seen in training carries its char-view weights in its own column (words seen once get a
         # column for that alone): prediction gathers them with the rest in one go.
-        words = {name[2:] for _, feats, _ in examples for name in feats if name.startswith("w:")}
+        words = {name[2:] for _, feats, _, _ in examples for name in feats if name.startswith("w:")}
         extra = sorted(f"w:{word}" for word in words if f"w:{word}" not in vocabulary)
         vocabulary.update({name: i for i, name in enumerate(extra, start=len(vocabulary))})
         stacked = np.hstack([stacked, np.zeros((len(stacked), len(extra)), np.float32)])
@@ -162,35 +160,39 @@ ViewsFit = tuple[list[str], np.ndarray, "np.ndarray | None", np.ndarray]  # clas
 HeadFit = tuple[list[str], np.ndarray, "np.ndarray | None", np.ndarray, "float | None"]  # ... and the offset
 
 
-def _fit_head(views: tuple[Any, Any], labels: list[str], lexical: np.ndarray, decision_class: str | None) -> HeadFit | None:
+def _fit_head(views: tuple[Any, Any], labels: list[str], weights: np.ndarray, lexical: np.ndarray,
+              decision_class: str | None) -> HeadFit | None:
     """One head over the word view and, when given, the char view; their log-odds are averaged (equal votes),
-    so the pair folds into one linear model. When the head has a class staff most need flagged, its decision
-    offset is chosen by inner cross-validation on these labels only. None when the labels cannot support a head."""
+    so the pair folds into one linear model. `weights` per row (1 for a staff label, less for a weak one). When
+    the head has a class staff most need flagged, its decision offset is chosen by inner cross-validation on
+    these labels only. None when the labels cannot support a head."""
     word_matrix, char_matrix = views
-    fitted = _fit_views(word_matrix, char_matrix, labels, lexical)
+    fitted = _fit_views(word_matrix, char_matrix, labels, weights, lexical)
     if fitted is None:
         return None
     classes, coef, char_coef, intercept = fitted
     offset = None
     if decision_class in classes and len(classes) > 2:
-        offset = _choose_offset(word_matrix, char_matrix, labels, lexical, decision_class)
+        offset = _choose_offset(word_matrix, char_matrix, labels, weights, lexical, decision_class)
         intercept[classes.index(decision_class)] += offset
     return classes, coef, char_coef, intercept, offset
 
 
-def _fit_views(word_matrix: Any, char_matrix: Any, labels: list[str], lexical: np.ndarray) -> ViewsFit | None:
-    fitted = _fit(word_matrix, labels, lexical)
+def _fit_views(word_matrix: Any, char_matrix: Any, labels: list[str], weights: np.ndarray, lexical: np.ndarray,
+               ) -> ViewsFit | None:
+    fitted = _fit(word_matrix, labels, weights, lexical)
     if fitted is None or char_matrix is None:
         return None if fitted is None else (*fitted[:2], None, fitted[2])
     classes, coef, intercept = fitted
-    char_fitted = _fit(char_matrix, labels, np.ones(char_matrix.shape[1], dtype=bool))
+    char_fitted = _fit(char_matrix, labels, weights, np.ones(char_matrix.shape[1], dtype=bool))
     if char_fitted is None:  # the same labels fitted the word view, so they fit this one too
         return (*fitted[:2], None, fitted[2])
     _, char_coef, char_intercept = char_fitted
     return classes, 0.5 * coef, 0.5 * char_coef, 0.5 * (intercept + char_intercept)
 
 
-def _choose_offset(word_matrix: Any, char_matrix: Any, labels: list[str], lexical: np.ndarray, target: str) -> float:
+def _choose_offset(word_matrix: Any, char_matrix: Any, labels: list[str], weights: np.ndarray, lexical: np.ndarray,
+                   target: str) -> float:
     """The shift of one class's score that gives it the best F1 on held-out folds of the training labels.
 
     Class-balanced training treats every class alike; the class to flag (a complaint) is worth more recall
@@ -203,7 +205,7 @@ def _choose_offset(word_matrix: Any, char_matrix: Any, labels: list[str], lexica
     held_scores = np.zeros((len(labels), len(set(labels))))
     for train, held in folds.split(np.zeros(len(labels)), answers):
         char_part = None if char_matrix is None else char_matrix[train]
-        fitted = _fit_views(word_matrix[train], char_part, list(answers[train]), lexical)
+        fitted = _fit_views(word_matrix[train], char_part, list(answers[train]), weights[train], lexical)
         if fitted is None:
             return 0.0
         classes, coef, char_coef, intercept = fitted
@@ -217,7 +219,7 @@ def _choose_offset(word_matrix: Any, char_matrix: Any, labels: list[str], lexica
         shifted = held_scores.copy()
         shifted[:, target_index] += offset
         predicted = shifted.argmax(axis=1) == target_index
-        f1 = f1_score(answers == target, predicted)
+        f1 = f1_score(answers == target, predicted, sample_weight=weights)
         if f1 > best_f1 + 1e-9:
             best_f1, best_offset = f1, offset
     return best_offset
@@ -264,10 +266,12 @@ def _vectorise(feature_dicts: list[dict[str, float]]) -> tuple[dict[str, int], A
     return {name: int(i) for name, i in vectoriser.vocabulary_.items()}, matrix
 
 
-def _fit(matrix: Any, labels: list[str], lexical: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+def _fit(matrix: Any, labels: list[str], weights: np.ndarray, lexical: np.ndarray,
+         ) -> tuple[list[str], np.ndarray, np.ndarray] | None:
     """One head: a logistic regression per class over naive-Bayes-weighted features (NBSVM, Wang & Manning
     2012), which suits short opinionated texts better than plain logistic regression. The NB ratio r is folded
-    into the weights (w * r), so prediction stays one product. None when the labels cannot support a head."""
+    into the weights (w * r), so prediction stays one product. Each row counts its weight, in the NB ratio and
+    the fit alike. None when the labels cannot support a head."""
     label_counts = Counter(labels)
     if len(label_counts) < 2 or min(label_counts.values()) < MIN_PER_CLASS:
         return None
@@ -279,14 +283,14 @@ def _fit(matrix: Any, labels: list[str], lexical: np.ndarray) -> tuple[list[str]
     # Binary heads keep one row: the log-odds of the second class, as model.Head expects.
     for label in classes if len(classes) > 2 else classes[1:]:
         positive = targets == label
-        p = np.asarray(present[positive].sum(axis=0)).ravel() + 1.0
-        q = np.asarray(present[~positive].sum(axis=0)).ravel() + 1.0
+        p = np.asarray(present[positive].T @ weights[positive]).ravel() + 1.0
+        q = np.asarray(present[~positive].T @ weights[~positive]).ravel() + 1.0
         ratio = np.where(lexical, np.log((p / p.sum()) / (q / q.sum())), 1.0)  # rule scores stay as they are
         # liblinear: one binary problem at a time is what it is built for (tens of times faster than lbfgs here).
         classifier = LogisticRegression(C=REGULARISATION_C, class_weight="balanced", solver="liblinear")
         scaled = matrix.multiply(ratio).tocsr()
         scaled.indices, scaled.indptr = scaled.indices.astype(np.int32), scaled.indptr.astype(np.int32)
-        classifier.fit(scaled, positive.astype(int))
+        classifier.fit(scaled, positive.astype(int), sample_weight=weights)
         rows.append((classifier.coef_[0] * ratio).astype(np.float32))
         intercepts.append(classifier.intercept_[0])
     return [str(c) for c in classes], np.vstack(rows), np.asarray(intercepts)

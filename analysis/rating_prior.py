@@ -4,18 +4,19 @@ from __future__ import annotations
 from typing import Any
 
 from analysis.sentiment import label_for
+from core.models import BEST_STARS, RATING, WORST_STARS
 
 # How much the stars count against the words (0..1). Half: a one-star review written politely is still
 # unhappy, and "great, three hours in the waiting room" with one star is not praise.
 RATING_WEIGHT = 0.5
 # The blended score's threshold for a label; a three-star review needs clear words to leave neutral.
 RATING_THRESHOLD = 0.2
-BEST, WORST = 5.0, 1.0
+BEST, WORST = BEST_STARS, WORST_STARS
 
 
 def star_rating(extra: dict[str, Any]) -> float | None:
     """The mention's 1..5 rating (Mention.extra["rating"]), None when absent or out of range."""
-    value = extra.get("rating")
+    value = extra.get(RATING)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if WORST <= value <= BEST else None

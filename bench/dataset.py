@@ -26,6 +26,9 @@ WORDS = {
     "en": "appointment booking waiting doctor phone invoice price results portal vaccination clinic "
           "reception cost test paediatrician dermatologist parking hours".split(),
 }
+# Reviews carry a star rating (Mention.extra["rating"]), like the Google, Facebook and Docplanner sources.
+RATED_SOURCE = "clinic-reviews"
+STARS_BY_SENTIMENT = {"negative": (1, 2), "neutral": (3, 3), "positive": (4, 5)}
 TERMS = [("Salus", "name"), ("Salus Medica", "name"), ("dr Anna Kowalska", "doctor"), ("Salus Mokotów", "location"),
          ("Salus Milano", "location")]
 
@@ -77,13 +80,20 @@ def _row(rng: random.Random, n: int, now: datetime) -> tuple[tuple, tuple]:
     status, responded = _status(rng, kind, age_days, published)
     mention = (mention_id, source, source_kind, f"ext-{n}", f"https://example.org/{n}", f"user{rng.randrange(50_000)}",
                f"{term} – {words[0]}", text, iso(published), iso(published + timedelta(minutes=5)), language,
-               rng.randrange(200), rng.randrange(40), "{}",
+               rng.randrange(200), rng.randrange(40), _extra(source, sentiment, n),
                json.dumps([{"term": term, "category": category, "field": "text", "start": 0, "end": len(term)}]),
                content_hash("", text), status, iso(responded) if responded else None)
     analysis = (mention_id, language, sentiment, {"negative": -0.6, "positive": 0.6}.get(sentiment, 0.0), kind,
                 json.dumps(topics), urgency, json.dumps(["strong_negative"] if urgency > 0.7 else []),
                 int(kind in ("complaint", "question")), "rules", iso(published))
     return mention, analysis
+
+
+def _extra(source: str, sentiment: str, n: int) -> str:
+    """A review's stars follow its sentiment (taken from n, not the generator, so the rest stays as it was)."""
+    if source != RATED_SOURCE:
+        return "{}"
+    return json.dumps({"rating": STARS_BY_SENTIMENT[sentiment][n % 2]})
 
 
 def _status(rng: random.Random, kind: str, age_days: float, published: datetime) -> tuple[str, datetime | None]:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from bench.common import ROOT, time_calls
@@ -82,6 +83,25 @@ def trends_cases(store: Store, days: int, target: float | None) -> list[tuple[st
         for by in ("topic", "term"):
             call = (lambda b=bucket, g=by: queries.volume(store, start, end, b, g))
             cases.append((f"trends volume {bucket} x {by} ({span})", call, target))
+
+    def rating_section(bucket: str, dimension: str) -> object:
+        """What trends._ratings() asks for: the overall average, the series, and per-group totals."""
+        queries.rating_totals(store, start, end, "all")
+        if dimension != "all":
+            queries.rating_totals(store, start, end, dimension)
+        return queries.ratings(store, start, end, bucket, dimension)
+
+    for bucket in queries.BUCKETS:
+        for dimension in queries.RATING_DIMENSIONS:
+            section = (lambda b=bucket, d=dimension: rating_section(b, d))
+            cases.append((f"trends ratings {bucket} x {dimension} ({span})", section, target))
+    # For comparison only: the weekly average straight from the mentions, without trend_ratings.
+    raw = ("SELECT date(published_at, 'weekday 0', '-6 days'), count(*), avg(json_extract(extra, '$.rating')) "
+           "FROM mentions WHERE published_at >= ? AND published_at < ? "
+           "AND json_extract(extra, '$.rating') IS NOT NULL GROUP BY 1")
+    bounds = (start.isoformat(), (end + timedelta(days=1)).isoformat())
+    cases.append((f"ratings by week from mentions, no summary ({span})",
+                  lambda: store._conn.execute(raw, bounds).fetchall(), None))
     return cases
 
 
@@ -137,6 +157,7 @@ def _render_child() -> None:
     step("trends_first_render_ms", lambda: app.sidebar.radio(key="nav").set_value("trends").run())
     step("trends_by_topic_ms", lambda: app.selectbox(key="tr_by").set_value("topic").run())
     step("trends_by_term_ms", lambda: app.selectbox(key="tr_by").set_value("term").run())
+    step("trends_rating_by_location_ms", lambda: app.selectbox(key="tr_rating_by").set_value("location").run())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     print(json.dumps({**timings, "peak_rss_mb": round(peak_mb, 1)}))
 

@@ -196,14 +196,17 @@ def erase_author(author: str, config: Path | None = ConfigOption) -> None:
 
 @app.command()
 def retrain(config: Path | None = ConfigOption) -> None:
-    """Train the clinic's model on staff corrections now (a new version under data/models/)."""
+    """Train the clinic's model on staff corrections and rated reviews now (a new version under data/models/)."""
     cfg = _load(config)
     store = _open(cfg)
     try:
         summary = retrain_from_store(store, cfg.model_dir)
     except ValueError as exc:  # e.g. no labels yet
         fail(str(exc))
-    console.print(f"trained {summary['model']} on {summary['mentions']} corrected mentions; saved in {cfg.model_dir}")
+    ratings = summary["rating_labels"]
+    console.print(f"trained {summary['model']} on {summary['mentions']} mentions: staff corrections, and the stars "
+                  f"of {ratings['used']} rated review(s) as weak sentiment labels (each {ratings['weight']} of a "
+                  f"correction); saved in {cfg.model_dir}")
 
 
 def _retrain_if_enough_labels(pipeline: Pipeline, every: int = 50) -> None:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 from pydantic import AnyHttpUrl, Field
 
 from collectors.api_client import ApiClient, shared_api_client
-from collectors.base import CollectResult, SourceKind
+from collectors.base import DELETED_IDS, CollectResult, SourceKind
 from collectors.facebook_graph import DEFAULT_GRAPH_URL, TOKEN_ENV, graph_pages, page_token
 from collectors.forums.dates import parse_machine_date
 from collectors.html_text import plain_to_text
@@ -31,6 +32,8 @@ class FacebookSource(SourceBase):
     comments: bool = True
     days_back: float = Field(default=14, gt=0, description="Comments are watched on posts this many days old.")
     max_pages: int = Field(default=5, ge=1, le=100)
+    full_scan_hours: float = Field(default=24, gt=0, description="How often every comment of the watched posts "
+                                                                 "is listed, to notice comments that were deleted.")
     graph_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_GRAPH_URL)
     token_env: str = Field(default=TOKEN_ENV, pattern=r"^[A-Z][A-Z0-9_]*$")
     allow_posting: bool = Field(default=False, description="Let staff reply to comments as the Page.")
@@ -38,7 +41,14 @@ class FacebookSource(SourceBase):
 
 
 class FacebookCollector:
-    """Cursor: {"ratings_newest": ISO time, "posts": {post id: newest comment time seen}} (posts in the window)."""
+    """Cursor: {"ratings_newest": ISO time, "posts": {post id: newest comment time seen},
+    "comment_ids": {post id: ids of the comments listed so far}, "comments_full": ISO time of the last full
+    listing} (posts in the window).
+
+    Comments come newest first, so a run stops at the first comment seen before, except on a full listing (every
+    full_scan_hours), which reads every page to notice comments that are gone: deleted by their author or the
+    Page, or hidden. Those are reported once (DELETED_IDS) and the pipeline marks their stored mentions.
+    """
 
     kind: ClassVar[str] = "facebook"
 
@@ -55,17 +65,34 @@ class FacebookCollector:
         cursor = dict(cursor or {})
         mentions: list[Mention] = []
         seen = 0
-        own = 0
+        notes: list[str] = []
+        extra: dict[str, Any] = {}
         if self.source.ratings:
             found, cursor["ratings_newest"], listed = self._ratings(token, cursor.get("ratings_newest"))
             mentions += found
             seen += listed
         if self.source.comments:
-            found, cursor["posts"], listed, own = self._comments(token, dict(cursor.get("posts") or {}))
-            mentions += found
-            seen += listed
-        note = f"{own} comment(s) by the Page itself left out" if own else None
-        return CollectResult(mentions=mentions, cursor=cursor, seen=seen, note=note)
+            last_full = _moment(cursor.get("comments_full"))
+            full = last_full is None or self.now() - last_full >= timedelta(hours=self.source.full_scan_hours)
+            comments = self._comments(token, dict(cursor.get("posts") or {}),
+                                      dict(cursor.get("comment_ids") or {}), full)
+            mentions += comments.mentions
+            seen += comments.listed
+            cursor["posts"], cursor["comment_ids"] = comments.newest, comments.ids
+            if full:
+                cursor["comments_full"] = self.now().isoformat()
+            if comments.own:
+                notes.append(f"{comments.own} comment(s) by the Page itself left out")
+            if comments.gone:
+                extra[DELETED_IDS] = comments.gone
+                notes.append(f"{len(comments.gone)} comment(s) no longer on Facebook (deleted or hidden): "
+                             + ", ".join(comments.gone[:5]))
+            if comments.cut:
+                notes.append(f"the full listing of {len(comments.cut)} post(s) stopped after "
+                             f"{self.source.max_pages} page(s), so their deleted comments cannot be told; "
+                             "raise max_pages")
+        return CollectResult(mentions=mentions, cursor=cursor, seen=seen, note="; ".join(notes) or None,
+                             extra=extra)
 
     def _ratings(self, token: str, newest: str | None) -> tuple[list[Mention], str | None, int]:
         since = _moment(newest)
@@ -99,37 +126,52 @@ class FacebookCollector:
             thread_title=self.source.label, thread_url=f"{WEB}/{self.source.page_id}/reviews", extra=extra,
         )
 
-    def _comments(self, token: str, known: dict[str, str]) -> tuple[list[Mention], dict[str, str], int, int]:
+    def _comments(self, token: str, known: dict[str, str], known_ids: dict[str, list[str]], full: bool,
+                  ) -> _Comments:
         window_start = self.now() - timedelta(days=self.source.days_back)
         posts = [post for page in graph_pages(
             self.client, f"{self.graph}/{self.source.page_id}/published_posts", token,
             {"fields": POST_FIELDS, "since": str(int(window_start.timestamp())), "limit": "25"}, self.source.max_pages)
             for post in page if post.get("id")]
-        mentions: list[Mention] = []
-        state: dict[str, str] = {}
-        listed = own = 0
+        found = _Comments()
         for post in posts:
             post_id = str(post["id"])
             since = _moment(known.get(post_id))
             newest = known.get(post_id)
-            for page in graph_pages(self.client, f"{self.graph}/{post_id}/comments", token,
-                                    {"fields": COMMENT_FIELDS, "filter": "stream", "order": "reverse_chronological",
-                                     "limit": "100"}, self.source.max_pages):
+            listed_ids: set[str] = set()
+            listing = graph_pages(self.client, f"{self.graph}/{post_id}/comments", token,
+                                  {"fields": COMMENT_FIELDS, "filter": "stream", "order": "reverse_chronological",
+                                   "limit": "100"}, self.source.max_pages)
+            for page in listing:
                 fresh = [c for c in page if since is None or (_moment(c.get("created_time")) or self.now()) > since]
-                listed += len(page)
+                found.listed += len(page)
+                listed_ids.update(str(c["id"]) for c in page if c.get("id") and not self._own(c))
                 for comment in fresh:
-                    if str((comment.get("from") or {}).get("id") or "") == self.source.page_id:
-                        own += 1  # the Page's own replies are ours, not mentions
+                    if self._own(comment):
+                        found.own += 1  # the Page's own replies are ours, not mentions
                         continue
-                    mentions.append(self._comment(comment, post))
+                    found.mentions.append(self._comment(comment, post))
                 stamps = [s for s in (comment.get("created_time") for comment in fresh) if isinstance(s, str)]
                 if stamps and (newest is None or _later(max(stamps, key=_sort_key), newest)):
                     newest = max(stamps, key=_sort_key)
-                if len(fresh) < len(page):
+                if len(fresh) < len(page) and not full:
                     break
             if newest:
-                state[post_id] = newest
-        return mentions, state, listed, own
+                found.newest[post_id] = newest
+            before = set(known_ids.get(post_id) or [])
+            if full and listing.complete:
+                # Listed before, absent from a complete listing now: gone from Facebook. Reported once; the
+                # stored mention stays, so nothing disappears without a trace.
+                found.gone += sorted(before - listed_ids)
+                found.ids[post_id] = sorted(listed_ids)
+            else:
+                if full:
+                    found.cut.append(post_id)
+                found.ids[post_id] = sorted(before | listed_ids)
+        return found
+
+    def _own(self, comment: dict[str, Any]) -> bool:
+        return str((comment.get("from") or {}).get("id") or "") == self.source.page_id
 
     def _comment(self, comment: dict[str, Any], post: dict[str, Any]) -> Mention:
         author = comment.get("from") or {}  # absent unless the commenter's privacy allows it
@@ -146,6 +188,19 @@ class FacebookCollector:
             extra={"platform": "facebook", "comment_id": str(comment["id"]), "post_id": str(post["id"]),
                    "reply_to": parent},
         )
+
+
+@dataclass(slots=True)
+class _Comments:
+    """What one run found on the watched posts' comments (see FacebookCollector)."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    newest: dict[str, str] = field(default_factory=dict)  # post id -> newest comment time
+    ids: dict[str, list[str]] = field(default_factory=dict)  # post id -> comment ids listed so far
+    gone: list[str] = field(default_factory=list)  # comment ids a complete listing no longer has
+    cut: list[str] = field(default_factory=list)  # posts whose full listing max_pages stopped
+    listed: int = 0
+    own: int = 0
 
 
 def _moment(value: Any) -> datetime | None:

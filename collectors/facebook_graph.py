@@ -40,18 +40,31 @@ def graph_get(client: ApiClient, url: str, token: str, params: dict[str, str] | 
     return data
 
 
-def graph_pages(client: ApiClient, url: str, token: str, params: dict[str, str], max_pages: int,
-                ) -> Iterator[list[dict[str, Any]]]:
-    """Yield each page's `data` list, following `paging.next` (which carries its own query) up to max_pages."""
-    next_url: str | None = url
-    query: dict[str, str] | None = params
-    for _page in range(max_pages):
-        if not next_url:
-            return
-        data = graph_get(client, next_url, token, query)
-        yield [item for item in data.get("data") or [] if isinstance(item, dict)]
-        next_url = (data.get("paging") or {}).get("next")
-        query = None
+def graph_pages(client: ApiClient, url: str, token: str, params: dict[str, str], max_pages: int) -> GraphListing:
+    """Each page's `data` list, following `paging.next` (which carries its own query) up to max_pages."""
+    return GraphListing(client, url, token, params, max_pages)
+
+
+class GraphListing:
+    """Iterates a Graph edge page by page; `complete` tells afterwards whether the listing ended (no next page)
+    rather than being stopped by max_pages or by the caller, which is what telling a deletion apart needs."""
+
+    def __init__(self, client: ApiClient, url: str, token: str, params: dict[str, str], max_pages: int) -> None:
+        self.client, self.url, self.token, self.params, self.max_pages = client, url, token, params, max_pages
+        self.complete = False
+
+    def __iter__(self) -> Iterator[list[dict[str, Any]]]:
+        self.complete = False
+        url: str = self.url
+        query: dict[str, str] | None = self.params
+        for _page in range(self.max_pages):
+            data = graph_get(self.client, url, self.token, query)
+            next_url = (data.get("paging") or {}).get("next")
+            self.complete = not next_url  # set before the page is handed out: a caller may stop after it
+            yield [item for item in data.get("data") or [] if isinstance(item, dict)]
+            if not next_url:
+                return
+            url, query = str(next_url), None
 
 
 def graph_error(response: ApiResponse) -> SourceError:

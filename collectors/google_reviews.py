@@ -21,7 +21,7 @@ from collectors.google_auth import (
     shared_token,
 )
 from core.config import Config, SourceBase
-from core.models import Mention, utcnow
+from core.models import EDIT_OF, LOCATION_LABEL, Mention, utcnow
 
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 # Google appends or prepends its machine translation to a review's comment; the reviewer's own words are kept.
@@ -91,12 +91,19 @@ class GoogleReviewsCollector:
         missing = {key: state["missing"] for key, state in states.items() if state.get("missing")}
         earlier = (cursor or {}).get("locations") or {}
         before = {key: set(state.get("missing") or []) for key, state in earlier.items()}
-        # Newly gone reviews, once: the pipeline marks their stored mentions (DELETED_IDS in CollectResult.extra).
-        newly = sorted({review for key, ids in missing.items() for review in ids
-                        if review not in before.get(key, set())})
+        # Newly gone reviews, once: the pipeline marks their stored mentions (DELETED_IDS in CollectResult.extra):
+        # the first version, and the latest edit when there was one (a version id nothing was stored under is
+        # passed over).
+        newly: set[str] = set()
+        for key, ids in missing.items():
+            known = states[key].get("known") or {}
+            for review in set(ids) - before.get(key, set()):
+                newly.add(review)
+                if known.get(review):
+                    newly.add(f"{review}@{known[review]}")
         extra: dict[str, Any] = {"missing_reviews": missing} if missing else {}
         if newly:
-            extra[DELETED_IDS] = newly
+            extra[DELETED_IDS] = sorted(newly)
         return CollectResult(mentions=mentions, cursor={"locations": states}, seen=seen,
                              note="; ".join(notes) or None, extra=extra)
 
@@ -176,7 +183,7 @@ class GoogleReviewsCollector:
             "review_id": review_id,
             "review_name": str(review.get("name") or ""),
             "location": f"{location.account}/{location.location}",
-            "location_label": location.label,
+            LOCATION_LABEL: location.label,
             "create_time": review.get("createTime"),
             "update_time": updated,
         }
@@ -187,7 +194,7 @@ class GoogleReviewsCollector:
         if reply.get("comment"):
             extra["owner_reply"] = {"comment": str(reply["comment"]), "update_time": reply.get("updateTime")}
         if previous is not None:
-            extra["edit_of"] = review_id
+            extra[EDIT_OF] = review_id
             extra["previous_update_time"] = previous
         return Mention(
             source_kind=self.kind,

@@ -246,6 +246,23 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "total_mentions": ("Mentions", "Wzmianki", "Menzioni"),
     "spikes": ("Spikes: {days}", "Skoki: {days}", "Picchi: {days}"),
     "no_spikes": ("No spikes in this period.", "Brak skoków w tym okresie.", "Nessun picco in questo periodo."),
+    "avg_rating": ("Average star rating", "Średnia ocena (gwiazdki)", "Valutazione media (stelle)"),
+    "rating_by": ("Rating by", "Ocena według", "Valutazione per"),
+    "rating_by_all": ("all rated reviews", "wszystkie ocenione opinie", "tutte le recensioni con voto"),
+    "rating_by_location": ("location", "placówka", "sede"),
+    "rating_by_doctor": ("doctor", "lekarz", "medico"),
+    "rating_average": ("average", "średnia", "media"),
+    "rating_count": ("ratings", "ocen", "valutazioni"),
+    "ratings_based_on": (
+        "{average} ★ on average from {count} rating(s) in this period. Only reviews with stars (1–5) count; "
+        "each point's tooltip says how many ratings it rests on.",
+        "Średnio {average} ★ z {count} ocen w tym okresie. Liczą się tylko opinie z gwiazdkami (1–5); "
+        "podpowiedź przy każdym punkcie mówi, na ilu ocenach się opiera.",
+        "In media {average} ★ da {count} valutazioni in questo periodo. Contano solo le recensioni con stelle "
+        "(1–5); il suggerimento di ogni punto dice su quante valutazioni si basa.",
+    ),
+    "no_ratings": ("No rated reviews in this period.", "Brak ocenionych opinii w tym okresie.",
+                   "Nessuna recensione con voto in questo periodo."),
     "download_csv": ("Download data (CSV)", "Pobierz dane (CSV)", "Scarica i dati (CSV)"),
     "no_data": ("No mentions in this period.", "Brak wzmianek w tym okresie.", "Nessuna menzione in questo periodo."),
     # sources

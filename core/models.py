@@ -63,9 +63,14 @@ class Mention:
 
     @property
     def content_hash(self) -> str:
-        """The item's identity across sources: the same post seen twice, or through two sources, is stored once."""
-        return content_hash(self.title, self.text, unique_key=f"{self.source_name}\x1f{self.external_id}",
-                            url=self.url)
+        """The item's identity across sources: the same post seen twice, or through two sources, is stored once.
+
+        A new version of a source item (extra["edit_of"], e.g. a review whose stars or update time moved while
+        its words stayed) is never "the same post" as the version before it: it is keyed by its own source id.
+        """
+        unique_key = f"{self.source_name}\x1f{self.external_id}"
+        return content_hash(self.title, self.text, unique_key=unique_key, url=self.url,
+                            own_item=bool(self.extra.get(EDIT_OF)))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,15 +107,26 @@ def fold_text(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+# Mention.extra key of a reviewer's star rating, and its range (Google, Facebook and Docplanner rate 1..5;
+# Docplanner's may be fractional).
+RATING = "rating"
+# Mention.extra key of the clinic location a review was posted to, when its platform says (Google's locations).
+LOCATION_LABEL = "location_label"
+WORST_STARS, BEST_STARS = 1.0, 5.0
+
+# Mention.extra key of a new version of a source item (an edited review): the id of the item it edits.
+EDIT_OF = "edit_of"
+
 # Shorter texts ("Thanks!", "[deleted]") are too common to mean "the same post": they are never folded.
 MIN_FOLDED_LENGTH = 40
 
 
-def content_hash(title: str, text: str, unique_key: str = "", url: str = "") -> str:
+def content_hash(title: str, text: str, unique_key: str = "", url: str = "", *, own_item: bool = False) -> str:
     """Same canonical URL, title and folded text: one item. Distinct posts that share a body (a template, a
-    copied review) differ in URL or title and stay distinct; a short text is only ever its own source item."""
+    copied review) differ in URL or title and stay distinct; a short text, or any text with `own_item`, is only
+    ever its own source item."""
     body = fold_text(text) or fold_text(title)
-    if len(body) < MIN_FOLDED_LENGTH:
+    if own_item or len(body) < MIN_FOLDED_LENGTH:
         identity = f"{unique_key}\x1f{body}"
     else:
         identity = f"{canonical_url(url)}\x1f{fold_text(title)}\x1f{body}"

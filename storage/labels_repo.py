@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from core.labels import KINDS, LABEL_FIELDS, SENTIMENTS, TOPICS
-from core.models import utcnow
+from core.models import EDIT_OF, utcnow
 from storage.rows import iso
 from storage.store import Store
+from storage.triggers import RATED, STARS
 
 _ALLOWED: dict[str, tuple[str, ...]] = {"sentiment": SENTIMENTS, "kind": KINDS, "topics": TOPICS}
 
@@ -91,6 +92,24 @@ def training_rows(store: Store) -> list[dict[str, Any]]:
         )
         row["labels"][field] = decode_label(field, value)
     return list(by_mention.values())
+
+
+def rated_rows(store: Store) -> list[dict[str, Any]]:
+    """Every rated mention's latest version (an edited review's earlier versions are left out): {mention_id,
+    text, declared_language, language, stars}. Only the clinic's own review sources give stars."""
+    query = f"""
+        SELECT mention_id, title, text, declared_language, language, stars FROM (
+            SELECT m.id AS mention_id, m.title, m.text, m.declared_language, a.language, {STARS} AS stars,
+                row_number() OVER (PARTITION BY m.source_name,
+                                   coalesce(json_extract(m.extra, '$.{EDIT_OF}'), m.external_id)
+                                   ORDER BY m.published_at DESC, m.id DESC) AS newest
+            FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id
+            WHERE {RATED})
+        WHERE newest = 1 ORDER BY mention_id
+    """
+    return [{"mention_id": mention_id, "text": "\n".join(part for part in (title, text) if part),
+             "declared_language": declared, "language": language, "stars": float(stars)}
+            for mention_id, title, text, declared, language, stars in store._conn.execute(query)]
 
 
 def last_label_id(store: Store) -> int:

@@ -322,6 +322,36 @@ def daily_totals(store: Store, date_from: date, date_to: date) -> list[dict[str,
     return daily_from_cube(daily_cube(store, date_from, date_to), date_from, date_to)
 
 
+RATING_DIMENSIONS = ("all", "location", "doctor")
+
+
+def ratings(store: Store, date_from: date, date_to: date, bucket: str = "week", dimension: str = "all",
+            ) -> list[dict[str, Any]]:
+    """Average star rating per period and group (a location or doctor term; '' for "all"), with the number of
+    ratings each rests on. Only rated mentions count (from trend_ratings, kept like trend_daily)."""
+    if dimension not in RATING_DIMENSIONS:
+        raise ValueError(f"dimension must be one of {RATING_DIMENSIONS}")
+    sql = (
+        f"SELECT {_period(bucket)} AS period, value, sum(ratings), sum(stars) FROM trend_ratings "
+        "WHERE dimension = ? AND day >= ? AND day <= ? GROUP BY 1, 2 HAVING sum(ratings) > 0 ORDER BY 1, 2"
+    )
+    rows = store._conn.execute(sql, [dimension, *_day_range(date_from, date_to)])
+    return [{"period": r[0], "group": r[1], "ratings": r[2], "average": r[3] / r[2]} for r in rows]
+
+
+def rating_totals(store: Store, date_from: date, date_to: date, dimension: str = "all") -> list[dict[str, Any]]:
+    """Per group (a location or doctor term; '' for "all") over the whole period: average stars and how many
+    ratings, most rated first."""
+    if dimension not in RATING_DIMENSIONS:
+        raise ValueError(f"dimension must be one of {RATING_DIMENSIONS}")
+    sql = (
+        "SELECT value, sum(ratings), sum(stars) FROM trend_ratings WHERE dimension = ? AND day >= ? AND day <= ? "
+        "GROUP BY 1 HAVING sum(ratings) > 0 ORDER BY 2 DESC, 1"
+    )
+    rows = store._conn.execute(sql, [dimension, *_day_range(date_from, date_to)])
+    return [{"group": r[0], "ratings": r[1], "average": r[2] / r[1]} for r in rows]
+
+
 def response_times(store: Store, date_from: date, date_to: date) -> dict[str, float | int | None]:
     """Median and 90th percentile of hours to first response, from a per-minute histogram built in SQL."""
     rng, params = _range(date_from, date_to)

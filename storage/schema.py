@@ -179,6 +179,39 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, reason)
     ) WITHOUT ROWID;
     """,
+    # 7: star ratings for Trends (average by period, location and doctor), kept like trend_daily (the store's
+    # REGISTER_NEW_MENTIONS and the triggers in storage/triggers.py): per dimension ('all', 'location',
+    # 'doctor'), day and term, how many rated mentions and the sum of their stars. Only rated mentions count; a
+    # review that matched no location term counts under the location its platform names (extra.location_label).
+    """
+    CREATE TABLE trend_ratings (
+        dimension TEXT NOT NULL, day TEXT NOT NULL, value TEXT NOT NULL,
+        ratings INTEGER NOT NULL, stars REAL NOT NULL,
+        PRIMARY KEY (dimension, day, value)
+    ) WITHOUT ROWID;
+    INSERT INTO trend_ratings (dimension, day, value, ratings, stars)
+        SELECT dimension, day, value, count(*), sum(stars) FROM (
+            SELECT m.id, substr(m.published_at, 1, 10) AS day, 'all' AS dimension, '' AS value,
+                json_extract(m.extra, '$.rating') AS stars
+            FROM mentions m WHERE json_type(m.extra, '$.rating') IN ('integer', 'real')
+                AND json_extract(m.extra, '$.rating') BETWEEN 1.0 AND 5.0
+            UNION ALL
+            SELECT DISTINCT m.id, substr(m.published_at, 1, 10), json_extract(t.value, '$.category'),
+                json_extract(t.value, '$.term'), json_extract(m.extra, '$.rating')
+            FROM mentions m, json_each(m.matches) t WHERE json_type(m.extra, '$.rating') IN ('integer', 'real')
+                AND json_extract(m.extra, '$.rating') BETWEEN 1.0 AND 5.0
+                AND json_extract(t.value, '$.category') IN ('doctor', 'location')
+                AND json_extract(t.value, '$.term') IS NOT NULL
+            UNION ALL
+            SELECT m.id, substr(m.published_at, 1, 10), 'location', json_extract(m.extra, '$.location_label'),
+                json_extract(m.extra, '$.rating')
+            FROM mentions m WHERE json_type(m.extra, '$.rating') IN ('integer', 'real')
+                AND json_extract(m.extra, '$.rating') BETWEEN 1.0 AND 5.0
+                AND json_extract(m.extra, '$.location_label') IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM json_each(m.matches) u
+                                WHERE json_extract(u.value, '$.category') = 'location'))
+        GROUP BY dimension, day, value;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from core.models import BEST_STARS, LOCATION_LABEL, RATING, WORST_STARS
+
 # unicode61 folds most diacritics but not the Polish ł; the search index and the search box fold it alike.
 SEARCH_FOLDS = {"ł": "l", "Ł": "L"}
 _SEARCH_TABLE = str.maketrans(SEARCH_FOLDS)
@@ -27,6 +29,44 @@ def folded(column: str) -> str:
 def fold_for_search(text: str) -> str:
     """Text folded as the search index stores it (for the words typed in the search box)."""
     return text.translate(_SEARCH_TABLE)
+
+
+# A mention's star rating (as analysis.rating_prior.star_rating reads it: a JSON number in range), and the test
+# that it has one. Only rated mentions count in trend_ratings.
+STARS = f"json_extract(m.extra, '$.{RATING}')"
+RATED = (f"json_type(m.extra, '$.{RATING}') IN ('integer', 'real') "
+         f"AND {STARS} BETWEEN {WORST_STARS} AND {BEST_STARS}")
+
+
+def rating_rows(mentions: str, where: str, sign: int = 1) -> str:
+    """SQL adding `sign` × the rated mentions of `mentions` (a table or subquery aliased m, with id,
+    published_at, extra, matches) to trend_ratings: per day, once overall (dimension 'all') and once per distinct
+    doctor or location term the mention matched; a review that matched no location term counts under the
+    location its platform names (Google's location label), if any."""
+    per_mention = f"""
+        SELECT m.id, substr(m.published_at, 1, 10) AS day, 'all' AS dimension, '' AS value, {STARS} AS stars
+            FROM {mentions} WHERE {where} AND {RATED}
+        UNION ALL
+        SELECT DISTINCT m.id, substr(m.published_at, 1, 10), json_extract(t.value, '$.category'),
+            json_extract(t.value, '$.term'), {STARS}
+            FROM {mentions}, json_each(m.matches) t WHERE {where} AND {RATED}
+            AND json_extract(t.value, '$.category') IN ('doctor', 'location')
+            AND json_extract(t.value, '$.term') IS NOT NULL
+        UNION ALL
+        SELECT m.id, substr(m.published_at, 1, 10), 'location', json_extract(m.extra, '$.{LOCATION_LABEL}'), {STARS}
+            FROM {mentions} WHERE {where} AND {RATED} AND json_extract(m.extra, '$.{LOCATION_LABEL}') IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM json_each(m.matches) u WHERE json_extract(u.value, '$.category') = 'location')"""
+    return f"""INSERT INTO trend_ratings (dimension, day, value, ratings, stars)
+        SELECT dimension, day, value, {sign} * count(*), {sign} * sum(stars) FROM ({per_mention}) WHERE 1
+        GROUP BY dimension, day, value
+        ON CONFLICT (dimension, day, value) DO UPDATE SET ratings = ratings + excluded.ratings,
+            stars = stars + excluded.stars"""
+
+
+def _row_of(version: str) -> str:
+    """The `old` or `new` mention of a trigger as a one-row subquery aliased m (for rating_rows)."""
+    return (f"(SELECT {version}.id AS id, {version}.published_at AS published_at, {version}.extra AS extra, "
+            f"{version}.matches AS matches) m")
 
 
 LIVE_TRIGGERS: dict[str, str] = {
@@ -46,7 +86,7 @@ CREATE TRIGGER mentions_au AFTER UPDATE OF title, text ON mentions BEGIN
     VALUES (new.id, {folded('new.title')}, {folded('new.text')});
 END;
 """,
-    "trend_mention_bd": """
+    "trend_mention_bd": f"""
 CREATE TRIGGER trend_mention_bd BEFORE DELETE ON mentions BEGIN
     DELETE FROM analyses WHERE mention_id = old.id;
     INSERT INTO trend_daily VALUES (substr(old.published_at, 1, 10), old.source_name, '?', '?', '?', -1)
@@ -55,6 +95,15 @@ CREATE TRIGGER trend_mention_bd BEFORE DELETE ON mentions BEGIN
         FROM json_each(old.matches) t WHERE json_extract(t.value, '$.category') IN ('doctor', 'location')
         AND json_extract(t.value, '$.term') IS NOT NULL
         ON CONFLICT (day, term) DO UPDATE SET count = count - 1;
+    {rating_rows(_row_of('old'), '1', -1)};
+END;
+""",
+    # A mention's stars, date or matched terms changed: its rating moves in trend_ratings.
+    "trend_rating_au": f"""
+CREATE TRIGGER trend_rating_au AFTER UPDATE OF published_at, matches, extra ON mentions
+WHEN old.published_at IS NOT new.published_at OR old.matches IS NOT new.matches OR old.extra IS NOT new.extra BEGIN
+    {rating_rows(_row_of('old'), '1', -1)};
+    {rating_rows(_row_of('new'), '1')};
 END;
 """,
     "trend_mention_au": """
@@ -139,6 +188,7 @@ REGISTER_NEW_MENTIONS: tuple[str, ...] = (
            AND json_extract(t.value, '$.category') IN ('doctor', 'location')
            AND json_extract(t.value, '$.term') IS NOT NULL GROUP BY 1, 2
        ON CONFLICT (day, term) DO UPDATE SET count = count + excluded.count""",
+    rating_rows("mentions m", "m.id IN (SELECT value FROM json_each(:ids))"),
 )
 
 # An analysis stored for a mention that had none (or whose old analysis a REPLACE just deleted, which the

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -118,3 +118,61 @@ def test_page_items_are_stored_once_through_the_pipeline(tmp_path, loopback, gra
     assert store.count_mentions() == 6
     [again] = collect_once(config, store)
     assert again.status == "ok" and again.new == 0 and store.count_mentions() == 6
+
+
+GONE = "1234500000000001_9000000000000001"  # "A kiedy wreszcie ktoś odbierze telefon?", the oldest on its post
+
+
+def collector_at(tmp_path, loopback, now: datetime, **fields: Any) -> FacebookCollector:
+    config = make_config(tmp_path, [source(loopback, **fields)])
+    return FacebookCollector(config.sources[0], config, client=ApiClient(config.http, sleep=lambda _s: None),
+                             now=lambda: now)
+
+
+def test_a_deleted_comment_is_reported_once_on_the_next_full_listing(tmp_path, loopback, graph) -> None:
+    first = collector_at(tmp_path, loopback, NOW).collect({})
+    post = "104455667788990_1234500000000001"
+    graph.comments[post] = [c for c in graph.comments[post] if c["id"] != GONE]
+
+    within_a_day = collector_at(tmp_path, loopback, NOW + timedelta(hours=2)).collect(first.cursor)
+    assert "deleted_ids" not in within_a_day.extra  # a run that stops at known comments cannot tell
+    next_day = collector_at(tmp_path, loopback, NOW + timedelta(hours=25)).collect(within_a_day.cursor)
+
+    assert next_day.mentions == [] and next_day.extra["deleted_ids"] == [GONE]
+    assert next_day.note and "1 comment(s) no longer on Facebook" in next_day.note and GONE in next_day.note
+    day_after = collector_at(tmp_path, loopback, NOW + timedelta(hours=50)).collect(next_day.cursor)
+    assert "deleted_ids" not in day_after.extra  # reported once
+
+
+def test_a_full_listing_cut_by_max_pages_tells_no_deletion(tmp_path, loopback, graph) -> None:
+    first = collector_at(tmp_path, loopback, NOW).collect({})
+    post = "104455667788990_1234500000000001"
+    graph.comments[post] = [c for c in graph.comments[post] if c["id"] != GONE]
+    graph.comments[post] += [{"id": f"1234500000000001_80000000000000{n:02d}", "message": f"Stary komentarz {n}",
+                              "created_time": "2025-11-09T10:00:00+0000", "permalink_url": "https://fb.example/c"}
+                             for n in range(4)]  # the post now needs three pages of two
+
+    later = collector_at(tmp_path, loopback, NOW + timedelta(hours=25), max_pages=2).collect(first.cursor)
+
+    assert "deleted_ids" not in later.extra
+    assert later.note and "stopped after 2 page(s)" in later.note
+    assert GONE in later.cursor["comment_ids"][post]  # still known: a later complete listing can tell
+
+
+def test_a_deleted_comment_keeps_its_stored_mention_with_an_event(tmp_path, loopback, graph) -> None:
+    config = make_config(tmp_path, [source(loopback, full_scan_hours=1e-9)])  # every run lists every comment
+    store = open_store(config.database)
+    collect_once(config, store)
+    mention_id = store.mention_id("facebook-page", GONE)
+    assert mention_id is not None
+    post = "104455667788990_1234500000000001"
+    graph.comments[post] = [c for c in graph.comments[post] if c["id"] != GONE]
+
+    [run] = collect_once(config, store)
+    assert run.status == "ok" and "no longer on Facebook" in (store.source("facebook-page") or {})["note"]
+    collect_once(config, store)
+
+    assert store.mention(mention_id) is not None  # kept, not erased
+    actions = [event["action"] for event in store.events(mention_id)]
+    assert actions.count("deleted_on_platform") == 1
+    assert store.count_mentions() == 6

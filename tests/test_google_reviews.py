@@ -112,7 +112,8 @@ def test_a_deleted_review_is_reported_on_the_next_full_listing(tmp_path, loopbac
     assert next_day.mentions == []
     assert next_day.note and "1 review(s) no longer listed" in next_day.note and "AbFvOqkQ81aa" in next_day.note
     assert next_day.extra["missing_reviews"] == {"1122334455/987654321": ["AbFvOqkQ81aa"]}
-    assert next_day.extra["deleted_ids"] == ["AbFvOqkQ81aa"]  # newly gone: the pipeline marks the stored mention
+    # Newly gone: the pipeline marks the stored mention (and its latest edit's, had there been one).
+    assert next_day.extra["deleted_ids"] == ["AbFvOqkQ81aa", "AbFvOqkQ81aa@2025-10-30T12:30:00Z"]
     day_after = collector(tmp_path, loopback, now=NOW + timedelta(hours=50)).collect(next_day.cursor)
     assert "deleted_ids" not in day_after.extra and "AbFvOqkQ81aa" in (day_after.note or "")  # marked once
     assert "AbFvOqkQ81aa" in next_day.cursor["locations"]["1122334455/987654321"]["known"]
@@ -225,3 +226,50 @@ def test_a_full_listing_cut_by_max_pages_says_deletions_cannot_be_told(tmp_path,
     assert len(result.mentions) == 3
     assert result.note and "full listing stopped after 1 page(s)" in result.note
     assert "last_full" not in result.cursor["locations"]["1122334455/987654321"]
+
+
+@pytest.mark.parametrize("stars", ["ONE", "FIVE"])  # changed stars, or only a moved updateTime
+def test_an_edit_of_the_stars_alone_is_stored_and_analysed_with_its_history(tmp_path, loopback, google,
+                                                                            stars) -> None:
+    config = make_config(tmp_path, [source(loopback)])
+    store = open_store(config.database)
+    collect_once(config, store)
+    review = next(r for r in google.reviews if r["reviewId"] == "AbFvOqlXn0Pq")  # five stars, words unchanged below
+    review["starRating"] = stars
+    review["updateTime"] = "2025-11-15T10:00:00Z"
+
+    [run] = collect_once(config, store)
+
+    assert run.status == "ok" and run.new == 1, run
+    assert store.source_drops().get("google-mokotow", {}).get("duplicate", (0, 0))[0] == 0
+    edit = store.mention(store.mention_id("google-mokotow", "AbFvOqlXn0Pq@2025-11-15T10:00:00Z") or -1)
+    first = store.mention(store.mention_id("google-mokotow", "AbFvOqlXn0Pq") or -1)
+    assert edit is not None and first is not None  # the earlier version stays as the history
+    assert edit["text"] == first["text"] and edit["extra"]["edit_of"] == "AbFvOqlXn0Pq"
+    assert edit["extra"]["rating"] == {"ONE": 1, "FIVE": 5}[stars] and first["extra"]["rating"] == 5
+    # Analysed with its own stars: one star pulls the same kind words down (to neutral), five leave them positive.
+    assert first["sentiment"] == "positive"
+    assert edit["sentiment"] == ("neutral" if stars == "ONE" else "positive")
+    assert (edit["sentiment_score"] < first["sentiment_score"]) == (stars == "ONE")
+    [again] = collect_once(config, store)
+    assert again.new == 0 and store.count_mentions() == 6
+
+
+def test_a_deleted_review_marks_its_first_version_and_its_latest_edit(tmp_path, loopback, google) -> None:
+    config = make_config(tmp_path, [source(loopback, full_scan_hours=1e-9)])  # every run reads every page
+    store = open_store(config.database)
+    collect_once(config, store)
+    review = next(r for r in google.reviews if r["reviewId"] == "AbFvOqlXn0Pq")
+    review.update(starRating="TWO", updateTime="2025-11-15T10:00:00Z")
+    collect_once(config, store)
+    google.reviews = [r for r in google.reviews if r["reviewId"] != "AbFvOqlXn0Pq"]
+
+    collect_once(config, store)
+
+    first = store.mention_id("google-mokotow", "AbFvOqlXn0Pq")
+    edit = store.mention_id("google-mokotow", "AbFvOqlXn0Pq@2025-11-15T10:00:00Z")
+    assert first is not None and edit is not None
+    for mention_id in (first, edit):
+        assert [e["action"] for e in store.events(mention_id)].count("deleted_on_platform") == 1
+    others = [store.mention_id("google-mokotow", r["reviewId"]) for r in google.reviews]
+    assert not any(e["action"] == "deleted_on_platform" for m in others if m for e in store.events(m))

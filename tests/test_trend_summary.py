@@ -27,6 +27,23 @@ RAW_TERMS = (
     "FROM mentions m, json_each(m.matches) t WHERE json_extract(t.value, '$.category') IN ('doctor', 'location') "
     "GROUP BY 1, 2"
 )
+# Star ratings straight from the mentions: per day and dimension ('all', or a doctor/location term), how many
+# rated mentions and their average (each mention once per term it matched).
+RAW_RATINGS = (
+    "SELECT day, dimension, value, count(*), avg(stars) FROM ("
+    "  SELECT id, substr(published_at, 1, 10) AS day, 'all' AS dimension, '' AS value, "
+    "    json_extract(extra, '$.rating') AS stars FROM mentions WHERE json_extract(extra, '$.rating') IS NOT NULL"
+    "  UNION ALL"
+    "  SELECT DISTINCT m.id, substr(m.published_at, 1, 10), json_extract(t.value, '$.category'),"
+    "    json_extract(t.value, '$.term'), json_extract(m.extra, '$.rating')"
+    "  FROM mentions m, json_each(m.matches) t WHERE json_extract(m.extra, '$.rating') IS NOT NULL"
+    "    AND json_extract(t.value, '$.category') IN ('doctor', 'location')"
+    "  UNION ALL"
+    "  SELECT id, substr(published_at, 1, 10), 'location', json_extract(extra, '$.location_label'),"
+    "    json_extract(extra, '$.rating') FROM mentions WHERE json_extract(extra, '$.rating') IS NOT NULL"
+    "    AND json_extract(extra, '$.location_label') IS NOT NULL AND matches NOT LIKE '%\"location\"%'"
+    ") GROUP BY 1, 2, 3"
+)
 WHOLE = (date(2000, 1, 1), date(2100, 1, 1))
 
 
@@ -37,6 +54,11 @@ def _summary_matches_raw(store: Store) -> None:
     for by, raw in (("topic", RAW_TOPICS), ("term", RAW_TERMS)):
         summary = {(r["period"], r["group"]): r["count"] for r in queries.volume(store, *WHOLE, "day", by)}
         assert summary == {(row[0], row[1]): row[2] for row in store._conn.execute(raw)}
+    ratings = {(r["period"], dimension, r["group"]): (r["ratings"], round(r["average"], 9))
+               for dimension in queries.RATING_DIMENSIONS for r in queries.ratings(store, *WHOLE, "day", dimension)}
+    raw_ratings = {(row[0], row[1], row[2]): (row[3], round(row[4], 9))
+                   for row in store._conn.execute(RAW_RATINGS)}
+    assert ratings == raw_ratings and any(key[1] == "location" for key in ratings)
 
 
 @pytest.fixture()
@@ -61,9 +83,21 @@ def test_summary_equals_counting_after_every_kind_of_write(store: Store) -> None
     store._conn.execute("DELETE FROM analyses WHERE mention_id IN (?, ?, ?)", ids[20:23])
     store._conn.execute("UPDATE mentions SET published_at = '2020-02-02T10:00:00.000000Z', source_name = 'moved', "
                        "matches = '[]' WHERE id IN (?, ?)", ids[23:25])
+    # Ratings: stars changed in place, a rating removed, one added, a rated mention moved to another day.
+    rated = [row[0] for row in store._conn.execute(
+        "SELECT id FROM mentions WHERE json_extract(extra, '$.rating') IS NOT NULL ORDER BY id LIMIT 8")]
+    assert len(rated) == 8
+    store._conn.execute("UPDATE mentions SET extra = json_set(extra, '$.rating', 1) WHERE id IN (?, ?)", rated[:2])
+    store._conn.execute("UPDATE mentions SET extra = '{}' WHERE id = ?", (rated[2],))
+    store._conn.execute("UPDATE mentions SET extra = json_set(extra, '$.rating', 4.5) WHERE id = ?", (ids[26],))
+    store._conn.execute("UPDATE mentions SET published_at = '2021-03-03T10:00:00.000000Z' WHERE id = ?", (rated[3],))
+    # A review whose platform names its location: counted there unless it matched a location term.
+    store._conn.execute("UPDATE mentions SET extra = json_set(extra, '$.location_label', 'Salus Medica Wola') "
+                        "WHERE id IN (?, ?, ?)", rated[5:8])
+    store._conn.execute("UPDATE mentions SET matches = '[]' WHERE id = ?", (rated[5],))
     _summary_matches_raw(store)
     # Deletes: one mention, retention, erasure of an author; the summary loses exactly those mentions.
-    store._conn.execute("DELETE FROM mentions WHERE id = ?", (ids[30],))
+    store._conn.execute("DELETE FROM mentions WHERE id IN (?, ?)", (ids[30], rated[4]))
     assert store.purge_older_than(365) > 0
     author = store._conn.execute("SELECT author FROM mentions WHERE id = ?", (ids[40],)).fetchone()[0]
     assert store.erase_author(author) >= 1
@@ -79,8 +113,9 @@ def test_migration_fills_the_summary_of_an_existing_database(store: Store, tmp_p
     triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trend_%'").fetchall()
     for (name,) in triggers:
         conn.execute(f"DROP TRIGGER {name}")
-    # Back to schema version 2: undo migrations 3 (the summary tables), 5 (run requests) and 6 (drop counts).
-    conn.executescript("DROP TABLE trend_daily; DROP TABLE trend_topics; DROP TABLE trend_terms; "
+    # Back to schema version 2: undo migrations 3 (the summary tables), 5 (run requests), 6 (drop counts) and
+    # 7 (ratings).
+    conn.executescript("DROP TABLE trend_ratings; DROP TABLE trend_daily; DROP TABLE trend_topics; DROP TABLE trend_terms; "
                        "DROP INDEX mentions_status_source; DROP TABLE heartbeats; DROP TABLE source_drops; "
                        "ALTER TABLE sources DROP COLUMN run_requested_at; "
                        "ALTER TABLE sources DROP COLUMN run_requested_by; PRAGMA user_version = 2;")

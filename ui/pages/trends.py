@@ -64,6 +64,7 @@ def render(ctx: Context) -> None:
     health = pd.DataFrame(queries.health_from_cube(cube, bucket))
     _chart(ctx, t("brand_health", lang) + " · " + t("complaint_share", lang), health, _health_chart(health, lang), "health")
 
+    _ratings(ctx, start, end, bucket)
     _spikes(ctx, queries.daily_from_cube(cube, start, end))
 
 
@@ -144,6 +145,42 @@ def _health_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     )
 
 
+def _ratings(ctx: Context, start: date, end: date, bucket: str) -> None:
+    """Average stars by period, overall or per location or doctor; every figure says how many ratings it rests on."""
+    lang = ctx.lang
+    overall = _q(ctx, "rating_totals", start, end, "all")
+    if not overall:
+        st.subheader(t("avg_rating", lang))
+        st.caption(t("no_ratings", lang))
+        return
+    st.subheader(t("avg_rating", lang))
+    by = st.selectbox(t("rating_by", lang), queries.RATING_DIMENSIONS,
+                      format_func=lambda v: t(f"rating_by_{v}", lang), key="tr_rating_by")
+    frame = pd.DataFrame(_q(ctx, "ratings", start, end, bucket, by), columns=["period", "group", "ratings", "average"])
+    if by == "all":
+        frame["group"] = t("rating_by_all", lang)
+    average, count = t("rating_average", lang), t("rating_count", lang)
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title=None, axis=DAY_AXIS),
+            y=alt.Y("average:Q", title="★", scale=alt.Scale(domain=[1, 5])),
+            color=alt.Color("group:N", title=t(f"rating_by_{by}", lang), scale=alt.Scale(range=CATEGORY_COLOURS)),
+            tooltip=["period", "group", alt.Tooltip("average:Q", format=".2f", title=average),
+                     alt.Tooltip("ratings:Q", title=count)],
+        )
+        .properties(height=240)
+    )
+    _chart(ctx, None, frame, chart, f"ratings_{by}")
+    st.caption(t("ratings_based_on", lang, average=number(overall[0]["average"], lang, 2),
+                 count=number(overall[0]["ratings"], lang)))
+    if by != "all":
+        totals = pd.DataFrame(_q(ctx, "rating_totals", start, end, by), columns=["group", "average", "ratings"])
+        totals = totals.rename(columns={"group": t(f"rating_by_{by}", lang), "average": average, "ratings": count})
+        st.dataframe(totals, hide_index=True, column_config={average: st.column_config.NumberColumn(format="%.2f ★")})
+
+
 def _spikes(ctx: Context, daily: list[dict]) -> None:
     lang = ctx.lang
     spike_days = set(queries.spikes(daily))
@@ -157,8 +194,10 @@ def _spikes(ctx: Context, daily: list[dict]) -> None:
     st.caption(t("spikes", lang, days=days) if spike_days else t("no_spikes", lang))
 
 
-def _chart(ctx: Context, title: str, frame: pd.DataFrame, chart: alt.Chart, key: str) -> None:
-    st.subheader(title)
+def _chart(ctx: Context, title: str | None, frame: pd.DataFrame, chart: alt.Chart, key: str) -> None:
+    """The chart under its title (None: the caller wrote one, with controls under it) and its CSV download."""
+    if title:
+        st.subheader(title)
     st.altair_chart(chart.configure(locale=vega_locale(ctx.lang)), width="stretch")  # dates and numbers in the UI's language
     data = frame.to_csv(index=False).encode("utf-8")
     session_download(
