@@ -65,6 +65,7 @@ class Analyzer:
         found = frozenset(signals.reasons) | ({FIGURATIVE} if signals.figurative else set())
         decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
         learned = False
+        kind_by_rule = decision.strong  # a strong rule decision is never replaced by the model (see _apply_model)
         if self.model is not None:
             sentiment, score, decision, topics, learned = self._apply_model(
                 text, folded, language, rules, question, cues, context, decision, topics, found
@@ -86,8 +87,18 @@ class Analyzer:
             confidence = min(confidence, signals.health_confidence)
         return Analysis(
             language, sentiment, round(score, 4), kind, topics, urgency, reasons, self.model_version,
-            evidence, round(confidence, 3),
+            evidence, round(confidence, 3), self._learned_from(language, kind_by_rule),
         )
+
+    def _learned_from(self, language: str, kind_by_rule: bool) -> dict[str, int]:
+        """Per decision the clinic's model made for this language, the staff-labelled mentions it learned from."""
+        model = self.model
+        if model is None:
+            return {}
+        counts = {name: head.languages[language] for name, head in model.heads.items() if model.usable(name, language)}
+        if kind_by_rule:
+            counts.pop("kind", None)
+        return counts
 
     def features_for(self, text: str, declared_language: str | None = None) -> tuple[str, dict[str, float]]:
         """The detected language and the learned model's features (training uses exactly these)."""

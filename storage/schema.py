@@ -179,6 +179,15 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, reason)
     ) WITHOUT ROWID;
     """,
+    # 7: why the analysis decided what it did (issue 17): per decision the words that drove it (JSON object of
+    # lists), its confidence (NULL for analyses stored before this step: not known, so never "needs a human
+    # look"), and per decision the clinic's model made, how many staff-labelled mentions it learned from.
+    # No index on confidence: the Inbox filter reads it beside urgency and status (bench.queries measures it).
+    """
+    ALTER TABLE analyses ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE analyses ADD COLUMN confidence REAL;
+    ALTER TABLE analyses ADD COLUMN learned_from TEXT NOT NULL DEFAULT '{}';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
