@@ -14,6 +14,7 @@ from core.config import Config, find_config
 from core.display import visible_controls
 from core.i18n import label, t
 from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
+from core.models import NEEDS_LOOK_BELOW
 from storage.queries import UNASSIGNED, MentionFilter
 from storage.rows import parse_iso
 from storage.store import Store, open_store
@@ -105,6 +106,9 @@ def badges_html(row: dict[str, Any], lang: str) -> str:
     urgency = row.get("urgency") or 0
     parts.append(badge(t("urgency", lang, value=f"{urgency:.2f}"), "#e65100" if urgency >= 0.7 else "#8d6e63"))
     parts.append(badge(label("status", row.get("status"), lang), "#455a64"))
+    confidence = row.get("confidence")
+    if confidence is not None and confidence < NEEDS_LOOK_BELOW:
+        parts.append(badge(t("needs_look", lang), "#6a1b9a"))
     return "".join(parts)
 
 
@@ -157,6 +161,7 @@ def mention_filters(ctx: Context, sources: list[str], assignees: list[str]) -> M
     elif isinstance(dates, date):
         flt.date_from = dates
     flt.search = side.text_input(t("f_search", lang), key="f_search")
+    flt.needs_look = side.checkbox(t("f_needs_look", lang, threshold=f"{NEEDS_LOOK_BELOW:.2f}"), key="f_needs_look")
     return flt
 
 

@@ -1,4 +1,4 @@
-"""One mention in detail: its text (escaped, term highlighted), context, suggested reply, actions."""
+"""One mention in detail: its text (escaped, terms and deciding words marked), why, context, suggested reply, actions."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,8 @@ from core.i18n import label, t
 from core.labels import KINDS, SENTIMENTS, TOPICS
 from replies import gate
 from storage import queries, workflow
-from ui.components import Context, badges_html, escape_all, highlighted_html, show_source_text, time_ago
+from ui.components import Context, badges_html, escape_all, highlighted_html, time_ago
+from ui.explain import render_why, show_marked_text
 from ui.reddit_reply import render_post_button
 from ui.review_reply import render_review_facts, render_review_post_button
 
@@ -29,8 +30,9 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
         _facts(row, lang)
         render_review_facts(ctx, row)
         if row.get("title"):
-            show_source_text(row["title"], row["matches"], "title")
-        show_source_text(row.get("text") or "", row["matches"], "text")
+            show_marked_text(row["title"], row, "title")
+        show_marked_text(row.get("text") or "", row, "text")
+        render_why(row, lang)
         if _safe_url(row.get("url")):
             st.link_button(t("original", lang), visible_href(row["url"]))
         _thread(ctx, row)
