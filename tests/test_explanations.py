@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from analysis import Analyzer
+from analysis.evaluate_triage import render_triage, triage_metrics
 from clinicwatch.training import retrain_from_store
 from core.models import NEEDS_LOOK_BELOW, Analysis, Mention
 from storage import labels_repo, queries
@@ -164,3 +165,13 @@ def test_a_topic_learned_from_staff_labels_says_how_many_it_rests_on(tmp_path):
     assert english.learned_from == {}
     assert escape_all("(rule)") in why_html({"kind": english.kind, "topics": english.topics, "learned_from": {}}, "en")
     store.close()
+
+
+def test_the_triage_figures_say_how_many_wrong_kinds_the_filter_would_list():
+    rows = [{"kind": kind, "sentiment": "neutral", "health_risk": False, "legal": False, "press": False}
+            for kind in ("complaint", "question", "praise", "other")]
+    decided = [("complaint", 0.9), ("complaint", 0.5), ("complaint", NEEDS_LOOK_BELOW), ("other", 0.3)]
+    results = [Analysis("en", "neutral", 0.0, kind, ["other"], 0.1, [], confidence=c) for kind, c in decided]
+    look = triage_metrics(rows, results)["needs_look"]
+    assert look == {"below": NEEDS_LOOK_BELOW, "listed": 2, "wrong_kinds": 2, "wrong_kinds_listed": 1}
+    assert "2 of 4 listed, holding 1 of the 2 wrong kinds" in render_triage(triage_metrics(rows, results))
