@@ -31,6 +31,7 @@ class Analyzer:
         self.scorer = SentimentScorer()
         self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
         self.model: LearnedModel | None = load_model(self.model_dir)
+        self._usable_heads: dict[str, dict[str, int]] = {}  # language -> the model's heads used for it, with counts
 
     @property
     def model_version(self) -> str:
@@ -95,10 +96,13 @@ class Analyzer:
         model = self.model
         if model is None:
             return {}
-        counts = {name: head.languages[language] for name, head in model.heads.items() if model.usable(name, language)}
-        if kind_by_rule:
-            counts.pop("kind", None)
-        return counts
+        usable = self._usable_heads.get(language)
+        if usable is None:  # once per language: the model does not change under an Analyzer
+            usable = {name: head.languages[language] for name, head in model.heads.items() if model.usable(name, language)}
+            self._usable_heads[language] = usable
+        if kind_by_rule and "kind" in usable:
+            return {name: count for name, count in usable.items() if name != "kind"}
+        return dict(usable)
 
     def features_for(self, text: str, declared_language: str | None = None) -> tuple[str, dict[str, float]]:
         """The detected language and the learned model's features (training uses exactly these)."""

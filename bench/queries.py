@@ -52,7 +52,7 @@ def inbox_cases(store: Store) -> list[tuple[str, Callable[[], object], float | N
         ("inbox filtered: complaints in Polish", inbox_view(store, complaints_pl), None),
         ("inbox filtered: topic waiting_time", inbox_view(store, topic), None),
         ("inbox filtered: source reddit", inbox_view(store, source), None),
-        ("inbox filtered: needs a human look", inbox_view(store, needs_look), INBOX_TARGET_MS),
+        ("inbox filtered: needs a human look", inbox_view(store, needs_look), None),
         ("inbox filtered: needs a human look, complaints", inbox_view(store, needs_look_complaints), None),
         ("inbox page 50 (offset 1,000)", lambda: queries.inbox_page(store, MentionFilter(), 50, PAGE_SIZE), None),
         (f"search '{SEARCH_WORD}' (open statuses)", inbox_view(store, search_open), None),

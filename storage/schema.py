@@ -182,7 +182,9 @@ MIGRATIONS: list[str] = [
     # 7: why the analysis decided what it did (issue 17): per decision the words that drove it (JSON object of
     # lists), its confidence (NULL for analyses stored before this step: not known, so never "needs a human
     # look"), and per decision the clinic's model made, how many staff-labelled mentions it learned from.
-    # No index on confidence: the Inbox filter reads it beside urgency and status (bench.queries measures it).
+    # No index on confidence: the filter's first page walks the urgency index (~35 ms at 1M mentions) and its
+    # count costs what every analysis filter's does (one analyses lookup per open mention); a covering
+    # (mention_id, confidence) index saved under a fifth of that and the planner skips it (bench.queries).
     """
     ALTER TABLE analyses ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE analyses ADD COLUMN confidence REAL;
