@@ -160,6 +160,10 @@ def test_a_topic_learned_from_staff_labels_says_how_many_it_rests_on(tmp_path):
     row = {"kind": analysis.kind, "topics": analysis.topics, "learned_from": analysis.learned_from,
            "evidence": analysis.evidence, "confidence": analysis.confidence, "urgency_reasons": []}
     assert escape_all(f"learned from {topic_labelled} staff-labelled mentions") in why_html(row, "en")
+    # Five stars on a post the model reads as negative: the stars decide the sentiment, so it is not "learned".
+    rated = Analyzer(model_dir=tmp_path / "models").analyse_text("Wczoraj w punkcie pobrań Zorblax.", "pl", rating=5.0)
+    assert analysis.sentiment == "negative" and rated.sentiment != "negative"
+    assert "sentiment" not in rated.learned_from and "topic:waiting_time" in rated.learned_from
     # English has no labels: its decisions are the rules'.
     english = Analyzer(model_dir=tmp_path / "models").analyse_text("Waited two hours at reception.", "en")
     assert english.learned_from == {}
