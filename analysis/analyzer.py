@@ -31,6 +31,7 @@ class Analyzer:
         self.scorer = SentimentScorer()
         self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
         self.model: LearnedModel | None = load_model(self.model_dir)
+        self._usable_heads: dict[str, dict[str, int]] = {}  # language -> the model's heads used for it, with counts
 
     @property
     def model_version(self) -> str:
@@ -65,10 +66,12 @@ class Analyzer:
         found = frozenset(signals.reasons) | ({FIGURATIVE} if signals.figurative else set())
         decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
         learned = False
+        kind_by_rule = decision.strong  # a strong rule decision is never replaced by the model (see _apply_model)
         if self.model is not None:
             sentiment, score, decision, topics, learned = self._apply_model(
                 text, folded, language, rules, question, cues, context, decision, topics, found
             )
+        modelled = (sentiment, decision.kind)  # what the model (or the rules) said, before kind cues and stars
         kind = decision.kind
         # A learned sentiment head knows the clinic's labels better than a kind's implied sentiment, except that
         # a plain information question ("Come prenotare una visita?") is neutral whatever the words.
@@ -84,10 +87,27 @@ class Analyzer:
         confidence = decision.confidence
         if signals.health_confidence:
             confidence = min(confidence, signals.health_confidence)
+        not_learned = {"sentiment"} if sentiment != modelled[0] else set()
+        if kind_by_rule or kind != modelled[1]:
+            not_learned.add("kind")
         return Analysis(
             language, sentiment, round(score, 4), kind, topics, urgency, reasons, self.model_version,
-            evidence, round(confidence, 3),
+            evidence, round(confidence, 3), self._learned_from(language, not_learned),
         )
+
+    def _learned_from(self, language: str, not_learned: set[str]) -> dict[str, int]:
+        """Per decision the clinic's model made for this language, the staff-labelled mentions it learned from;
+        `not_learned` are decisions a rule (a kind cue, the stars) made after all."""
+        model = self.model
+        if model is None:
+            return {}
+        usable = self._usable_heads.get(language)
+        if usable is None:  # once per language: the model does not change under an Analyzer
+            usable = {name: head.languages[language] for name, head in model.heads.items() if model.usable(name, language)}
+            self._usable_heads[language] = usable
+        if not_learned & usable.keys():
+            return {name: count for name, count in usable.items() if name not in not_learned}
+        return dict(usable)
 
     def features_for(self, text: str, declared_language: str | None = None) -> tuple[str, dict[str, float]]:
         """The detected language and the learned model's features (training uses exactly these)."""

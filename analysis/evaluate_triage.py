@@ -14,7 +14,7 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from analysis.analyzer import Analyzer
 from core.labels import KINDS, SENTIMENTS
-from core.models import Analysis, Mention
+from core.models import NEEDS_LOOK_BELOW, Analysis, Mention
 
 TOP = 20  # the yardstick: health-risk posts in the top 20 of 180 by urgency
 REFERENCE_SIZE = 180
@@ -111,6 +111,11 @@ def triage_metrics(rows: list[dict[str, Any]], results: list[Analysis]) -> dict[
             "mean_rank": round(sum(health_places) / len(health_places), 1) if health_places else None,
         }
     )
+    # What the Inbox's "needs a human look" filter would list, and how many of the wrong kinds it holds.
+    unsure = [r.confidence < NEEDS_LOOK_BELOW for r in results]
+    wrong = [row["kind"] != r.kind for row, r in zip(rows, results)]
+    figures["needs_look"] = {"below": NEEDS_LOOK_BELOW, "listed": sum(unsure), "wrong_kinds": sum(wrong),
+                             "wrong_kinds_listed": sum(u and w for u, w in zip(unsure, wrong))}
     return figures
 
 
@@ -138,6 +143,11 @@ def render_triage(figures: dict[str, Any]) -> str:
         lines.append(
             f"{field}: n={m['n']} flagged={m['flagged']} recall {_fmt(m['recall'])} precision {_fmt(m['precision'])}"
         )
+    look = figures["needs_look"]
+    lines.append(
+        f"needs a human look (confidence < {look['below']}): {look['listed']} of {figures['n']} listed, holding "
+        f"{look['wrong_kinds_listed']} of the {look['wrong_kinds']} wrong kinds"
+    )
     return "\n".join(lines)
 
 

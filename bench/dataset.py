@@ -12,6 +12,7 @@ from core.labels import TOPICS
 from core.models import content_hash
 from storage import open_store
 from storage.rows import iso
+from storage.store import Store
 
 SOURCES = [("google-news", "feed"), ("google-alerts", "feed"), ("reddit", "reddit"), ("forum-zdrowie", "forum"),
            ("znanylekarz-forum", "forum"), ("discourse-it", "discourse"), ("milano-salute", "feed"),
@@ -29,6 +30,9 @@ WORDS = {
 # Reviews carry a star rating (Mention.extra["rating"]), like the Google, Facebook and Docplanner sources.
 RATED_SOURCE = "clinic-reviews"
 STARS_BY_SENTIMENT = {"negative": (1, 2), "neutral": (3, 3), "positive": (4, 5)}
+# Analysis confidences as the rules give them on data/triage/mentions.jsonl (value: share); ~13 % fall below
+# core.models.NEEDS_LOOK_BELOW (the Inbox's "needs a human look").
+CONFIDENCES = {0.5: 4, 0.55: 5, 0.6: 4, 0.65: 12, 0.7: 24, 0.75: 6, 0.8: 15, 0.85: 11, 0.9: 3, 0.95: 16}
 TERMS = [("Salus", "name"), ("Salus Medica", "name"), ("dr Anna Kowalska", "doctor"), ("Salus Mokotów", "location"),
          ("Salus Milano", "location")]
 
@@ -59,8 +63,19 @@ def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None
         done = offset + len(rows)
         print(f"\r  built {done:,}/{count:,} mentions ({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr)
     print(file=sys.stderr)
+    add_confidences(store, seed)
     store._conn.execute("ANALYZE")
     store.close()
+
+
+def add_confidences(store: Store, seed: int = 7) -> None:
+    """Give every analysis a confidence (CONFIDENCES), from its own random stream so the other columns stay as
+    they were; also fills a benchmark database built before confidences were stored."""
+    rng = random.Random(seed + 1)
+    ids = [row[0] for row in store._conn.execute("SELECT mention_id FROM analyses ORDER BY mention_id")]
+    values = rng.choices(list(CONFIDENCES), list(CONFIDENCES.values()), k=len(ids))
+    with store.transaction():
+        store._conn.executemany("UPDATE analyses SET confidence = ? WHERE mention_id = ?", zip(values, ids))
 
 
 def _row(rng: random.Random, n: int, now: datetime) -> tuple[tuple, tuple]:

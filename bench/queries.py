@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.common import ROOT, time_calls
+from bench.dataset import add_confidences
 from storage import open_store, queries
 from storage.queries import MentionFilter
 from storage.store import Store
@@ -44,12 +45,16 @@ def inbox_cases(store: Store) -> list[tuple[str, Callable[[], object], float | N
     source = MentionFilter(sources=["reddit"])
     search_open = MentionFilter(search=SEARCH_WORD)
     search_all = MentionFilter(search=SEARCH_WORD, statuses=[])
+    needs_look = MentionFilter(needs_look=True)
+    needs_look_complaints = MentionFilter(needs_look=True, kinds=["complaint"])
     return [
         ("inbox first page (count + page)", inbox_view(store, MentionFilter()), INBOX_TARGET_MS),
         ("  of which inbox_page only", lambda: queries.inbox_page(store, MentionFilter(), 0, PAGE_SIZE), None),
         ("inbox filtered: complaints in Polish", inbox_view(store, complaints_pl), None),
         ("inbox filtered: topic waiting_time", inbox_view(store, topic), None),
         ("inbox filtered: source reddit", inbox_view(store, source), None),
+        ("inbox filtered: needs a human look", inbox_view(store, needs_look), None),
+        ("inbox filtered: needs a human look, complaints", inbox_view(store, needs_look_complaints), None),
         ("inbox page 50 (offset 1,000)", lambda: queries.inbox_page(store, MentionFilter(), 50, PAGE_SIZE), None),
         (f"search '{SEARCH_WORD}' (open statuses)", inbox_view(store, search_open), None),
         (f"search '{SEARCH_WORD}' (all statuses)", inbox_view(store, search_all), None),
@@ -189,6 +194,9 @@ def main(argv: list[str] | None = None) -> None:
         args.db.parent.mkdir(parents=True, exist_ok=True)
         build(args.db, args.mentions)
     store = open_store(args.db)  # applies any new migration (indexes) to an older benchmark database
+    if not store._conn.execute("SELECT EXISTS (SELECT 1 FROM analyses WHERE confidence IS NOT NULL)").fetchone()[0]:
+        print("giving the analyses of an older benchmark database their confidences", file=sys.stderr)
+        add_confidences(store)
     mentions = store.count_mentions()
     cases = inbox_cases(store) + trends_cases(store, TRENDS_DAYS, TRENDS_TARGET_MS)
     if args.year:

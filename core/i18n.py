@@ -1,8 +1,9 @@
 """The one translation catalogue of the dashboard, alert e-mails and reports: every text in English, Polish and
-Italian (the alerts' texts live in i18n_alerts.py and are merged here)."""
+Italian (the alerts' and the explanations' texts live in i18n_alerts.py and i18n_explain.py, merged here)."""
 from __future__ import annotations
 
 from core.i18n_alerts import ALERT_CATALOGUE
+from core.i18n_explain import EXPLAIN_CATALOGUE
 
 LANGUAGES: tuple[str, ...] = ("en", "pl", "it")
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "it": "Italiano"}
@@ -397,6 +398,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
 
 
 CATALOGUE.update(ALERT_CATALOGUE)
+CATALOGUE.update(EXPLAIN_CATALOGUE)
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:

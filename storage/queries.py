@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from core.labels import OPEN_STATUSES
+from core.models import NEEDS_LOOK_BELOW
 from storage.rows import decode_row
 from storage.store import Store, fts_query
 
@@ -19,7 +20,8 @@ GROUPINGS = ("source", "language", "topic", "sentiment", "kind", "term")
 _INBOX_COLUMNS = (
     "m.id, m.source_name, m.source_kind, m.url, m.author, m.title, m.text, m.published_at, m.status, "
     "m.assignee, m.score, m.comment_count, m.thread_title, m.thread_url, m.matches, m.first_response_at, "
-    "a.language, a.sentiment, a.sentiment_score, a.kind, a.topics, a.urgency, a.urgency_reasons"
+    "a.language, a.sentiment, a.sentiment_score, a.kind, a.topics, a.urgency, a.urgency_reasons, "
+    "a.model_version, a.evidence, a.confidence, a.learned_from"
 )
 
 
@@ -37,6 +39,7 @@ class MentionFilter:
     date_from: date | None = None
     date_to: date | None = None  # inclusive
     search: str = ""
+    needs_look: bool = False  # only analyses less sure than core.models.NEEDS_LOOK_BELOW
 
 
 def _in(column: str, values: list[str], where: list[str], params: list[Any]) -> None:
@@ -46,7 +49,7 @@ def _in(column: str, values: list[str], where: list[str], params: list[Any]) -> 
 
 
 def _needs_analysis(flt: MentionFilter) -> bool:
-    return bool(flt.languages or flt.kinds or flt.sentiments or flt.topics)
+    return bool(flt.languages or flt.kinds or flt.sentiments or flt.topics or flt.needs_look)
 
 
 def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size: int) -> bool:
@@ -69,7 +72,7 @@ def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size
 def _search_only(flt: MentionFilter) -> bool:
     """A search over every status with no other filter: the full-text index alone can answer its count."""
     others = (flt.sources, flt.languages, flt.kinds, flt.topics, flt.sentiments, flt.statuses, flt.assignee,
-              flt.date_from, flt.date_to)
+              flt.date_from, flt.date_to, flt.needs_look)
     return bool(fts_query(flt.search or "")) and not any(others)
 
 
@@ -86,6 +89,9 @@ def _where(flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
     _in("a.language", flt.languages, where, params)
     _in("a.kind", flt.kinds, where, params)
     _in("a.sentiment", flt.sentiments, where, params)
+    if flt.needs_look:
+        where.append("a.confidence < ?")
+        params.append(NEEDS_LOOK_BELOW)
     if flt.topics:
         marks = ", ".join("?" for _ in flt.topics)
         where.append(f"EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value IN ({marks}))")

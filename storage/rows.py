@@ -23,7 +23,7 @@ MENTION_COLUMNS = (
 )
 ANALYSIS_COLUMNS = (
     "language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons", "needs_reply",
-    "model_version",
+    "model_version", "evidence", "confidence", "learned_from",
 )
 INSERT_MENTION = (f"INSERT OR IGNORE INTO mentions ({', '.join(MENTION_COLUMNS)}) "
                   f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})")
@@ -89,7 +89,14 @@ def analysis_row(analysis: Analysis) -> AnalysisRow:
         analysis.language, analysis.sentiment, analysis.sentiment_score, analysis.kind,
         _labels_json(tuple(analysis.topics)), analysis.urgency, _labels_json(tuple(analysis.urgency_reasons)),
         int(analysis.needs_reply), analysis.model_version,
+        _evidence_json(analysis.evidence), analysis.confidence,
+        json.dumps(analysis.learned_from, sort_keys=True) if analysis.learned_from else "{}",
     )
+
+
+def _evidence_json(evidence: dict[str, list[str]]) -> str:
+    """Per decision the words that drove it; ASCII JSON, so even a lone surrogate from a source is stored."""
+    return json.dumps(evidence) if evidence else "{}"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -128,7 +135,8 @@ class SourceSave:
 
 def decode_row(row: dict[str, Any]) -> dict[str, Any]:
     """A stored mention row (with or without its analysis) with its JSON columns decoded: `extra` to a dict,
-    `matches`, `topics` and `urgency_reasons` to lists (empty when the mention has no analysis)."""
+    `matches`, `topics` and `urgency_reasons` to lists, `evidence` and `learned_from` to dicts (empty when the
+    mention has no analysis). `confidence` stays None for an analysis stored before it was recorded."""
     extra = row.get("extra")
     if isinstance(extra, str):
         row["extra"] = json.loads(extra)
@@ -136,4 +144,8 @@ def decode_row(row: dict[str, Any]) -> dict[str, Any]:
         if key in row:
             value = row[key]
             row[key] = json.loads(value) if isinstance(value, str) else (value or [])
+    for key in ("evidence", "learned_from"):
+        if key in row:
+            value = row[key]
+            row[key] = json.loads(value) if isinstance(value, str) else (value or {})
     return row

@@ -212,6 +212,18 @@ MIGRATIONS: list[str] = [
                                 WHERE json_extract(u.value, '$.category') = 'location'))
         GROUP BY dimension, day, value;
     """,
+    # 8: why the analysis decided what it did (issue 17): per decision the words that drove it (JSON object of
+    # lists), its confidence (NULL for analyses stored before this step: not known, so never "needs a human
+    # look"), and per decision the clinic's model made, how many staff-labelled mentions it learned from.
+    # No index on confidence: the filter's first page walks the urgency index (~35 ms at 1M mentions) and its
+    # count costs what every analysis filter's does (one analyses lookup per open mention, ~0.3 s). Tried at 1M:
+    # a covering (mention_id, confidence) index (the planner skips it; forced, under a fifth faster) and an
+    # index on confidence probed as a set (about a third faster, noisy) - neither worth its writes and bytes.
+    """
+    ALTER TABLE analyses ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE analyses ADD COLUMN confidence REAL;
+    ALTER TABLE analyses ADD COLUMN learned_from TEXT NOT NULL DEFAULT '{}';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

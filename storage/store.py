@@ -304,7 +304,8 @@ class Store:
         rows = list(
             self._db.query(
                 "SELECT m.*, a.language, a.sentiment, a.sentiment_score, a.kind, a.topics, a.urgency, "
-                "a.urgency_reasons, a.needs_reply FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
+                "a.urgency_reasons, a.needs_reply, a.model_version, a.evidence, a.confidence, a.learned_from "
+                "FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
                 "WHERE m.id = ?",
                 [mention_id],
             )

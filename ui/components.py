@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from core.config import Config, find_config
 from core.display import visible_controls
 from core.i18n import label, t
 from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
+from core.models import NEEDS_LOOK_BELOW
 from storage.queries import UNASSIGNED, MentionFilter
 from storage.rows import parse_iso
 from storage.store import Store, open_store
@@ -69,20 +71,33 @@ def escape_all(text: str) -> str:
     return "".join(out)
 
 
-def highlighted_html(text: str, spans: list[tuple[int, int]]) -> str:
-    """Source text as escaped HTML, with the given character spans wrapped in <mark>."""
-    pieces, cursor = [], 0
-    for start, end in sorted(spans):
-        start, end = max(start, cursor), min(end, len(text))
-        if start >= end:
+# A brand term keeps the browser's plain <mark>; deciding words (ui.explain) get their own colour, and a piece
+# that is both is drawn as deciding.
+WHY_STYLE = "background:#ffcc80;border-bottom:2px solid #e65100"
+_TERM, _WHY = 1, 2
+# A long unbroken word (a URL, a 1 MB post of one token) wraps inside the box instead of widening the page.
+_TEXT_STYLE = "white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.5; max-height: 40em; overflow-y: auto"
+
+
+def marked_html(text: str, term_spans: Sequence[tuple[int, int]], why_spans: Sequence[tuple[int, int]] = ()) -> str:
+    """Source text as escaped HTML: `term_spans` in <mark>, `why_spans` in the WHY_STYLE mark."""
+    layer = [0] * len(text)
+    for spans, bit in ((term_spans, _TERM), (why_spans, _WHY)):
+        for start, end in spans:
+            for index in range(max(start, 0), min(end, len(text))):
+                layer[index] |= bit
+    pieces, start = [], 0
+    for index in range(1, len(text) + 1):
+        if index < len(text) and layer[index] == layer[start]:
             continue
-        pieces.append(escape_all(text[cursor:start]))
-        pieces.append("<mark>" + escape_all(text[start:end]) + "</mark>")
-        cursor = end
-    pieces.append(escape_all(text[cursor:]))
-    # A long unbroken word (a URL, a 1 MB post of one token) wraps inside the box instead of widening the page.
-    style = "white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.5; max-height: 40em; overflow-y: auto"
-    return f'<div class="cw-text" style="{style}">' + "".join(pieces) + "</div>"
+        piece = escape_all(text[start:index])
+        if layer[start] & _WHY:
+            piece = f'<mark class="cw-why" style="{WHY_STYLE}">{piece}</mark>'
+        elif layer[start] & _TERM:
+            piece = f"<mark>{piece}</mark>"
+        pieces.append(piece)
+        start = index
+    return f'<div class="cw-text" style="{_TEXT_STYLE}">' + "".join(pieces) + "</div>"
 
 
 def match_spans(matches: list[dict[str, Any]], field: str) -> list[tuple[int, int]]:
@@ -92,10 +107,9 @@ def match_spans(matches: list[dict[str, Any]], field: str) -> list[tuple[int, in
 SHOWN_CHARS = 20_000  # a post longer than this is cut on screen (the original is one click away)
 
 
-def show_source_text(text: str, matches: list[dict[str, Any]], field: str = "text", lang: str = "en") -> None:
-    """Render text from a source: escaped by us, never interpreted as HTML or Markdown."""
-    shown = text[:SHOWN_CHARS]
-    st.html(highlighted_html(shown, match_spans(matches, field)))
+def show_text(text: str, lang: str, term_spans: Sequence[tuple[int, int]], why_spans: Sequence[tuple[int, int]] = ()) -> None:
+    """Render text from a source: escaped by us, never interpreted as HTML or Markdown; a huge post is cut."""
+    st.html(marked_html(text[:SHOWN_CHARS], term_spans, why_spans))
     if len(text) > SHOWN_CHARS:
         st.caption(t("text_cut", lang, shown=SHOWN_CHARS, total=len(text)))  # no grouping: "20,000" reads 20 in pl and it
 
@@ -116,6 +130,9 @@ def badges_html(row: dict[str, Any], lang: str) -> str:
     urgency = row.get("urgency") or 0
     parts.append(badge(t("urgency", lang, value=f"{urgency:.2f}"), "#e65100" if urgency >= 0.7 else "#8d6e63"))
     parts.append(badge(label("status", row.get("status"), lang), "#455a64"))
+    confidence = row.get("confidence")
+    if confidence is not None and confidence < NEEDS_LOOK_BELOW:
+        parts.append(badge(t("needs_look", lang), "#6a1b9a"))
     return "".join(parts)
 
 
@@ -178,6 +195,7 @@ def mention_filters(ctx: Context, sources: list[str], assignees: list[str]) -> M
     elif isinstance(dates, date):
         flt.date_from = dates
     flt.search = side.text_input(t("f_search", lang), key="f_search")
+    flt.needs_look = side.checkbox(t("f_needs_look", lang, threshold=f"{NEEDS_LOOK_BELOW:.2f}"), key="f_needs_look")
     return flt
 
 

@@ -1,4 +1,4 @@
-"""One mention in detail: its text (escaped, term highlighted), context, suggested reply, actions."""
+"""One mention in detail: its text (escaped, terms and deciding words marked), why, context, suggested reply, actions."""
 from __future__ import annotations
 
 import json
@@ -14,15 +14,8 @@ from core.i18n import label, t
 from core.labels import KINDS, SENTIMENTS, TOPICS
 from replies import gate
 from storage import queries, workflow
-from ui.components import (
-    Context,
-    badges_html,
-    clinic_time,
-    escape_all,
-    highlighted_html,
-    show_source_text,
-    time_ago,
-)
+from ui.components import Context, badges_html, clinic_time, escape_all, marked_html, time_ago
+from ui.explain import render_why, show_marked_text
 from ui.post_reply import render_post_button
 from ui.review_facts import render_review_facts
 
@@ -37,8 +30,9 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
         _facts(ctx, row)
         render_review_facts(ctx, row)
         if row.get("title"):
-            show_source_text(row["title"], row["matches"], "title", lang)
-        show_source_text(row.get("text") or "", row["matches"], "text", lang)
+            show_marked_text(row["title"], row, "title", lang)
+        show_marked_text(row.get("text") or "", row, "text", lang)
+        render_why(row, lang)
         if _safe_url(row.get("url")):
             st.link_button(t("original", lang), visible_href(row["url"]))
         _thread(ctx, row)
@@ -136,7 +130,7 @@ def _show_findings(text: str, findings: list[Any], lang: str) -> None:
             st.caption(t("lint_instead", lang, text=finding.suggestion))
     spans = sorted({span for finding in findings for span in finding.spans})
     st.caption(t("lint_preview", lang))
-    st.html(highlighted_html(text, spans))
+    st.html(marked_html(text, spans))
 
 
 def _act(ctx: Context, action: Callable[[], None], clear: str | None = None) -> None:
