@@ -107,10 +107,9 @@ def extract_features(text: str, language: str, rules: SentimentResult, is_questi
     word_feats |= marks
     word_feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:]))
     lemmas.update(f"m:{a}_{b}" for a, b in zip(sequence, sequence[1:]) if a != "|" and b != "|")
-    features: dict[str, float] = {}
-    for block in (word_feats, lemmas):
-        if block:
-            features.update(dict.fromkeys(block, 1.0 / math.sqrt(len(block))))
+    features: dict[str, float] = dict.fromkeys(word_feats, 1.0 / math.sqrt(len(word_feats))) if word_feats else {}
+    if lemmas:
+        features.update(dict.fromkeys(lemmas, 1.0 / math.sqrt(len(lemmas))))
     # The rule scores per language, so the model learns how far to trust each lexicon.
     features[f"r:score@{language}"] = rules.score
     features[f"r:{rules.label}@{language}"] = 1.0  # the rule's verdict, so the model can learn its thresholds
