@@ -69,6 +69,7 @@ bench: install-dev
 	$(PY) -m bench.ingest
 	$(PY) -m bench.poll --feeds 1000
 	$(PY) -m bench.queries
+	$(PY) -m bench.analysis
 	$(PY) -m bench.browser
 
 clean:

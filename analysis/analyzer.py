@@ -6,11 +6,11 @@ from pathlib import Path
 
 from analysis.kind import NEWS_SOURCES, Context, KindDecision, decide_kind
 from analysis.language import LanguageDetector
-from analysis.lemmacues import FIGURATIVE
+from analysis.lemmacues import FIGURATIVE, load_triage
 from analysis.lexicon import fold
 from analysis.model import DEFAULT_MODEL_DIR, LearnedModel, extract_features, load_model
 from analysis.rating_prior import star_rating, with_rating
-from analysis.rules import assess_urgency, cue_text, detect_topics, find_cues, is_question
+from analysis.rules import assess_urgency, compile_cues, cue_text, detect_topics, find_cues, is_question
 from analysis.sentiment import LEXICON_THRESHOLD, SentimentResult, SentimentScorer
 from analysis.triage import find_signals
 from core.config import Config
@@ -38,9 +38,12 @@ class Analyzer:
         return self.model.name if self.model else "rules"
 
     def warm_up(self, languages: Iterable[str] | None = None) -> None:
-        """Load the lemma dictionaries (seconds each) now instead of on the first text of each language."""
+        """Load the lemma dictionaries (seconds each) and compile every cue pattern (about a second) now,
+        instead of on the first texts that need them."""
+        compile_cues()
         for language in languages or self.languages:
             self.scorer.load_language(language)
+            load_triage(language)
 
     def analyse(self, mention: Mention) -> Analysis:
         text = "\n".join(part for part in (mention.title, mention.text) if part)
@@ -128,7 +131,7 @@ class Analyzer:
         """
         model = self.model
         assert model is not None
-        fields = [field for field in model.heads if model.usable(field, language)]
+        fields = model.usable_fields(language)
         if not fields:
             return rules.label, rules.score, decision, topics, False
         probabilities = model.probabilities(extract_features(text, language, rules, question), fields)

@@ -131,6 +131,8 @@ def render_table(result: dict[str, Any]) -> str:
         topics = result["topics"]
         per_topic = ", ".join(f"{topic} {f1:.2f}" for topic, f1 in topics["f1"].items())
         lines.append(f"topics over mapped NHS categories (n={topics['n']}): macro-F1 {topics['macro_f1']:.3f} ({per_topic})")
+        halves = ", ".join(f"{name} rows {f1:.3f}" for name, f1 in topics["halves"].items())
+        lines.append(f"  topic macro-F1 by row parity: {halves}")
     lines.append(f"texts/second (whole analysis, one core): {result['texts_per_second']:.0f}")
     return "\n".join(lines)
 

@@ -5,7 +5,7 @@ import functools
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +40,14 @@ URL, LAUGH, ELONG, CAPS = "URL", "LAUGH", "x:ELONG", "x:CAPS"
 
 
 @functools.lru_cache(maxsize=300_000)
-def _token_features(token: str, language: str) -> tuple[str, str, str]:
+def _token_features(token: str, language: str) -> tuple[str, str, str, str, str, str]:
     """Per distinct token as written (cached): its folded form, its lemma (or stem, when the dictionary lacks
-    it), and a marker of how it was written ("" for none)."""
+    it), a marker of how it was written ("" for none), and its feature names (word, lemma, negated lemma),
+    built here once rather than for every occurrence."""
     lower = token.lower()
     marker = CAPS if len(token) > 3 and token.isupper() else ""
     if lower.count("h") != 1 and _LAUGH.fullmatch(lower):  # one "h" is a word: "ha", "hai", "ahi", "eh"
-        return LAUGH, LAUGH, marker
+        return LAUGH, LAUGH, marker, f"w:{LAUGH}", f"l:{LAUGH}", f"n:{LAUGH}"
     if _ELONGATED.search(lower):
         lower = _ELONGATED.sub(r"\1", lower)
         marker = marker or ELONG
@@ -54,7 +55,7 @@ def _token_features(token: str, language: str) -> tuple[str, str, str]:
     lemma = fold(lemma_of(lower, language))
     if lemma == folded and len(folded) > STEM + 1:
         lemma = folded[:STEM] + "~"
-    return folded, lemma, marker
+    return folded, lemma, marker, f"w:{folded}", f"l:{lemma}", f"n:{lemma}"
 
 
 def _punctuation_marker(token: str) -> str:
@@ -75,6 +76,7 @@ def extract_features(text: str, language: str, rules: SentimentResult, is_questi
     """
     negators = load_lexicon(language).negators if language in LEXICON_LANGUAGES else frozenset()
     words: list[str] = []
+    word_feats: set[str] = set()
     lemmas: set[str] = set()
     sequence: list[str] = []  # lemmas in order, "NEG" for negators, "|" at sentence punctuation
     negation_left = 0
@@ -89,26 +91,25 @@ def extract_features(text: str, language: str, rules: SentimentResult, is_questi
             if len(token) > 1:
                 marks.add(_punctuation_marker(token))
             continue
-        folded, lemma, marker = _token_features(token, language)
+        folded, lemma, marker, word_feature, lemma_feature, negated_feature = _token_features(token, language)
         if marker:
             marks.add(marker)
         words.append(folded)
+        word_feats.add(word_feature)
         if folded in negators:
             negation_left = NEGATION_SCOPE
             sequence.append("NEG")
             continue
-        lemmas.add(f"n:{lemma}" if negation_left else f"l:{lemma}")
+        lemmas.add(negated_feature if negation_left else lemma_feature)
         sequence.append(lemma)
         if negation_left:
             negation_left -= 1
-    word_feats = {f"w:{w}" for w in words}
     word_feats |= marks
     word_feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:]))
     lemmas.update(f"m:{a}_{b}" for a, b in zip(sequence, sequence[1:]) if a != "|" and b != "|")
-    features: dict[str, float] = {}
-    for block in (word_feats, lemmas):
-        if block:
-            features.update(dict.fromkeys(block, 1.0 / math.sqrt(len(block))))
+    features: dict[str, float] = dict.fromkeys(word_feats, 1.0 / math.sqrt(len(word_feats))) if word_feats else {}
+    if lemmas:
+        features.update(dict.fromkeys(lemmas, 1.0 / math.sqrt(len(lemmas))))
     # The rule scores per language, so the model learns how far to trust each lexicon.
     features[f"r:score@{language}"] = rules.score
     features[f"r:{rules.label}@{language}"] = 1.0  # the rule's verdict, so the model can learn its thresholds
@@ -139,6 +140,7 @@ class LearnedModel:
     intercepts: np.ndarray
     heads: dict[str, Head]  # "sentiment", "kind", "topic:<id>"
     min_labels: int
+    _usable: dict[str, list[str]] = field(default_factory=dict, repr=False)  # per language: usable_fields()
 
     @property
     def name(self) -> str:
@@ -149,6 +151,13 @@ class LearnedModel:
         head = self.heads.get(field)
         return head is not None and head.languages.get(language, 0) >= self.min_labels
 
+    def usable_fields(self, language: str) -> list[str]:
+        """The heads usable for a language, in the model's order (worked out once per language)."""
+        fields = self._usable.get(language)
+        if fields is None:
+            fields = self._usable[language] = [name for name in self.heads if self.usable(name, language)]
+        return fields
+
     def probabilities(self, features: dict[str, float], fields: list[str]) -> dict[str, dict[str, float]]:
         """Class probabilities of the given heads for one text."""
         known = features.keys() & self.vocabulary.keys()  # the set operation runs in C
@@ -157,18 +166,20 @@ class LearnedModel:
             columns = np.fromiter(map(self.vocabulary.__getitem__, known), np.intp, len(known))
             values = np.fromiter(map(features.__getitem__, known), np.float32, len(known))
             raw = values @ self.columns[columns] + raw  # (features, rows): each feature's weights are contiguous
+        every = raw.tolist()  # a few floats: plain Python beats numpy's per-call overhead here
         result = {}
-        for field in fields:
-            head = self.heads[field]
-            scores = raw[head.rows].tolist()  # a few floats: plain Python beats numpy's per-call overhead here
+        heads = self.heads
+        for name in fields:
+            head = heads[name]
+            scores = every[head.rows]
             if len(head.classes) == 2:
                 positive = 1.0 / (1.0 + math.exp(-scores[0]))
-                result[field] = {head.classes[0]: 1.0 - positive, head.classes[1]: positive}
+                result[name] = {head.classes[0]: 1.0 - positive, head.classes[1]: positive}
             else:
                 top = max(scores)
                 exp = [math.exp(score - top) for score in scores]
                 total = sum(exp)
-                result[field] = {label: e / total for label, e in zip(head.classes, exp)}
+                result[name] = {label: e / total for label, e in zip(head.classes, exp)}
         return result
 
 

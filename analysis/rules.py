@@ -53,6 +53,16 @@ def _section_regex(cue: str) -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(f"(?:{line})" for line in lines) + r")\b")
 
 
+def compile_cues() -> None:
+    """Parse and compile every topic, kind and question pattern now: once per process, not on the first texts."""
+    load_cues("topics")
+    load_cues("kind")
+    load_pattern_list("questions")
+    for name in ("topics", "kind"):
+        for section in read_sections(LEXICON_DIR / f"{name}.txt"):
+            _section_regex(f"{name}:{section}")
+
+
 def detect_topics(cues: dict[str, int]) -> list[str]:
     """Every topic whose cues occur, in TOPICS order; ["other"] when none."""
     found = [topic for topic in TOPICS if f"topics:{topic}" in cues]

@@ -171,9 +171,11 @@ class SentimentScorer:
 
     @staticmethod
     def load_language(language: str) -> None:
-        """Load a language's lemma dictionary now rather than on its first text."""
+        """Load a language's lemma dictionary and compile its contrast words now rather than on its first text."""
         if language in _LEMMA_LANGUAGES:
             _DICTIONARIES.get_dictionary(language)
+        if language in available_languages():
+            _contrast_words(language)
 
     def score(self, text: str, folded: str, language: str) -> SentimentResult:
         if language in self.lexicon_languages:

@@ -188,3 +188,15 @@ def test_fast_probabilities_match_the_plain_weight_matrix_product(tmp_path):
     nothing = model.probabilities({"w:never-seen": 1.0}, ["sentiment"])["sentiment"]
     expected = np.exp(intercepts[model.heads["sentiment"].rows] - intercepts[model.heads["sentiment"].rows].max())
     assert [nothing[c] for c in model.heads["sentiment"].classes] == pytest.approx(list(expected / expected.sum()), abs=1e-5)
+
+
+def test_usable_fields_are_the_heads_usable_for_each_language_in_model_order(tmp_path):
+    # The per-language list is worked out once and kept: it must be exactly what usable() says, head by head.
+    store, _ = store_with_labels(tmp_path / "cw.db", ambiguous_rows(5))
+    retrain(store, tmp_path / "models")
+    model = load_model(tmp_path / "models")
+    for language in ("pl", "en", "it", "pl"):
+        expected = [name for name in model.heads if model.usable(name, language)]
+        assert model.usable_fields(language) == expected
+    assert model.usable_fields("pl")  # trained on Polish labels
+    assert model.usable_fields("en") == []  # no English labels: the rules decide

@@ -87,3 +87,6 @@ def test_topic_macro_f1_over_mapped_categories():
     assert figures["f1"]["staff_attitude"] == 0.0
     assert figures["macro_f1"] == pytest.approx(sum(figures["f1"].values()) / len(MAPPED_TOPICS), abs=1e-4)
     assert topic_metrics([[], []], [["other"], ["other"]]) is None
+    # Halves by parity of the coded rows: even = rows 1 and 4 (waiting right, food "other"), odd = row 2.
+    even = 1 / len(MAPPED_TOPICS)  # waiting_time F1 1.0, every other topic 0
+    assert figures["halves"] == {"even": pytest.approx(even, abs=1e-4), "odd": 0.0}
