@@ -37,6 +37,7 @@ class MentionFilter:
     date_from: date | None = None
     date_to: date | None = None  # inclusive
     search: str = ""
+    changed_since: str | None = None  # an iso() instant: only mentions whose status changed at or after it
 
 
 def _in(column: str, values: list[str], where: list[str], params: list[Any]) -> None:
@@ -62,14 +63,14 @@ def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size
         hits = _search_hits(store, flt.search)
         mentions = store._conn.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
         return hits * hits >= 2 * (offset + page_size) * mentions
-    selective = flt.search.strip() or flt.assignee or flt.date_from or flt.date_to or flt.topics
+    selective = flt.search.strip() or flt.assignee or flt.date_from or flt.date_to or flt.topics or flt.changed_since
     return not selective
 
 
 def _search_only(flt: MentionFilter) -> bool:
     """A search over every status with no other filter: the full-text index alone can answer its count."""
     others = (flt.sources, flt.languages, flt.kinds, flt.topics, flt.sentiments, flt.statuses, flt.assignee,
-              flt.date_from, flt.date_to)
+              flt.date_from, flt.date_to, flt.changed_since)
     return bool(fts_query(flt.search or "")) and not any(others)
 
 
@@ -95,6 +96,9 @@ def _where(flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
     elif flt.assignee:
         where.append("m.assignee = ?")
         params.append(flt.assignee)
+    if flt.changed_since:
+        where.append("m.status_changed_at >= ?")
+        params.append(flt.changed_since)
     if flt.date_from:
         where.append("m.published_at >= ?")
         params.append(flt.date_from.isoformat())

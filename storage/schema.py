@@ -179,6 +179,23 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, reason)
     ) WITHOUT ROWID;
     """,
+    # 7: Inbox views. "Done today" needs when a mention's status last changed (from the audit trail for old rows).
+    # Escalating no longer counts as a first response: where the first answer-like status event was an
+    # escalation, first_response_at becomes the first reply (or NULL), as storage/workflow.py now stamps it.
+    """
+    ALTER TABLE mentions ADD COLUMN status_changed_at TEXT;
+    UPDATE mentions SET status_changed_at = (
+        SELECT max(e.at) FROM events e WHERE e.mention_id = mentions.id AND e.action = 'status')
+    WHERE id IN (SELECT mention_id FROM events WHERE action = 'status');
+    UPDATE mentions SET first_response_at = (
+        SELECT min(e.at) FROM events e WHERE e.mention_id = mentions.id AND e.action = 'status'
+        AND json_extract(e.detail, '$.to') IN ('replied', 'waiting_patient'))
+    WHERE first_response_at IS NOT NULL AND (
+        SELECT json_extract(e.detail, '$.to') FROM events e WHERE e.mention_id = mentions.id AND e.action = 'status'
+        AND json_extract(e.detail, '$.to') IN ('replied', 'escalated') ORDER BY e.at, e.id LIMIT 1) = 'escalated';
+    -- Views count by status alone (escalated, waiting) or by status and time (done today) from this index.
+    CREATE INDEX mentions_status_changed ON mentions (status, status_changed_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

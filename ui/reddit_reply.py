@@ -7,7 +7,7 @@ import streamlit as st
 
 from collectors.base import SourceError
 from collectors.reddit_client import RedditSource
-from core.i18n import t
+from core.i18n import t, tn
 from publishing.reddit import post_reply
 from replies import gate
 from storage import workflow
@@ -38,7 +38,7 @@ def render_post_button(ctx: Context, row: dict[str, Any], text: str, verdict: ga
         st.error(t("post_empty", lang))
         return
     if not verdict.allowed:
-        st.error(t("post_refused_lint", lang, count=len(verdict.findings)))
+        st.error(tn("post_refused_lint", lang, len(verdict.findings)))
         return
     _post(ctx, row, text, verdict)
 
@@ -52,7 +52,7 @@ def _post(ctx: Context, row: dict[str, Any], text: str, verdict: gate.Verdict) -
                                mention_text=f"{row.get('title') or ''}\n{row.get('text') or ''}", role=ctx.user.role,
                                override_reason=verdict.override_reason or None)
     except gate.GateRefused as exc:  # the text changed between the check above and the post
-        st.error(t("post_refused_lint", lang, count=len(exc.verdict.findings)))
+        st.error(tn("post_refused_lint", lang, len(exc.verdict.findings)))
         return
     except SourceError as exc:
         st.error(t("post_failed", lang, error=exc.message))
