@@ -9,7 +9,8 @@ from typing import Any
 
 from core.labels import OPEN_STATUSES
 from storage.rows import decode_row
-from storage.store import Store, fts_query
+from storage.search_text import fts_query
+from storage.store import Store
 
 UNASSIGNED = "__unassigned__"
 DEEP_PAGE = 2_000  # rows skipped beyond which the urgency-index walk stops paying off

@@ -119,7 +119,8 @@ def test_migration_moves_first_response_off_escalations_and_dates_status_changes
     store.close()
     conn = sqlite3.connect(path)
     conn.executescript("DROP INDEX mentions_status_changed; ALTER TABLE mentions DROP COLUMN status_changed_at;")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.execute("PRAGMA user_version = 6")  # before migration 7 (status times)
+    assert SCHEMA_VERSION >= 7
 
     def status_event(mention_id: int, at: str, to: str, before: str) -> None:
         conn.execute("INSERT INTO events (mention_id, at, actor, action, detail) VALUES (?, ?, 'anna', 'status', ?)",

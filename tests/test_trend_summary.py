@@ -11,7 +11,8 @@ from bench.dataset import build
 from core.labels import TOPICS
 from core.models import Analysis
 from storage import open_store, queries, workflow
-from storage.store import Store, fts_query
+from storage.search_text import fts_query
+from storage.store import Store
 
 # Trends answers computed straight from mentions and analyses (the queries the summary tables replace).
 RAW_CUBE = (
@@ -79,11 +80,14 @@ def test_migration_fills_the_summary_of_an_existing_database(store: Store, tmp_p
     triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trend_%'").fetchall()
     for (name,) in triggers:
         conn.execute(f"DROP TRIGGER {name}")
-    # Back to schema version 2: undo migrations 3 (the summary tables), 5 (run requests) and 6 (drop counts).
+    # Back to schema version 2: undo migrations 3 (the summary tables), 5 (run requests), 6 (drop counts) and
+    # 7 (status times; 8 re-indexes and leaves no trace to undo).
     conn.executescript("DROP TABLE trend_daily; DROP TABLE trend_topics; DROP TABLE trend_terms; "
                        "DROP INDEX mentions_status_source; DROP TABLE heartbeats; DROP TABLE source_drops; "
                        "ALTER TABLE sources DROP COLUMN run_requested_at; "
-                       "ALTER TABLE sources DROP COLUMN run_requested_by; PRAGMA user_version = 2;")
+                       "ALTER TABLE sources DROP COLUMN run_requested_by; "
+                       "DROP INDEX mentions_status_changed; ALTER TABLE mentions DROP COLUMN status_changed_at; "
+                       "PRAGMA user_version = 2;")
     conn.close()
     reopened = open_store(tmp_path / "m.db")
     try:
