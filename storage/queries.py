@@ -53,7 +53,7 @@ def _needs_analysis(flt: MentionFilter) -> bool:
 
 def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size: int) -> bool:
     """Walking analyses by urgency finds a first page in milliseconds when the filter keeps many rows;
-    a selective filter (search, assignee, dates, topics) or a deep page is faster from the status index,
+    a selective filter (search, assignee, dates, status change) or a deep page is faster from the status index,
     except a search over every status for a common word."""
     if offset >= DEEP_PAGE:
         return False
@@ -64,8 +64,19 @@ def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size
         hits = _search_hits(store, flt.search)
         mentions = store._conn.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
         return hits * hits >= 2 * (offset + page_size) * mentions
-    selective = flt.search.strip() or flt.assignee or flt.date_from or flt.date_to or flt.topics or flt.changed_since
-    return not selective
+    # A topic keeps about a tenth of the rows: the walk finds a page of them sooner than sorting every match.
+    selective = flt.search.strip() or flt.assignee or flt.date_from or flt.date_to or flt.changed_since
+    if selective:
+        return False
+    if flt.statuses and not set(flt.statuses) & set(OPEN_STATUSES):
+        # A closed status (a view such as Escalated) may hold nothing or half the database: the walk pays off
+        # by the same rule as a search, and its status index counts the rows in milliseconds.
+        marks = ", ".join("?" for _ in flt.statuses)
+        rows = store._conn.execute(f"SELECT count(*) FROM mentions WHERE status IN ({marks})", flt.statuses)
+        matching = rows.fetchone()[0]
+        mentions = store._conn.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
+        return matching * matching >= 2 * (offset + page_size) * mentions
+    return True
 
 
 def _search_only(flt: MentionFilter) -> bool:
@@ -89,9 +100,10 @@ def _where(flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
     _in("a.kind", flt.kinds, where, params)
     _in("a.sentiment", flt.sentiments, where, params)
     if flt.topics:
-        marks = ", ".join("?" for _ in flt.topics)
-        where.append(f"EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value IN ({marks}))")
-        params.extend(flt.topics)
+        # a.topics is a JSON list of core.labels.TOPICS identifiers (no quotes or escapes in them), so a quoted
+        # identifier occurs in it exactly when the list holds it; instr() costs a fraction of json_each per row.
+        where.append("(" + " OR ".join("instr(a.topics, ?) > 0" for _ in flt.topics) + ")")
+        params.extend(f'"{topic}"' for topic in flt.topics)
     if flt.assignee == UNASSIGNED:
         where.append("m.assignee IS NULL")
     elif flt.assignee:
