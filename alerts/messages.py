@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.display import visible_controls, visible_href
-from core.i18n import CATALOGUE, t
+from core.i18n import CATALOGUE, PLURAL_CATALOGUE, t, tn
 from core.i18n import LANGUAGES as I18N_LANGUAGES
 from core.i18n import label as vocabulary_label
 
@@ -58,7 +58,11 @@ def render(payload: dict[str, Any], language: str) -> Message:
             baseline=_number(data["baseline"]) if rule == "spike_volume" else _number(data["baseline"] * 100),
             share=_number(data["value"] * 100),
         )
-        return Message(text(language, f"subject.{rule}", **values), text(language, f"intro.{rule}", **values))
+        subject, intro_key = text(language, f"subject.{rule}", **values), f"intro.{rule}"
+        if intro_key in PLURAL_CATALOGUE:  # the count decides the words' form
+            count = values.pop("count")
+            return Message(subject, tn(intro_key, language, count, **values))
+        return Message(subject, text(language, intro_key, **values))
     reasons = reason_names(language, data.get("urgency_reasons", []))
     hours = _number(data.get("sla_hours", 0))
     if rule == "urgent":
@@ -84,4 +88,4 @@ def render(payload: dict[str, Any], language: str) -> Message:
 
 
 def digest_subject(language: str, count: int) -> str:
-    return text(language, "subject.digest", count=count)
+    return tn("subject.digest", language, count)

@@ -57,4 +57,19 @@ PLURAL_CATALOGUE: dict[str, PluralForms] = {
          "Non pubblicata: correggi prima i {count} problemi indicati sopra, oppure un amministratore può "
          "approvarla con una motivazione."),
     ),
+    # alert messages (alerts/messages.py)
+    "subject.digest": (
+        ("[ClinicWatch] 1 alert", "[ClinicWatch] {count} alerts"),
+        ("[ClinicWatch] {count} alert", "[ClinicWatch] {count} alerty", "[ClinicWatch] {count} alertów"),
+        ("[ClinicWatch] 1 avviso", "[ClinicWatch] {count} avvisi"),
+    ),
+    "intro.spike_volume": (
+        ("{count} mention in the last {window} h; the usual level is {baseline}.",
+         "{count} mentions in the last {window} h; the usual level is {baseline}."),
+        ("{count} wzmianka w ciągu ostatnich {window} godz.; zwykle {baseline}.",
+         "{count} wzmianki w ciągu ostatnich {window} godz.; zwykle {baseline}.",
+         "{count} wzmianek w ciągu ostatnich {window} godz.; zwykle {baseline}."),
+        ("{count} menzione nelle ultime {window} ore; il livello abituale è {baseline}.",
+         "{count} menzioni nelle ultime {window} ore; il livello abituale è {baseline}."),
+    ),
 }
