@@ -205,8 +205,10 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     WHERE first_response_at IS NOT NULL AND (
         SELECT json_extract(e.detail, '$.to') FROM events e WHERE e.mention_id = mentions.id AND e.action = 'status'
         AND json_extract(e.detail, '$.to') IN ('replied', 'escalated') ORDER BY e.at, e.id LIMIT 1) = 'escalated';
-    -- Views count by status alone (escalated, waiting) or by status and time (done today) from this index.
+    -- Views count by status alone (escalated, waiting) or by status and time (done today) from this index;
+    -- My queue and Unassigned by assignee and status from the next (without it SQLite read each open row).
     CREATE INDEX mentions_status_changed ON mentions (status, status_changed_at);
+    CREATE INDEX mentions_assignee ON mentions (assignee, status);
     """,
     _index_lemmas,
 ]

@@ -118,7 +118,8 @@ def test_migration_moves_first_response_off_escalations_and_dates_status_changes
     ids = {title: mention_id_by_title(store, title) for title in ("Phone", "Faktura", "Great visit")}
     store.close()
     conn = sqlite3.connect(path)
-    conn.executescript("DROP INDEX mentions_status_changed; ALTER TABLE mentions DROP COLUMN status_changed_at;")
+    conn.executescript("DROP INDEX mentions_status_changed; DROP INDEX mentions_assignee; "
+                       "ALTER TABLE mentions DROP COLUMN status_changed_at;")
     conn.execute("PRAGMA user_version = 6")  # before migration 7 (status times)
     assert SCHEMA_VERSION >= 7
 

@@ -86,7 +86,7 @@ def test_migration_fills_the_summary_of_an_existing_database(store: Store, tmp_p
                        "DROP INDEX mentions_status_source; DROP TABLE heartbeats; DROP TABLE source_drops; "
                        "ALTER TABLE sources DROP COLUMN run_requested_at; "
                        "ALTER TABLE sources DROP COLUMN run_requested_by; "
-                       "DROP INDEX mentions_status_changed; ALTER TABLE mentions DROP COLUMN status_changed_at; "
+                       "DROP INDEX mentions_status_changed; DROP INDEX mentions_assignee; ALTER TABLE mentions DROP COLUMN status_changed_at; "
                        "PRAGMA user_version = 2;")
     conn.close()
     reopened = open_store(tmp_path / "m.db")
