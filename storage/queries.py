@@ -53,8 +53,8 @@ def _needs_analysis(flt: MentionFilter) -> bool:
 
 def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size: int) -> bool:
     """Walking analyses by urgency finds a first page in milliseconds when the filter keeps many rows;
-    a selective filter (search, assignee, dates, status change) or a deep page is faster from the status index,
-    except a search over every status for a common word."""
+    a selective filter (a rare word or status, one assignee, dates, status change) or a deep page is faster from
+    the status index."""
     if offset >= DEEP_PAGE:
         return False
     if _search_only(flt):
@@ -67,18 +67,22 @@ def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size
     # A topic keeps about a tenth of the rows and "unassigned" most open ones: the walk finds a page of them sooner
     # than sorting every match. One user's items are few: sorting them is faster.
     mine = flt.assignee not in (None, UNASSIGNED)
-    selective = flt.search.strip() or mine or flt.date_from or flt.date_to or flt.changed_since
-    if selective:
+    if mine or flt.date_from or flt.date_to or flt.changed_since:
         return False
-    if flt.statuses and not set(flt.statuses) & set(OPEN_STATUSES):
-        # A closed status (a view such as Escalated) may hold nothing or half the database: the walk pays off
-        # by the same rule as a search, and its status index counts the rows in milliseconds.
+    searched = bool(fts_query(flt.search or ""))
+    if not searched and not (flt.statuses and not set(flt.statuses) & set(OPEN_STATUSES)):
+        return True
+    # A closed status (a view such as Escalated) may hold nothing or half the database, a word may be in three
+    # mentions or in a sixth of them: the walk reads about (offset + page) × mentions / matches rows, the status
+    # index reads every row of the statuses. Both sizes are counted from indexes in milliseconds.
+    mentions = store._conn.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
+    in_statuses = mentions
+    if flt.statuses:
         marks = ", ".join("?" for _ in flt.statuses)
         rows = store._conn.execute(f"SELECT count(*) FROM mentions WHERE status IN ({marks})", flt.statuses)
-        matching = rows.fetchone()[0]
-        mentions = store._conn.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
-        return matching * matching >= 2 * (offset + page_size) * mentions
-    return True
+        in_statuses = rows.fetchone()[0]
+    matches = in_statuses * _search_hits(store, flt.search) / max(mentions, 1) if searched else in_statuses
+    return matches * in_statuses >= 2 * (offset + page_size) * mentions
 
 
 def _search_only(flt: MentionFilter) -> bool:
