@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.display import visible_controls, visible_href
-from core.i18n import CATALOGUE, t
+from core.i18n import CATALOGUE, PLURAL_CATALOGUE, t, tn
 from core.i18n import LANGUAGES as I18N_LANGUAGES
 from core.i18n import label as vocabulary_label
 from core.urls import mention_link, page_link
@@ -68,8 +68,12 @@ def render(payload: dict[str, Any], language: str, dashboard_url: str | None = N
             baseline=_number(data["baseline"]) if rule == "spike_volume" else _number(data["baseline"] * 100),
             share=_number(data["value"] * 100),
         )
-        return Message(text(language, f"subject.{rule}", **values), text(language, f"intro.{rule}", **values),
-                       dashboard_link=page_link(dashboard_url, "trends") if dashboard_url else None,
+        subject, intro_key = text(language, f"subject.{rule}", **values), f"intro.{rule}"
+        if intro_key in PLURAL_CATALOGUE:  # the count decides the words' form
+            intro = tn(intro_key, language, values.pop("count"), **values)
+        else:
+            intro = text(language, intro_key, **values)
+        return Message(subject, intro, dashboard_link=page_link(dashboard_url, "trends") if dashboard_url else None,
                        dashboard_label=text(language, "label.open_dashboard"))
     reasons = reason_names(language, data.get("urgency_reasons", []))
     hours = _number(data.get("sla_hours", 0))
@@ -98,4 +102,4 @@ def render(payload: dict[str, Any], language: str, dashboard_url: str | None = N
 
 
 def digest_subject(language: str, count: int) -> str:
-    return text(language, "subject.digest", count=count)
+    return tn("subject.digest", language, count)

@@ -7,10 +7,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simplemma.strategies.dictionaries import DefaultDictionaryFactory
-
 from analysis.lexicon import Lexicon, available_languages, fold, fold_word, load_lexicon
 from analysis.vader import BiasedVader
+from core.lemmas import LEMMA_FACTORY
 
 # A compound score beyond these reads as negative / positive. One mild positive word (<= 1) stays neutral in
 # our lexicons, one mild negative word (-1, times the negativity bias) does not; VADER's convention is 0.05.
@@ -41,7 +40,7 @@ _NEGATIVE_EMOTICONS = re.compile(rf"(?::-?\(|:'\(|(?<![\w:]):-?/(?![/\w])|-_-|[{
 # tests took ~4 us a text.
 _FIRST_EMOJI = min(_POSITIVE_EMOJI + _NEGATIVE_EMOJI)
 _MAY_HAVE_EMOTICONS = re.compile(rf":[-)D('/]|;[-)]|<3|-_-|[{_FIRST_EMOJI}-\U0010FFFF]")
-_DICTIONARIES = DefaultDictionaryFactory()
+_DICTIONARIES = LEMMA_FACTORY  # shared with the search index's lemmas: each dictionary once per process
 _LEMMA_LANGUAGES = frozenset({"pl", "it", "en"})
 
 

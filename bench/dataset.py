@@ -116,7 +116,10 @@ def _status(rng: random.Random, kind: str, age_days: float, published: datetime)
         return rng.choice(["new", "dismissed"]) if age_days < 30 else "dismissed", None
     if age_days < 3 or rng.random() < 0.03:
         return "new", None
-    return rng.choice(["replied", "replied", "escalated"]), published + timedelta(hours=rng.expovariate(1 / 5))
+    status = rng.choice(["replied", "replied", "escalated"])
+    if status == "escalated":  # escalating is internal, not a response to the patient (storage/workflow.py)
+        return status, None
+    return status, published + timedelta(hours=rng.expovariate(1 / 5))
 
 
 if __name__ == "__main__":

@@ -13,12 +13,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import ROOT, time_calls
 from bench.dataset import add_confidences
-from storage import open_store, queries
+from storage import open_store, queries, views
 from storage.queries import MentionFilter
 from storage.store import Store
 
@@ -27,6 +27,8 @@ TRENDS_TARGET_MS = 500.0
 PAGE_SIZE = 20  # ui/pages/inbox.py PAGE_SIZE
 TRENDS_DAYS = 90  # ui.components.default_range(): the range the Trends page opens with
 SEARCH_WORD = "infolinia"
+INFLECTED_WORD = "rejestracji"  # finds every form of "rejestracja" through the lemma index
+VIEW_USER = "user1"  # bench/dataset.py assigns nobody; "My queue" is then an empty view, as for a new user
 
 
 def inbox_view(store: Store, flt: MentionFilter) -> Callable[[], object]:
@@ -39,26 +41,35 @@ def inbox_view(store: Store, flt: MentionFilter) -> Callable[[], object]:
 
 
 def inbox_cases(store: Store) -> list[tuple[str, Callable[[], object], float | None]]:
-    """(label, call, p95 target in ms) for the Inbox views."""
+    """(label, call, p95 target in ms) for the Inbox: every filter, search and view has the same target."""
     complaints_pl = MentionFilter(kinds=["complaint"], languages=["pl"])
     topic = MentionFilter(topics=["waiting_time"])
     source = MentionFilter(sources=["reddit"])
     search_open = MentionFilter(search=SEARCH_WORD)
     search_all = MentionFilter(search=SEARCH_WORD, statuses=[])
+    inflected = MentionFilter(search=INFLECTED_WORD)
     needs_look = MentionFilter(needs_look=True)
     needs_look_complaints = MentionFilter(needs_look=True, kinds=["complaint"])
-    return [
-        ("inbox first page (count + page)", inbox_view(store, MentionFilter()), INBOX_TARGET_MS),
+    today = views.start_of_day(datetime.now(UTC), "Europe/Warsaw")
+    target = INBOX_TARGET_MS
+    cases: list[tuple[str, Callable[[], object], float | None]] = [
+        ("inbox first page (count + page)", inbox_view(store, MentionFilter()), target),
         ("  of which inbox_page only", lambda: queries.inbox_page(store, MentionFilter(), 0, PAGE_SIZE), None),
-        ("inbox filtered: complaints in Polish", inbox_view(store, complaints_pl), None),
-        ("inbox filtered: topic waiting_time", inbox_view(store, topic), None),
-        ("inbox filtered: source reddit", inbox_view(store, source), None),
+        ("inbox filtered: complaints in Polish", inbox_view(store, complaints_pl), target),
+        ("inbox filtered: topic waiting_time", inbox_view(store, topic), target),
+        ("inbox filtered: source reddit", inbox_view(store, source), target),
         ("inbox filtered: needs a human look", inbox_view(store, needs_look), None),
         ("inbox filtered: needs a human look, complaints", inbox_view(store, needs_look_complaints), None),
-        ("inbox page 50 (offset 1,000)", lambda: queries.inbox_page(store, MentionFilter(), 50, PAGE_SIZE), None),
-        (f"search '{SEARCH_WORD}' (open statuses)", inbox_view(store, search_open), None),
-        (f"search '{SEARCH_WORD}' (all statuses)", inbox_view(store, search_all), None),
+        ("inbox page 50 (offset 1,000)", lambda: queries.inbox_page(store, MentionFilter(), 50, PAGE_SIZE), target),
+        (f"search '{SEARCH_WORD}' (open statuses)", inbox_view(store, search_open), target),
+        (f"search '{SEARCH_WORD}' (all statuses)", inbox_view(store, search_all), target),
+        (f"search '{INFLECTED_WORD}' (open, word forms)", inbox_view(store, inflected), target),
+        ("view counts (all five views)", lambda: views.view_counts(store, VIEW_USER, today), target),
     ]
+    for view in views.VIEWS:
+        flt = views.view_filter(view, VIEW_USER, today)
+        cases.append((f"view {view} (count + page)", inbox_view(store, flt), target))
+    return cases
 
 
 def trends_cases(store: Store, days: int, target: float | None) -> list[tuple[str, Callable[[], object], float | None]]:

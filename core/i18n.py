@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from core.i18n_alerts import ALERT_CATALOGUE
 from core.i18n_explain import EXPLAIN_CATALOGUE
+from core.i18n_inbox import INBOX_CATALOGUE
+from core.i18n_plurals import PLURAL_CATALOGUE
 
 LANGUAGES: tuple[str, ...] = ("en", "pl", "it")
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "it": "Italiano"}
@@ -69,7 +71,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "f_dates": ("Published between", "Opublikowano między", "Pubblicato tra"),
     "f_search": ("Search text", "Szukaj w treści", "Cerca nel testo"),
     # inbox
-    "queue_count": ("{count} mentions match", "Pasujące wzmianki: {count}", "{count} menzioni corrispondono"),
     "page_of": ("Page {page} of {pages}", "Strona {page} z {pages}", "Pagina {page} di {pages}"),
     "prev": ("Previous", "Poprzednia", "Precedente"),
     "next": ("Next", "Następna", "Successiva"),
@@ -79,9 +80,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
                              "La menzione del link ({id}) non esiste (potrebbe essere stata eliminata dalla conservazione)."),
     "empty_queue": ("Nothing needs attention.", "Nic nie wymaga uwagi.", "Niente richiede attenzione."),
     "urgency": ("urgency {value}", "pilność {value}", "urgenza {value}"),
-    "ago_minutes": ("{n} min ago", "{n} min temu", "{n} min fa"),
-    "ago_hours": ("{n} h ago", "{n} godz. temu", "{n} h fa"),
-    "ago_days": ("{n} d ago", "{n} dni temu", "{n} g fa"),
     "author": ("Author", "Autor", "Autore"),
     "reach": ("Reach", "Zasięg", "Portata"),
     "score_comments": ("score {score}, comments {comments}", "punkty {score}, komentarze {comments}", "punteggio {score}, commenti {comments}"),
@@ -153,11 +151,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Odpowiedź sprawdziły tylko reguły: model nie ma korpusu ({path}).",
         "La risposta è stata controllata solo dalle regole: il modello non ha un corpus ({path}).",
     ),
-    "replied_refused_lint": (
-        "Not marked replied: the reply has {count} problem(s) shown above. Fix them, or an admin can override with a reason.",
-        "Nie oznaczono jako odpowiedziane: odpowiedź ma problemy pokazane powyżej ({count}). Popraw je albo administrator może je zatwierdzić z uzasadnieniem.",
-        "Non segnata come risposta: la risposta ha {count} problemi indicati sopra. Li corregga, oppure un amministratore può approvarla con una motivazione.",
-    ),
     "override_reason": (
         "Admin override: why this reply may be published despite the problems",
         "Zatwierdzenie administratora: dlaczego tę odpowiedź można opublikować mimo problemów",
@@ -169,11 +162,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Solo un amministratore può ignorare il controllo.",
     ),
     "post_empty": ("Write a reply before posting.", "Napisz odpowiedź przed publikacją.", "Scrivi una risposta prima di pubblicarla."),
-    "post_refused_lint": (
-        "Not posted: fix the {count} problem(s) shown above first, or an admin can override with a reason.",
-        "Nie opublikowano: najpierw popraw problemy pokazane powyżej ({count}) albo administrator może je zatwierdzić z uzasadnieniem.",
-        "Non pubblicata: correggi prima i problemi indicati sopra ({count}), oppure un amministratore può approvarla con una motivazione.",
-    ),
     "posted_not_marked": (
         "Posted to {platform} but not marked replied: {error}",
         "Opublikowano w serwisie {platform}, ale nie oznaczono jako odpowiedziane: {error}",
@@ -399,6 +387,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
 
 CATALOGUE.update(ALERT_CATALOGUE)
 CATALOGUE.update(EXPLAIN_CATALOGUE)
+CATALOGUE.update(INBOX_CATALOGUE)
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:
@@ -407,6 +396,22 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     index = LANGUAGES.index(lang) if lang in LANGUAGES else 0
     text = entry[index]
     return text.format(**values) if values else text
+
+
+def plural_index(lang: str, count: int) -> int:
+    """Which plural form `count` takes in `lang`: English and Italian one/other; Polish one/few/many."""
+    if lang == "pl":
+        if count == 1:
+            return 0
+        return 1 if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14) else 2
+    return 0 if count == 1 else 1
+
+
+def tn(key: str, lang: str, count: int, **values: object) -> str:
+    """The text for `key` in the plural form `count` takes in `lang` (English when the language is unknown)."""
+    index = LANGUAGES.index(lang) if lang in LANGUAGES else 0
+    forms = PLURAL_CATALOGUE[key][index]
+    return forms[plural_index(LANGUAGES[index], count)].format(count=count, **values)
 
 
 def label(prefix: str, value: str | None, lang: str) -> str:

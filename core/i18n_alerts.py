@@ -1,6 +1,6 @@
 """Texts of alert messages and the weekly report: part of the one catalogue (core.i18n merges it).
 
-Same shape as the dashboard's catalogue: key -> (en, pl, it).
+Same shape as the dashboard's catalogue: key -> (en, pl, it). Texts with a count are in core/i18n_plurals.py.
 """
 from __future__ import annotations
 
@@ -30,11 +30,6 @@ ALERT_CATALOGUE: dict[str, tuple[str, str, str]] = {
         "[ClinicWatch] Wzrost negatywnych wzmianek: {share}% (zwykle {baseline}%)",
         "[ClinicWatch] Picco di menzioni negative: {share}% (di solito {baseline}%)",
     ),
-    "subject.digest": (
-        "[ClinicWatch] {count} alerts",
-        "[ClinicWatch] Zestawienie alertów: {count}",
-        "[ClinicWatch] Riepilogo: {count} avvisi",
-    ),
     "intro.urgent": (
         "A new mention needs attention.",
         "Nowa wzmianka wymaga uwagi.",
@@ -44,11 +39,6 @@ ALERT_CATALOGUE: dict[str, tuple[str, str, str]] = {
         "This complaint has had no response within the {hours} h target.",
         "Ta skarga nie otrzymała odpowiedzi w docelowym czasie {hours} godz.",
         "Questo reclamo non ha ricevuto risposta entro l'obiettivo di {hours} ore.",
-    ),
-    "intro.spike_volume": (
-        "{count} mentions in the last {window} h; the usual level is {baseline}.",
-        "{count} wzmianek w ciągu ostatnich {window} godz.; zwykle {baseline}.",
-        "{count} menzioni nelle ultime {window} ore; il livello abituale è {baseline}.",
     ),
     "intro.spike_negative": (
         "{negative} of {count} mentions in the last {window} h are negative ({share}%); the usual share is {baseline}%.",

@@ -20,7 +20,8 @@ TOPICS: tuple[str, ...] = (
     "other",
 )
 
-WORKFLOW_STATUSES: tuple[str, ...] = ("new", "in_review", "replied", "escalated", "dismissed")
+# waiting_patient: the team answered and asked the patient something (details, a phone number); the ball is theirs.
+WORKFLOW_STATUSES: tuple[str, ...] = ("new", "in_review", "replied", "escalated", "waiting_patient", "dismissed")
 OPEN_STATUSES: tuple[str, ...] = ("new", "in_review")
 
 # Machine-readable reasons an urgency score gives (analysis.urgency computes them; the UI translates them).

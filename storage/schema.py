@@ -1,13 +1,25 @@
 """The database schema and its migrations: the one source of truth for every table."""
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
 import sqlite_utils
 
+from storage.search_text import rebuild_search_index
 from storage.triggers import reconcile_triggers
 
+
+def _index_lemmas(conn: sqlite3.Connection) -> None:
+    """10: the search index holds each word's lemmas beside the text (storage/search_text.py), so any inflected
+    form finds the others; every stored mention is indexed again."""
+    rebuild_search_index(conn)
+
+
 # Each entry migrates from version i to i + 1; append, never edit a released step. Triggers are not created
-# here: the live set is stated once in storage/triggers.py and reconciled after the migrations run.
-MIGRATIONS: list[str] = [
+# here: the live set is stated once in storage/triggers.py and reconciled after the migrations run. A step is SQL,
+# or a function for work SQL alone cannot do (it runs in the step's transaction).
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: the first schema
     """
     CREATE TABLE sources (
@@ -224,6 +236,26 @@ MIGRATIONS: list[str] = [
     ALTER TABLE analyses ADD COLUMN confidence REAL;
     ALTER TABLE analyses ADD COLUMN learned_from TEXT NOT NULL DEFAULT '{}';
     """,
+    # 9: Inbox views. "Done today" needs when a mention's status last changed (from the audit trail for old rows).
+    # Escalating no longer counts as a first response: where the first answer-like status event was an
+    # escalation, first_response_at becomes the first reply (or NULL), as storage/workflow.py now stamps it.
+    """
+    ALTER TABLE mentions ADD COLUMN status_changed_at TEXT;
+    UPDATE mentions SET status_changed_at = (
+        SELECT max(e.at) FROM events e WHERE e.mention_id = mentions.id AND e.action = 'status')
+    WHERE id IN (SELECT mention_id FROM events WHERE action = 'status');
+    UPDATE mentions SET first_response_at = (
+        SELECT min(e.at) FROM events e WHERE e.mention_id = mentions.id AND e.action = 'status'
+        AND json_extract(e.detail, '$.to') IN ('replied', 'waiting_patient'))
+    WHERE first_response_at IS NOT NULL AND (
+        SELECT json_extract(e.detail, '$.to') FROM events e WHERE e.mention_id = mentions.id AND e.action = 'status'
+        AND json_extract(e.detail, '$.to') IN ('replied', 'escalated') ORDER BY e.at, e.id LIMIT 1) = 'escalated';
+    -- Views count by status alone (escalated, waiting) or by status and time (done today) from this index;
+    -- My queue and Unassigned by assignee and status from the next (without it SQLite read each open row).
+    CREATE INDEX mentions_status_changed ON mentions (status, status_changed_at);
+    CREATE INDEX mentions_assignee ON mentions (assignee, status);
+    """,
+    _index_lemmas,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -236,8 +268,19 @@ def migrate(db: sqlite_utils.Database) -> int:
             f"database schema version {current} is newer than this program knows ({SCHEMA_VERSION}); upgrade ClinicWatch"
         )
     for version in range(current, SCHEMA_VERSION):
-        with db.conn:
-            db.conn.executescript("BEGIN;" + MIGRATIONS[version] + f"; PRAGMA user_version = {version + 1}; COMMIT;")
+        step = MIGRATIONS[version]
+        if isinstance(step, str):
+            with db.conn:
+                db.conn.executescript("BEGIN;" + step + f"; PRAGMA user_version = {version + 1}; COMMIT;")
+            continue
+        db.conn.execute("BEGIN")
+        try:
+            step(db.conn)
+            db.conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:  # the step is all or nothing, whatever stopped it; the error goes on to the caller
+            db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
     with db.conn:
         reconcile_triggers(db.conn)
     return current

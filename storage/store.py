@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,7 +27,8 @@ from storage.rows import (
     stored_items,
 )
 from storage.schema import migrate
-from storage.triggers import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS, fold_for_search
+from storage.search_text import fts_query, register_functions
+from storage.triggers import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS
 
 # A writer lets the write-ahead log grow to ~32 MB before copying it into the database (SQLite's default is ~4 MB):
 # a page that every batch touches (the index leaves, the search index) is then copied and synced once per
@@ -65,6 +65,7 @@ class Store:
         )
         # Autocommit mode; transactions are explicit (see transaction()).
         self._db = sqlite_utils.Database(conn)
+        register_functions(conn)  # the search index's triggers call them
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
@@ -361,13 +362,3 @@ class Store:
         with self.transaction():
             return self._conn.execute("DELETE FROM mentions WHERE author = ?", (author,)).rowcount
 
-
-# C0/C1 controls (a NUL ends SQLite's FTS string: "unterminated string") and lone surrogates (not UTF-8).
-_UNSEARCHABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def fts_query(text: str) -> str:
-    """Quote each word so user input is never parsed as FTS5 syntax; control characters separate words."""
-    folded = fold_for_search(_UNSEARCHABLE.sub(" ", text))
-    words = [w.replace('"', "") for w in folded.split()]
-    return " ".join(f'"{w}"' for w in words if w)

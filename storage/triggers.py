@@ -13,22 +13,8 @@ import sqlite3
 
 from core.models import BEST_STARS, LOCATION_LABEL, RATING, WORST_STARS
 
-# unicode61 folds most diacritics but not the Polish ł; the search index and the search box fold it alike.
-SEARCH_FOLDS = {"ł": "l", "Ł": "L"}
-_SEARCH_TABLE = str.maketrans(SEARCH_FOLDS)
-
-
-def folded(column: str) -> str:
-    """SQL for `column` folded as the search index stores it."""
-    expression = column
-    for original, replacement in SEARCH_FOLDS.items():
-        expression = f"replace({expression}, '{original}', '{replacement}')"
-    return expression
-
-
-def fold_for_search(text: str) -> str:
-    """Text folded as the search index stores it (for the words typed in the search box)."""
-    return text.translate(_SEARCH_TABLE)
+# The index holds each text as storage.search_text.search_text makes it (folded, with its words' lemmas).
+_INDEXED = "search_text({})"
 
 
 # A mention's star rating (as analysis.rating_prior.star_rating reads it: a JSON number in range), and the test
@@ -73,17 +59,17 @@ LIVE_TRIGGERS: dict[str, str] = {
     "mentions_ad": f"""
 CREATE TRIGGER mentions_ad AFTER DELETE ON mentions BEGIN
     INSERT INTO mentions_fts (mentions_fts, rowid, title, text)
-    VALUES ('delete', old.id, {folded('old.title')},
-            {folded('old.text')});
+    VALUES ('delete', old.id, {_INDEXED.format('old.title')},
+            {_INDEXED.format('old.text')});
 END;
 """,
     "mentions_au": f"""
 CREATE TRIGGER mentions_au AFTER UPDATE OF title, text ON mentions BEGIN
     INSERT INTO mentions_fts (mentions_fts, rowid, title, text)
-    VALUES ('delete', old.id, {folded('old.title')},
-            {folded('old.text')});
+    VALUES ('delete', old.id, {_INDEXED.format('old.title')},
+            {_INDEXED.format('old.text')});
     INSERT INTO mentions_fts (rowid, title, text)
-    VALUES (new.id, {folded('new.title')}, {folded('new.text')});
+    VALUES (new.id, {_INDEXED.format('new.title')}, {_INDEXED.format('new.text')});
 END;
 """,
     "trend_mention_bd": f"""
@@ -166,11 +152,11 @@ END;
 }
 
 # What the store runs, in the inserting transaction, for a batch of new mentions (ids as a JSON list) inserted
-# together with their analyses: the search index (folded as the triggers above fold it) and the trend summary
+# together with their analyses: the search index (fed as the triggers above feed it) and the trend summary
 # tables (a mention without an analysis counts under '?').
 REGISTER_NEW_MENTIONS: tuple[str, ...] = (
     f"""INSERT INTO mentions_fts (rowid, title, text)
-       SELECT id, {folded('title')}, {folded('text')}
+       SELECT id, {_INDEXED.format('title')}, {_INDEXED.format('text')}
        FROM mentions WHERE id IN (SELECT value FROM json_each(:ids))""",
     """INSERT INTO trend_daily SELECT substr(m.published_at, 1, 10), m.source_name, coalesce(a.language, '?'),
            coalesce(a.sentiment, '?'), coalesce(a.kind, '?'), count(*)

@@ -14,13 +14,16 @@ from storage.store import Store
 
 # Which status may follow which; reopening a closed item goes back to review.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("in_review", "replied", "escalated", "dismissed"),
-    "in_review": ("new", "replied", "escalated", "dismissed"),
-    "escalated": ("in_review", "replied", "dismissed"),
-    "replied": ("in_review",),
+    "new": ("in_review", "replied", "escalated", "waiting_patient", "dismissed"),
+    "in_review": ("new", "replied", "escalated", "waiting_patient", "dismissed"),
+    "escalated": ("in_review", "replied", "waiting_patient", "dismissed"),
+    "waiting_patient": ("in_review", "replied", "escalated", "dismissed"),
+    "replied": ("in_review", "waiting_patient"),
     "dismissed": ("in_review",),
 }
-FIRST_RESPONSE_STATUSES = ("replied", "escalated")
+# Statuses that mean the patient has heard from the clinic. Escalating is internal (the patient hears nothing),
+# so it does not stop the response-time clock.
+FIRST_RESPONSE_STATUSES = ("replied", "waiting_patient")
 
 
 class WorkflowError(ValueError):
@@ -37,7 +40,7 @@ def _status(store: Store, mention_id: int) -> str:
 def set_status(
     store: Store, mention_id: int, status: str, actor: str, *, reason: str | None = None, **detail: Any
 ) -> None:
-    """Move a mention to `status`, stamping first_response_at on the first reply or escalation."""
+    """Move a mention to `status`, stamping status_changed_at, and first_response_at on the first answer."""
     if status not in WORKFLOW_STATUSES:
         raise WorkflowError(f"unknown status {status!r}; expected one of {', '.join(WORKFLOW_STATUSES)}")
     if status == "dismissed" and not (reason or "").strip():
@@ -47,7 +50,9 @@ def set_status(
         if status != current and status not in TRANSITIONS[current]:
             raise WorkflowError(f"cannot move a mention from {current!r} to {status!r}")
         now = iso(utcnow())
-        store._conn.execute("UPDATE mentions SET status = ? WHERE id = ?", (status, mention_id))
+        store._conn.execute(
+            "UPDATE mentions SET status = ?, status_changed_at = ? WHERE id = ?", (status, now, mention_id)
+        )
         if status in FIRST_RESPONSE_STATUSES:
             store._conn.execute(
                 "UPDATE mentions SET first_response_at = ? WHERE id = ? AND first_response_at IS NULL",
@@ -105,6 +110,11 @@ def record_lint_override(store: Store, mention_id: int, actor: str, detail: dict
 
 def escalate(store: Store, mention_id: int, actor: str, reason: str | None = None) -> None:
     set_status(store, mention_id, "escalated", actor, reason=reason)
+
+
+def wait_for_patient(store: Store, mention_id: int, actor: str) -> None:
+    """The team answered and now waits for the patient (it counts as a first response)."""
+    set_status(store, mention_id, "waiting_patient", actor)
 
 
 def dismiss(store: Store, mention_id: int, actor: str, reason: str) -> None:

@@ -182,7 +182,7 @@ def test_digest_mode_batches_non_critical_alerts_into_one_message(tmp_path, smtp
     summary = evaluate_and_send(config, store, now=NOW)
     assert (summary.sent, summary.messages) == (3, 1)
     (message,) = smtp.inbox.messages
-    assert message["Subject"] == "[ClinicWatch] Zestawienie alertów: 3"
+    assert message["Subject"] == "[ClinicWatch] 3 alerty"
     plain, _ = _bodies(message)
     assert all(f"Skandal numer {n} w klinice" in plain for n in range(3))
 

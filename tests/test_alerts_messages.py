@@ -49,3 +49,12 @@ def test_quiet_hours_span_midnight_in_the_clinic_time_zone(tmp_path):
     at = lambda hour, minute=0: datetime(2026, 11, 17, hour, minute, tzinfo=UTC)  # noqa: E731
     assert [in_quiet_hours(config, at(h)) for h in (20, 21, 23, 5, 6)] == [False, True, True, True, False]
     assert in_quiet_hours(make_config(tmp_path), at(23)) is False
+
+
+@pytest.mark.parametrize(("count", "language", "start"), [
+    (1, "en", "1 mention in"), (22, "en", "22 mentions in"), (1, "pl", "1 wzmianka w"), (22, "pl", "22 wzmianki w"),
+    (25, "pl", "25 wzmianek w"), (12, "pl", "12 wzmianek w"), (1, "it", "1 menzione nelle"), (3, "it", "3 menzioni"),
+])
+def test_counts_in_alerts_take_the_plural_form_of_their_language(count, language, start):
+    message = render({"rule": "spike_volume", "critical": False, "data": {**SPIKE, "count": count}}, language)
+    assert message.intro.startswith(start) and str(count) in message.subject

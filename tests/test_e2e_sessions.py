@@ -77,7 +77,7 @@ def test_search_export_log_out_and_lock_in_a_browser(light_server):
         # A NUL typed into the search is a word break, never a traceback.
         page.get_by_label("Search text").fill("wonderful\x00")
         page.keyboard.press("Enter")
-        expect(page.get_by_text("1 mentions match")).to_be_visible()
+        expect(page.get_by_text("1 mention matches")).to_be_visible()
         assert "Traceback" not in page.content() and str(ROOT) not in page.content()
         page.get_by_label("Search text").fill("")
         page.keyboard.press("Enter")

@@ -11,7 +11,8 @@ from bench.dataset import build
 from core.labels import TOPICS
 from core.models import Analysis
 from storage import open_store, queries, workflow
-from storage.store import Store, fts_query
+from storage.search_text import fts_query
+from storage.store import Store
 
 # Trends answers computed straight from mentions and analyses (the queries the summary tables replace).
 RAW_CUBE = (
@@ -114,13 +115,15 @@ def test_migration_fills_the_summary_of_an_existing_database(store: Store, tmp_p
     for (name,) in triggers:
         conn.execute(f"DROP TRIGGER {name}")
     # Back to schema version 2: undo migrations 3 (the summary tables), 5 (run requests), 6 (drop counts) and
-    # 7 (ratings) and 8 (explanations).
+    # 7 (ratings), 8 (explanations) and 9 (status times; 10 re-indexes and leaves no trace to undo).
     conn.executescript("DROP TABLE trend_ratings; DROP TABLE trend_daily; DROP TABLE trend_topics; DROP TABLE trend_terms; "
                        "DROP INDEX mentions_status_source; DROP TABLE heartbeats; DROP TABLE source_drops; "
                        "ALTER TABLE sources DROP COLUMN run_requested_at; "
                        "ALTER TABLE sources DROP COLUMN run_requested_by; "
                        "ALTER TABLE analyses DROP COLUMN evidence; ALTER TABLE analyses DROP COLUMN confidence; "
-                       "ALTER TABLE analyses DROP COLUMN learned_from; PRAGMA user_version = 2;")
+                       "ALTER TABLE analyses DROP COLUMN learned_from; "
+                       "DROP INDEX mentions_status_changed; DROP INDEX mentions_assignee; ALTER TABLE mentions DROP COLUMN status_changed_at; "
+                       "PRAGMA user_version = 2;")
     conn.close()
     reopened = open_store(tmp_path / "m.db")
     try:

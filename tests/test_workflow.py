@@ -38,13 +38,19 @@ def test_mark_replied_sets_status_first_response_reply_and_event(store):
     assert events[0]["actor"] == "anna"
 
 
-def test_first_response_is_kept_from_the_first_escalation(store):
+def test_escalation_is_not_a_first_response_the_later_reply_is(store):
     mid = mention_id_by_title(store, "Phone")
     workflow.escalate(store, mid, "anna", reason="legal")
-    first = _row(store, mid)[2]
+    assert _row(store, mid)[2] is None  # escalating is internal: the patient has heard nothing yet
     workflow.mark_replied(store, mid, "bob")
-    assert _row(store, mid)[2] == first
-    assert [json.loads(e["detail"])["to"] for e in store.events(mid)] == ["escalated", "replied"]
+    first = _row(store, mid)[2]
+    assert first is not None
+    workflow.start_review(store, mid, "bob")
+    workflow.set_status(store, mid, "in_review", "bob")
+    workflow.mark_replied(store, mid, "bob")
+    assert _row(store, mid)[2] == first  # kept from the first reply
+    assert [json.loads(e["detail"])["to"] for e in store.events(mid)] == ["escalated", "replied", "in_review",
+                                                                          "replied"]
 
 
 def test_dismiss_needs_a_reason_and_changes_nothing_without_one(store):

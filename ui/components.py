@@ -14,7 +14,7 @@ import streamlit as st
 from collectors.registry import load_config
 from core.config import Config, find_config
 from core.display import visible_controls
-from core.i18n import label, t
+from core.i18n import label, t, tn
 from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
 from core.models import NEEDS_LOOK_BELOW
 from storage.queries import UNASSIGNED, MentionFilter
@@ -152,10 +152,10 @@ def time_ago(published_at: str | None, lang: str, now: datetime | None = None) -
         return ""
     minutes = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds() // 60))
     if minutes < 120:
-        return t("ago_minutes", lang, n=minutes)
+        return tn("ago_minutes", lang, minutes)
     if minutes < 48 * 60:
-        return t("ago_hours", lang, n=minutes // 60)
-    return t("ago_days", lang, n=minutes // 1440)
+        return tn("ago_hours", lang, minutes // 60)
+    return tn("ago_days", lang, minutes // 1440)
 
 
 # --- filters --------------------------------------------------------------------------------------

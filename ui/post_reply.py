@@ -12,7 +12,7 @@ from collectors.facebook import FacebookSource
 from collectors.google_reviews import GoogleReviewsSource
 from collectors.reddit_client import RedditSource
 from core.config import SourceBase
-from core.i18n import t
+from core.i18n import t, tn
 from publishing.facebook_reply import post_facebook_reply
 from publishing.google_reply import post_google_reply
 from publishing.reddit import post_reddit_reply
@@ -65,13 +65,13 @@ def render_post_button(ctx: Context, row: dict[str, Any], text: str, verdict: ga
         st.error(t("post_empty", lang))
         return
     if not verdict.allowed:
-        st.error(t("post_refused_lint", lang, count=len(verdict.findings)))
+        st.error(tn("post_refused_lint", lang, len(verdict.findings)))
         return
     try:
         link = publish(ctx.config, row["id"], text, store=ctx.store, actor=ctx.user.username, role=ctx.user.role,
                        override_reason=verdict.override_reason or None)
     except gate.GateRefused as exc:  # the text changed between the check above and the post
-        st.error(t("post_refused_lint", lang, count=len(exc.verdict.findings)))
+        st.error(tn("post_refused_lint", lang, len(exc.verdict.findings)))
         return
     except SourceError as exc:
         st.error(t("post_failed_platform", lang, platform=platform, error=exc.message))

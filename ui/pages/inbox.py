@@ -8,7 +8,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from core.display import visible_controls
-from core.i18n import t
+from core.i18n import t, tn
 from core.urls import MENTION_PARAM
 from storage import queries
 from storage.users import list_users
@@ -16,7 +16,7 @@ from ui import export
 from ui.auth import current_role
 from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
 from ui.downloads import session_download
-from ui.pages import inbox_detail
+from ui.pages import inbox_detail, inbox_views
 
 PAGE_SIZE = 20
 
@@ -26,6 +26,7 @@ def render(ctx: Context) -> None:
     # Assignees are the users who can sign in (and the demo user), not a scan of the mentions.
     assignees = sorted({u["username"] for u in list_users(ctx.users_file)} | {ctx.user.username})
     flt = mention_filters(ctx, queries.source_names(ctx.store), assignees)
+    flt, view = inbox_views.pick(ctx, flt)
     signature = repr(flt)
     if st.session_state.get("inbox_filter") != signature:  # new filters start again from the first page
         st.session_state["inbox_filter"] = signature
@@ -40,8 +41,8 @@ def render(ctx: Context) -> None:
         st.success(flash)
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        st.caption(t("queue_count", lang, count=total))
-        _queue(rows, lang)
+        st.caption(tn("queue_count", lang, total))
+        _queue(rows, lang, _empty_text(flt, view, lang))
         _pagination(page, pages, lang)
         _export(ctx, flt)
     with right:
@@ -109,9 +110,16 @@ def _linked_mention(ctx: Context) -> dict[str, Any] | None:
     return found[0]
 
 
-def _queue(rows: list[dict[str, Any]], lang: str) -> None:
+def _empty_text(flt: queries.MentionFilter, view: str, lang: str) -> str:
+    """Why the list is empty: nothing matched the search, an empty view, or nothing left to do."""
+    if flt.search.strip():
+        return t("search_no_hits", lang, search=flt.search.strip())
+    return t("view_empty", lang) if view else t("empty_queue", lang)
+
+
+def _queue(rows: list[dict[str, Any]], lang: str, empty: str) -> None:
     if not rows:
-        st.info(t("empty_queue", lang))
+        st.info(empty)
     for row in rows:
         with st.container(border=True, key=f"row_{row['id']}"):
             meta = f"{row['source_name']} · {time_ago(row['published_at'], lang)}"

@@ -10,7 +10,7 @@ import streamlit as st
 import replies
 from collectors.registry import handle_format
 from core.display import visible_controls, visible_href
-from core.i18n import label, t
+from core.i18n import label, t, tn
 from core.labels import KINDS, SENTIMENTS, TOPICS
 from replies import gate
 from storage import queries, workflow
@@ -133,8 +133,9 @@ def _show_findings(text: str, findings: list[Any], lang: str) -> None:
     st.html(marked_html(text, spans))
 
 
-def _act(ctx: Context, action: Callable[[], None], clear: str | None = None) -> None:
-    """Run a workflow action, then rerun so the queue shows the new state; `clear` empties that input box."""
+def _act(ctx: Context, action: Callable[[], None], done: str = "done", clear: str | None = None) -> None:
+    """Run a workflow action, then rerun so the queue shows the new state; `done` is the message key to show,
+    `clear` an input box to empty."""
     try:
         action()
     except workflow.WorkflowError as exc:
@@ -142,7 +143,7 @@ def _act(ctx: Context, action: Callable[[], None], clear: str | None = None) -> 
         return
     if clear:
         del st.session_state[clear]
-    st.session_state["flash"] = t("done", ctx.lang)
+    st.session_state["flash"] = t(done, ctx.lang)
     st.rerun()
 
 
@@ -150,19 +151,21 @@ def _actions(ctx: Context, mention_id: int, row: dict[str, Any], assignees: list
     lang, store, actor = ctx.lang, ctx.store, ctx.user.username
     st.subheader(t("actions", lang))
     posted_url = st.text_input(t("posted_url", lang), key=f"posted_{mention_id}")
-    replied_col, escalate_col, review_col = st.columns([2, 1, 1])
+    replied_col, escalate_col, waiting_col, review_col = st.columns([2, 1, 1, 1])
     if replied_col.button(t("mark_replied", lang), type="primary", key="act_replied"):
         text = st.session_state.get(f"reply_{mention_id}") or None
         language = row.get("language")
         verdict = _verdict(ctx, row, text or "")
         if not verdict.allowed:  # the gate: an unsafe reply is not recorded as the public answer
-            st.error(t("replied_refused_lint", lang, count=len(verdict.findings)))
+            st.error(tn("replied_refused_lint", lang, len(verdict.findings)))
         else:
             override = gate.override_detail(verdict) if verdict.overridden else None
             _act(ctx, lambda: workflow.mark_replied(store, mention_id, actor, posted_url=posted_url, text=text,
                                                     language=language, lint_override=override))
     if escalate_col.button(t("escalate", lang), key="act_escalate"):
-        _act(ctx, lambda: workflow.escalate(store, mention_id, actor))
+        _act(ctx, lambda: workflow.escalate(store, mention_id, actor), "moved_escalated")
+    if waiting_col.button(t("wait_patient", lang), key="act_waiting"):
+        _act(ctx, lambda: workflow.wait_for_patient(store, mention_id, actor), "moved_waiting_patient")
     if row.get("status") == "new" and review_col.button(t("start_review", lang), key="act_review"):
         _act(ctx, lambda: workflow.start_review(store, mention_id, actor))
     reason = st.text_input(t("dismiss_reason", lang), key=f"reason_{mention_id}")
