@@ -211,3 +211,89 @@ def test_screenshots_of_every_page_in_three_languages_at_two_widths(server):
         browser.close()
     assert len(taken) == len(PAGE_NAMES) * len(LANGUAGES) * len(SCREEN_WIDTHS)
     assert all((folder / name).stat().st_size > 10_000 for name in taken)  # a drawn page, not a blank one
+
+
+def sign_in(page, url: str, username: str = "admin", password: str = "correct-horse-9") -> None:
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+
+
+def settled(page) -> None:
+    """The script run has ended and every element is drawn."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
+
+
+def card_ids(page) -> list[int]:
+    classes = page.locator("[class*='st-key-open_']").evaluate_all("nodes => nodes.map(n => n.className)")
+    ids = [int(c.split("st-key-open_")[1].split()[0]) for c in classes]
+    return list(dict.fromkeys(ids))
+
+
+def test_a_triage_session_as_staff_work_it(server):
+    """Open the 15th card (its detail in view, the card outlined), copy the reply, mark it replied, escalate
+    another and find it under Escalated, follow a mention's link in a new tab, log out."""
+    from playwright.sync_api import expect, sync_playwright
+
+    store = open_store(server["database"])
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server["url"])
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        sign_in(page, server["url"])
+        settled(page)
+        ids = card_ids(page)
+        assert len(ids) >= 15, ids
+        fifteenth = ids[14]
+        page.locator(f".st-key-open_{fifteenth} button").click()
+        expect(page.locator(f".st-key-posted_{fifteenth}")).to_be_attached(timeout=60_000)
+        settled(page)
+        expect(page.locator(".st-key-detail")).to_be_in_viewport()  # not 2,600 px above, out of sight
+        outline = page.locator(f".st-key-row_{fifteenth}").evaluate("n => getComputedStyle(n).borderTopColor")
+        assert outline == "rgb(0, 114, 178)"
+        assert f"mention={fifteenth}" in page.url  # the address bar is this mention's link
+
+        # Copy the suggested reply with the code block's own button.
+        code = page.get_by_test_id("stCode").first  # the suggested reply, first code block of the detail
+        code.hover()
+        code.get_by_role("button").first.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.strip() and copied.strip() == code.inner_text().strip()
+
+        page.get_by_role("button", name="Mark replied").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+        settled(page)
+        assert store.mention(fifteenth)["status"] == "replied"
+        expect(page.locator(f".st-key-open_{fifteenth}")).to_have_count(0)
+
+        other = card_ids(page)[0]
+        page.locator(f".st-key-open_{other} button").click()
+        expect(page.locator(f".st-key-posted_{other}")).to_be_attached(timeout=60_000)
+        settled(page)
+        page.get_by_role("button", name="Escalate").click()
+        expect(page.get_by_text("Escalated: it left the open queue")).to_be_visible()
+        settled(page)
+        page.get_by_text(re.compile(r"^Escalated \(\d+\)$")).click()
+        settled(page)
+        expect(page.locator(f".st-key-open_{other}")).to_have_count(1)
+        assert store.mention(other)["status"] == "escalated"
+
+        # A colleague opens the link in a new tab: after signing in, that very mention is open.
+        tab = context.new_page()
+        sign_in(tab, f"{server['url']}/?page=inbox&mention={fifteenth}")
+        expect(tab.locator(f".st-key-posted_{fifteenth}")).to_be_attached(timeout=60_000)
+        tab.close()
+
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
+        expect(page.get_by_role("button", name="Log in")).to_be_visible()
+        browser.close()
+    store.close()
