@@ -16,7 +16,7 @@ from ui import export
 from ui.auth import current_role
 from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
 from ui.downloads import session_download
-from ui.pages import inbox_detail, inbox_views
+from ui.pages import inbox_bulk, inbox_detail, inbox_views
 
 PAGE_SIZE = 20
 
@@ -44,6 +44,7 @@ def render(ctx: Context) -> None:
         st.caption(tn("queue_count", lang, total))
         _queue(rows, lang, _empty_text(flt, view, lang))
         _pagination(page, pages, lang)
+        inbox_bulk.render(ctx, rows, assignees)
         _export(ctx, flt)
     with right:
         selected = _selected(ctx, rows)
@@ -123,6 +124,8 @@ def _queue(rows: list[dict[str, Any]], lang: str, empty: str) -> None:
     for row in rows:
         with st.container(border=True, key=f"row_{row['id']}"):
             meta = f"{row['source_name']} · {time_ago(row['published_at'], lang)}"
+            if row.get("assignee"):
+                meta += " " + t("assigned_short", lang, name=row["assignee"])
             st.html(badges_html(row, lang) + f'<span style="color:#666;font-size:0.85em">{escape_all(meta)}</span>')
             preview = (row.get("title") or row.get("text") or "").strip().replace("\n", " ")
             st.text(visible_controls(preview[:160]) + ("…" if len(preview) > 160 else ""))
