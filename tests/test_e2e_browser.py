@@ -238,8 +238,9 @@ def card_ids(page) -> list[int]:
 
 
 def test_a_triage_session_as_staff_work_it(server):
-    """Open the 15th card (its detail in view, the card outlined), copy the reply, mark it replied, escalate
-    another and find it under Escalated, follow a mention's link in a new tab, log out."""
+    """Open the 15th card (its detail in view, the card outlined), j / k to the next card and back, copy the
+    reply, mark it replied, escalate another and find it under Escalated, follow a mention's link in a new tab,
+    log out."""
     from playwright.sync_api import expect, sync_playwright
 
     store = open_store(server["database"])
@@ -261,6 +262,14 @@ def test_a_triage_session_as_staff_work_it(server):
         outline = page.locator(f".st-key-row_{fifteenth}").evaluate("n => getComputedStyle(n).borderTopColor")
         assert outline == "rgb(0, 114, 178)"
         assert f"mention={fifteenth}" in page.url  # the address bar is this mention's link
+
+        # Keyboard: j opens the next card, k the previous one again.
+        page.keyboard.press("j")
+        expect(page.locator(f".st-key-posted_{ids[15]}")).to_be_attached(timeout=60_000)
+        settled(page)
+        page.keyboard.press("k")
+        expect(page.locator(f".st-key-posted_{fifteenth}")).to_be_attached(timeout=60_000)
+        settled(page)
 
         # Copy the suggested reply with the code block's own button.
         code = page.get_by_test_id("stCode").first  # the suggested reply, first code block of the detail

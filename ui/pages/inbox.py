@@ -5,7 +5,6 @@ import math
 from typing import Any
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from core.display import visible_controls
 from core.i18n import t, tn
@@ -16,7 +15,7 @@ from ui import export
 from ui.auth import current_role
 from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
 from ui.downloads import session_download
-from ui.pages import inbox_bulk, inbox_detail, inbox_views
+from ui.pages import inbox_bulk, inbox_detail, inbox_layout, inbox_views
 
 PAGE_SIZE = 20
 
@@ -50,34 +49,8 @@ def render(ctx: Context) -> None:
         selected = _selected(ctx, rows)
         if selected is not None:
             st.query_params[MENTION_PARAM] = str(selected["id"])  # the address bar is this mention's link
-            _layout(selected["id"])
+            inbox_layout.apply(selected["id"], lang)
             inbox_detail.render(ctx, selected, assignees)
-
-
-# The open card stands out; on a wide screen the detail pane stays in view beside the queue however far down the
-# card was (sticky, scrolling on its own); on a phone it comes first, above the cards.
-_LAYOUT_CSS = """<style>
-.st-key-row_{selected} {{ border: 2px solid #0072B2 !important; background: rgba(0, 114, 178, 0.06); }}
-[data-testid="stColumn"]:has(.st-key-detail) {{
-  position: sticky; top: 3.75rem; align-self: flex-start; max-height: calc(100vh - 4.5rem); overflow-y: auto;
-}}
-@media (max-width: 640px) {{
-  [data-testid="stHorizontalBlock"]:has(.st-key-detail) {{ flex-direction: column-reverse; }}
-  [data-testid="stColumn"]:has(.st-key-detail) {{ position: static; max-height: none; }}
-}}
-</style>"""
-# On a phone, after a card is opened lower down, bring the detail (now above the cards) into view; a wide screen
-# keeps its place in the queue, the sticky pane is in view already.
-_SCROLL_TO_DETAIL = """<script>
-const detail = window.parent.document.querySelector(".st-key-detail");
-if (detail && window.parent.innerWidth <= 640) {{ detail.scrollIntoView({{block: "start"}}); }}
-</script>"""
-
-
-def _layout(selected_id: int) -> None:
-    st.html(_LAYOUT_CSS.format(selected=int(selected_id)))
-    if st.session_state.pop("scroll_to_detail", False):
-        components.html(_SCROLL_TO_DETAIL.format(), height=0)
 
 
 def _selected(ctx: Context, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
