@@ -150,6 +150,10 @@ class HttpConfig(Strict):
     max_redirects: int = Field(default=5, ge=0, le=20)
     retries: int = Field(default=2, ge=0, le=10)
     concurrency: int = Field(default=16, ge=1, le=256)
+    source_seconds: float = Field(
+        default=600, gt=0, description="The longest one source may take in a cycle, all its requests together; "
+                                       "past it the source is recorded as timed out and the cycle goes on without it."
+    )
     allow_private_addresses: bool = Field(
         default=False, description="Allow sources on loopback/private/link-local addresses (SSRF guard off)."
     )
