@@ -233,13 +233,14 @@ class Pipeline:
             future.add_done_callback(finished.put)
 
         collectors = self._threads
+        collectors.limit = threads
         while pending or collecting or analysing or ready.items:
             # A bounded window: parsed results never pile up faster than they are analysed and stored.
-            while pending and collectors.count < threads and len(collecting) + len(analysing) < window:
+            while pending and len(collecting) + len(analysing) < window:
                 source = pending.pop()
                 cursor = cursors.get(source.name, {})
-                future = collectors.start(source.name, functools.partial(self._run_collector, source, cursor),
-                                          finished.put)
+                future = collectors.submit(source.name, functools.partial(self._run_collector, source, cursor),
+                                           finished.put)
                 collecting[future] = (source, time.monotonic())
             wait = _earliest(ready.seconds_left(), collectors.seconds_left())
             done = _next_done(finished, wait) if collecting or analysing else []
@@ -251,15 +252,11 @@ class Pipeline:
                 finish(self._source_error(source, collectors.timeout_error()), started)
             for future in done:
                 if future in collecting:
-                    collectors.finished(future)
                     source, started = collecting.pop(future)
                     outcome = self._collected(source, future, analyse, started)
-                elif future in analysing:
+                else:
                     source, started, result = analysing.pop(future)
                     outcome = self._analysed(source, result, future, started)
-                else:
-                    collectors.finished(future)  # an abandoned source's late end: already recorded as a timeout
-                    continue
                 if isinstance(outcome, _ReadyToStore):
                     ready.add(outcome)
                 elif outcome is not None:

@@ -1,11 +1,13 @@
-"""Collectors in daemon threads, each with a deadline: a hung source is given up on, never waited for.
+"""Collectors in daemon threads, at most `limit` at once, each with a deadline: a hung source is given up on,
+never waited for.
 
 A thread blocked in a read cannot be stopped from outside, so a source past `http.source_seconds` is abandoned:
-the cycle records it as timed out and goes on, its thread is a daemon (it never keeps `collect --once` alive),
-and the source is not started again while that thread still runs.
+the cycle records it as timed out and goes on, its slot goes to the next source, its thread is a daemon (it
+never keeps `collect --once` alive), and the source is not started again while that thread still runs.
 """
 from __future__ import annotations
 
+import collections
 import threading
 import time
 from collections.abc import Callable
@@ -17,68 +19,86 @@ from collectors.base import SourceError
 
 
 @dataclass(slots=True)
-class _Running:
+class _Run:
     name: str
-    thread: threading.Thread
-    deadline: float
+    work: Callable[[], Any]
+    future: Future
+    thread: threading.Thread | None = None
+    deadline: float = 0.0
 
 
 class SourceThreads:
-    """Starts one daemon thread per source run and tells which runs are past their deadline."""
+    """Runs sources' collectors in daemon threads and tells which runs are past their deadline."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._running: dict[Future, _Running] = {}
+        self.limit = 1
+        self._lock = threading.Lock()
+        self._waiting: collections.deque[_Run] = collections.deque()
+        self._running: dict[Future, _Run] = {}
         # Abandoned threads by source name, kept across cycles until they end.
         self._abandoned: dict[str, threading.Thread] = {}
 
-    def start(self, name: str, work: Callable[[], Any], done: Callable[[Future], None]) -> Future:
-        """`work()` in a new daemon thread; `done(future)` is called when it ends (or at once, when refused)."""
+    def submit(self, name: str, work: Callable[[], Any], done: Callable[[Future], None]) -> Future:
+        """`work()` in a daemon thread as soon as a slot is free; `done(future)` is called when it has ended."""
         future: Future = Future()
         future.add_done_callback(done)
-        hung = self._abandoned.get(name)
-        if hung is not None and hung.is_alive():
-            future.set_exception(SourceError(
-                "timeout", f"its run of an earlier cycle is still hanging (past http.source_seconds = "
-                           f"{self.seconds:g} s); it is not started again until that one ends"))
-            return future
-        self._abandoned.pop(name, None)
-
-        def run() -> None:
-            try:
-                result = work()
-            except Exception as exc:  # handed to the future: the pipeline reads it and records the source's failure
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
-
-        thread = threading.Thread(target=run, name=f"collector-{name}", daemon=True)
-        self._running[future] = _Running(name, thread, time.monotonic() + self.seconds)
-        thread.start()
+        with self._lock:
+            hung = self._abandoned.get(name)
+            if hung is not None and hung.is_alive():
+                future.set_exception(SourceError(
+                    "timeout", f"its run of an earlier cycle is still hanging (past http.source_seconds = "
+                               f"{self.seconds:g} s); it is not started again until that one ends"))
+                return future
+            self._abandoned.pop(name, None)
+            self._waiting.append(_Run(name, work, future))
+            self._start_waiting()
         return future
 
-    @property
-    def count(self) -> int:
-        return len(self._running)
+    def _start_waiting(self) -> None:
+        """Start waiting runs while slots are free (the lock is held)."""
+        while self._waiting and len(self._running) < self.limit:
+            run = self._waiting.popleft()
+            run.thread = threading.Thread(target=self._execute, args=(run,), name=f"collector-{run.name}", daemon=True)
+            run.deadline = time.monotonic() + self.seconds
+            self._running[run.future] = run
+            run.thread.start()
 
-    def finished(self, future: Future) -> None:
-        """Forget a run that ended (an abandoned one's late end included)."""
-        self._running.pop(future, None)
+    def _execute(self, run: _Run) -> None:
+        try:
+            result = run.work()
+        except Exception as exc:  # handed to the future: the pipeline reads it and records the source's failure
+            outcome: tuple[Any, BaseException | None] = (None, exc)
+        else:
+            outcome = (result, None)
+        with self._lock:
+            mine = self._running.pop(run.future, None) is not None  # not when abandoned meanwhile
+            self._start_waiting()
+        if not mine:
+            return  # abandoned: the cycle has recorded the timeout already and moved on
+        if outcome[1] is not None:
+            run.future.set_exception(outcome[1])
+        else:
+            run.future.set_result(outcome[0])
 
     def seconds_left(self) -> float | None:
         """Until the earliest deadline of the running sources (None: none runs)."""
-        if not self._running:
-            return None
-        return max(0.0, min(r.deadline for r in self._running.values()) - time.monotonic())
+        with self._lock:
+            if not self._running:
+                return None
+            return max(0.0, min(r.deadline for r in self._running.values()) - time.monotonic())
 
     def overdue(self) -> list[Future]:
         """Runs past their deadline, now abandoned: their threads run on as daemons, their results are dropped."""
         now = time.monotonic()
-        late = [future for future, run in self._running.items() if run.deadline <= now and not future.done()]
-        for future in late:
-            run = self._running.pop(future)
-            self._abandoned[run.name] = run.thread
-        return late
+        with self._lock:
+            late = [run for run in self._running.values() if run.deadline <= now]
+            for run in late:
+                del self._running[run.future]
+                assert run.thread is not None
+                self._abandoned[run.name] = run.thread
+            self._start_waiting()
+        return [run.future for run in late]
 
     def timeout_error(self) -> SourceError:
         return SourceError("timeout", f"the source did not finish within {self.seconds:g} s (http.source_seconds): "

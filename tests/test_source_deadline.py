@@ -126,17 +126,18 @@ def test_praw_body_dripping_after_quick_headers_is_cut_too(tmp_path, loopback) -
 
 
 def test_cycle_with_a_dripping_reddit_and_five_feeds_ends_at_its_deadline(dripping, tmp_path, loopback) -> None:
-    config = config_with(tmp_path, loopback, dripping, timeout_seconds=1.5)
+    # 2 s rather than less: the healthy feeds must not time out on a machine busy with other tests
+    config = config_with(tmp_path, loopback, dripping, timeout_seconds=2)
     store = open_store(config.database)
     pipeline = Pipeline(config, store)  # built first: loading the analyser is not part of the cycle
     started = time.monotonic()
     runs = {run.name: run for run in collect_once(config, store, pipeline=pipeline)}
     took = time.monotonic() - started
-    assert took < 4.5 + 1.5, took
-    assert sorted(name for name, run in runs.items() if run.status == "ok" and run.new == 1) == HEALTHY
+    assert took < 6 + 2, took  # the Reddit source's deadline: 3 x 2 s
+    assert sorted(name for name, run in runs.items() if run.status == "ok" and run.new == 1) == HEALTHY, runs
     assert (runs["reddit"].status, runs["reddit"].error_kind) == ("error", "timeout")
     health = store.source("reddit")
-    assert health["last_error_kind"] == "timeout" and "did not complete its answer within 4.5 s" in health["last_error"]
+    assert health["last_error_kind"] == "timeout" and "did not complete its answer within 6 s" in health["last_error"]
     assert store.count_mentions() == 5
     store.close()
 
@@ -165,8 +166,8 @@ def test_a_hung_source_is_abandoned_at_source_seconds_and_not_started_twice(drip
         started = time.monotonic()
         runs = {run.name: run for run in collect_once(config, store, pipeline=pipeline)}
         took = time.monotonic() - started
-        assert 1.5 <= took < 1.5 + 1.5, took
-        assert sorted(name for name, run in runs.items() if run.status == "ok" and run.new == 1) == HEALTHY
+        assert 1.5 <= took < 1.5 + 2, took
+        assert sorted(name for name, run in runs.items() if run.status == "ok" and run.new == 1) == HEALTHY, runs
         assert (runs["reddit"].status, runs["reddit"].error_kind) == ("error", "timeout")
         assert store.source("reddit")["last_error"] == ("the source did not finish within 1.5 s (http.source_seconds):"
                                                        " the cycle went on without it; it will be retried")
@@ -187,18 +188,20 @@ def test_a_hung_source_is_abandoned_at_source_seconds_and_not_started_twice(drip
 
 
 def test_collect_once_exits_while_a_source_still_hangs(dripping, tmp_path, loopback) -> None:
-    # The request deadline (3 x 30 s) is far off: only the cycle's source_seconds and daemon threads end it.
-    config = config_with(tmp_path, loopback, dripping, timeout_seconds=30, source_seconds=2)
+    # The request deadline (3 x 100 s) is far off: only the cycle's source_seconds and daemon threads end it.
+    config = config_with(tmp_path, loopback, dripping, timeout_seconds=100, source_seconds=2)
     path = tmp_path / "config.toml"
     raw = config.model_dump(mode="json", exclude_unset=True)
     path.write_text(tomli_w.dumps(raw), encoding="utf-8")
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "clinicwatch", "collect", "--once", "--config", str(path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60, env=os.environ.copy())
+                            cwd=ROOT, capture_output=True, text=True, timeout=290, env=os.environ.copy())
     took = time.monotonic() - started
     assert result.returncode == 3, result.stderr
     assert "1 of 6 sources failed: reddit" in result.stderr
-    assert took < 30, took  # the process start and the analyser's loading included; the drip would last hours
+    # Python's start and the analyser's loading included (tens of seconds on a busy machine); held by the
+    # dripping source, the process would last the 300 s request deadline.
+    assert took < 150, took
     store = open_store(config.database)
     assert store.count_mentions() == 5
     store.close()
