@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
     ValidationError,
     create_model,
     field_validator,
@@ -167,6 +168,14 @@ class DemoConfig(Strict):
                                     "http://demo.invalid addresses.")
 
 
+class DashboardConfig(Strict):
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default=[], description="Addresses or networks of the reverse proxies in front of the dashboard. Only a "
+                                "connection from one of them has its X-Forwarded-For read (the first address, from "
+                                "the right, that is not a trusted proxy is the client's); empty: the header is "
+                                "ignored, so a client cannot choose the address its failed logins count against.")
+
+
 class Config(Strict):
     clinic_name: str = Field(min_length=1)
     languages: list[Literal["pl", "it", "en"]] = ["pl", "it", "en"]
@@ -178,6 +187,7 @@ class Config(Strict):
     office_hours: OfficeHours = OfficeHours()
     alerts: AlertsConfig = AlertsConfig()
     http: HttpConfig = HttpConfig()
+    dashboard: DashboardConfig = DashboardConfig()
     demo: DemoConfig | None = None
 
     @model_validator(mode="after")
