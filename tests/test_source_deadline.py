@@ -130,6 +130,7 @@ def test_cycle_with_a_dripping_reddit_and_five_feeds_ends_at_its_deadline(drippi
     config = config_with(tmp_path, loopback, dripping, timeout_seconds=2)
     store = open_store(config.database)
     pipeline = Pipeline(config, store)  # built first: loading the analyser is not part of the cycle
+    pipeline.analyzer.warm_up()
     started = time.monotonic()
     runs = {run.name: run for run in collect_once(config, store, pipeline=pipeline)}
     took = time.monotonic() - started
