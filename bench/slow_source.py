@@ -15,6 +15,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from clinicwatch.pipeline import Pipeline, collect_once
 from collectors.http import TOTAL_TIME_FACTOR
@@ -75,7 +76,7 @@ def main() -> None:
     drip_at = f"http://127.0.0.1:{_drip_server(stop)}"
     feeds = ThreadingHTTPServer(("127.0.0.1", 0), _Feeds)
     threading.Thread(target=feeds.serve_forever, daemon=True).start()
-    sources = [{"kind": "feed", "name": f"feed{i}", "url": f"http://127.0.0.1:{feeds.server_port}/feed{i}"}
+    sources: list[dict[str, Any]] = [{"kind": "feed", "name": f"feed{i}", "url": f"http://127.0.0.1:{feeds.server_port}/feed{i}"}
                for i in range(args.feeds)]
     sources.append({"kind": "reddit", "name": "reddit", "oauth_url": drip_at, "reddit_url": drip_at,
                     "stream_subreddits": ["warszawa"]})
