@@ -34,8 +34,10 @@ check-port:
 demo: install
 	$(PY) -m clinicwatch demo
 
+# FORWARDED_ALLOW_IPS empty: Streamlit's server (uvicorn) must not replace a loopback peer by the address a
+# request's X-Forwarded-For claims; the dashboard reads that header itself, only from [dashboard] trusted_proxies.
 dashboard: install
-	$(PY) -m streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) \
+	FORWARDED_ALLOW_IPS= $(PY) -m streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false --client.showErrorDetails none
 
 ## make test: the linters (ruff, mypy, import contract), then the whole suite (installs test tools and

@@ -47,7 +47,7 @@ def main() -> None:
     def audit(actor: str, action: str, detail: dict) -> None:  # sign-ins join the store's audit trail
         store.add_event(None, actor, action, detail)
 
-    user = auth.login(users_file, lang, audit)
+    user = auth.login(users_file, lang, audit, trusted_proxies=config.dashboard.trusted_proxies)
     if user is None:
         return
     user.language = _language_picker(user, users_file)

@@ -1,18 +1,20 @@
 """One collection cycle: collectors (in parallel) → matching → analysis → store."""
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from analysis import Analyzer
+from clinicwatch.source_threads import SourceThreads
 from clinicwatch.workers import cap_text, fork_workers, joined, match_and_analyse, parse_match_analyse
 from collectors.base import DELETED_IDS, Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
@@ -111,6 +113,12 @@ def _next_done(finished: queue.SimpleQueue, timeout: float | None) -> list[Futur
     return done
 
 
+def _earliest(*waits: float | None) -> float | None:
+    """The shortest of the waits given (None: no wait is bounded)."""
+    bounded = [wait for wait in waits if wait is not None]
+    return min(bounded) if bounded else None
+
+
 T = TypeVar("T")
 ProgressCallback = Callable[[SourceRun], None]
 CollectorFactory = Callable[[Source, Config], Collector]
@@ -140,6 +148,7 @@ class Pipeline:
         self.workers = analysis_workers
         self._pool = fork_workers(self.matcher, self.analyzer, analysis_workers) if analysis_workers > 0 else None
         self._pool_broken = False
+        self._threads = SourceThreads(config.http.source_seconds)
         for source in config.sources:
             store.ensure_source(source.name, source.kind)
 
@@ -223,29 +232,35 @@ class Pipeline:
             analysing[future] = entry
             future.add_done_callback(finished.put)
 
-        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="collector") as pool:
-            while pending or collecting or analysing or ready.items:
-                # A bounded window: parsed results never pile up faster than they are analysed and stored.
-                while pending and len(collecting) + len(analysing) < window:
-                    source = pending.pop()
-                    future = pool.submit(self._run_collector, source, cursors.get(source.name, {}))
-                    collecting[future] = (source, time.monotonic())
-                    future.add_done_callback(finished.put)
-                done = _next_done(finished, ready.seconds_left()) if collecting or analysing else []
-                if ready.items and (not done or ready.is_due()):
-                    for run, started in self._store_ready(ready.take()):
-                        finish(run, started)
-                for future in done:
-                    if future in collecting:
-                        source, started = collecting.pop(future)
-                        outcome = self._collected(source, future, analyse, started)
-                    else:
-                        source, started, result = analysing.pop(future)
-                        outcome = self._analysed(source, result, future, started)
-                    if isinstance(outcome, _ReadyToStore):
-                        ready.add(outcome)
-                    elif outcome is not None:
-                        finish(outcome, started)
+        collectors = self._threads
+        collectors.limit = threads
+        while pending or collecting or analysing or ready.items:
+            # A bounded window: parsed results never pile up faster than they are analysed and stored.
+            while pending and len(collecting) + len(analysing) < window:
+                source = pending.pop()
+                cursor = cursors.get(source.name, {})
+                future = collectors.submit(source.name, functools.partial(self._run_collector, source, cursor),
+                                           finished.put)
+                collecting[future] = (source, time.monotonic())
+            wait = _earliest(ready.seconds_left(), collectors.seconds_left())
+            done = _next_done(finished, wait) if collecting or analysing else []
+            if ready.items and (not done or ready.is_due()):
+                for run, started in self._store_ready(ready.take()):
+                    finish(run, started)
+            for future in collectors.overdue():  # hung past http.source_seconds: recorded, not waited for
+                source, started = collecting.pop(future)
+                finish(self._source_error(source, collectors.timeout_error()), started)
+            for future in done:
+                if future in collecting:
+                    source, started = collecting.pop(future)
+                    outcome = self._collected(source, future, analyse, started)
+                else:
+                    source, started, result = analysing.pop(future)
+                    outcome = self._analysed(source, result, future, started)
+                if isinstance(outcome, _ReadyToStore):
+                    ready.add(outcome)
+                elif outcome is not None:
+                    finish(outcome, started)
         return runs
 
     def _run_collector(self, source: Source, cursor: dict) -> CollectResult | Fetched:

@@ -16,7 +16,7 @@ import httpx
 import core
 from collectors.base import SourceError
 from collectors.http import TOTAL_TIME_FACTOR, describe_transport_error, parse_retry_after, pinned_transport, too_large
-from collectors.http_guard import blocked_message, check_url_allowed, is_blocked_ip
+from collectors.http_guard import blocked_message, check_url_allowed, is_blocked_ip, request_deadline
 from core.config import HttpConfig
 
 # Statuses a GET is retried on (a few times, quickly) before the caller sees them.
@@ -99,14 +99,21 @@ class ApiClient:
         """One request, no retry: the caller decides what a status means."""
         check_url_allowed(url, allow_private=self.config.allow_private_addresses)
         request_headers = {"User-Agent": self.user_agent, "Accept": "application/json", **(headers or {})}
+        started = time.monotonic()
+        # One deadline over connect, headers and body (http_guard bounds every socket operation by it).
         try:
-            with self._client.stream(method, url, headers=request_headers, params=params, json=json_body,
-                                     data=form) as response:
+            with request_deadline(self.request_seconds), \
+                    self._client.stream(method, url, headers=request_headers, params=params, json=json_body,
+                                        data=form) as response:
                 self._check_peer(response, url)
                 body = self._read(response, url)
                 lower = {name.lower(): value for name, value in response.headers.items()}
                 return ApiResponse(str(response.url), response.status_code, lower, body)
         except httpx.TimeoutException:
+            if time.monotonic() >= started + self.request_seconds:
+                raise SourceError("timeout", f"{url} did not complete its answer within {self.request_seconds:g} s "
+                                             f"({TOTAL_TIME_FACTOR} x http.timeout_seconds; the service is too slow)"
+                                  ) from None
             raise SourceError("timeout", f"no answer from {url} within {self.config.timeout_seconds:g} s "
                                          "(the service is slow or down; raise http.timeout_seconds if it is just slow)"
                               ) from None
@@ -114,6 +121,11 @@ class ApiClient:
             raise SourceError("network", f"could not reach {url}: {describe_transport_error(exc)}") from None
         except httpx.InvalidURL as exc:
             raise SourceError("config", f"not a usable URL {url!r}: {exc}") from None
+
+    @property
+    def request_seconds(self) -> float:
+        """The deadline of one request: connect to last body byte."""
+        return self.config.timeout_seconds * TOTAL_TIME_FACTOR
 
     def _check_peer(self, response: httpx.Response, url: str) -> None:
         """The address actually connected to, so DNS that changes after the check cannot slip through."""
@@ -129,8 +141,7 @@ class ApiClient:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise too_large(url, limit)
-        # The whole body must arrive within a few read timeouts, so a server dripping bytes cannot hold a worker.
-        deadline = time.monotonic() + self.config.timeout_seconds * TOTAL_TIME_FACTOR
+        # A dripping body meets the request's deadline in the socket layer (http_guard), as a ReadTimeout.
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():  # decompressed, so the cap also holds against a gzip bomb
@@ -138,9 +149,6 @@ class ApiClient:
             if size > limit:
                 raise too_large(url, limit)
             chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise SourceError("timeout", f"{url} sent its answer too slowly (not complete after "
-                                             f"{self.config.timeout_seconds * TOTAL_TIME_FACTOR:g} s)")
         return b"".join(chunks)
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import configparser
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import praw
 import praw.config
@@ -11,7 +13,9 @@ import requests
 from pydantic import AnyHttpUrl, Field
 
 from collectors.base import SourceError
-from collectors.http import check_url_allowed
+from collectors.http import TOTAL_TIME_FACTOR, check_url_allowed
+from collectors.reddit_errors import transport_error
+from collectors.requests_deadline import DeadlineAdapter, within_deadline
 from core.config import Config, SourceBase, secret
 
 # Posting is the only thing that meets Reddit's "try again in N seconds" answers; PRAW sleeps through waits up to
@@ -68,7 +72,8 @@ def build_reddit(source: RedditSource, config: Config, credentials: Credentials)
         "timeout": request_timeout(config),
         "ratelimit_seconds": RATELIMIT_SECONDS,
         "check_for_updates": False,  # never phone PyPI from a collector
-        "requestor_kwargs": {"session": BoundedSession(request_timeout(config), config.http.max_bytes)},
+        "requestor_kwargs": {"session": BoundedSession(request_timeout(config), config.http.max_bytes,
+                                                        config.http.timeout_seconds * TOTAL_TIME_FACTOR)},
     }
     if credentials.refresh_token:
         settings["refresh_token"] = credentials.refresh_token
@@ -81,14 +86,33 @@ def build_reddit(source: RedditSource, config: Config, credentials: Credentials)
     return praw.Reddit(site_name=source.praw_site, **settings)
 
 
+# What prawcore.Session retries (its RETRY_EXCEPTIONS), and the longest pause it makes before a retry
+# (FiniteRetryStrategy: up to 2 s before the first, up to 4 s before the second).
+RETRIED_BY_PRAWCORE = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError,
+                       requests.exceptions.ReadTimeout)
+PRAWCORE_LONGEST_PAUSE = 4.0
+
+
 class BoundedSession(requests.Session):
     """Caps each request's time and size. prawcore passes its own 16 s default on every call and PRAW 8 does not
-    hand on its `timeout` setting, so this is where config.http.timeout_seconds and max_bytes take effect."""
+    hand on its `timeout` setting, so this is where config.http.timeout_seconds and max_bytes take effect.
 
-    def __init__(self, timeout: float, max_bytes: int) -> None:
+    requests bounds each socket read only; the DeadlineAdapter's sockets are shut when the whole request
+    (connect, headers, body, redirects) outlasts `deadline` seconds, as the Fetcher's requests end.
+    """
+
+    def __init__(self, timeout: float, max_bytes: int, deadline: float) -> None:
         super().__init__()
         self.timeout_cap = timeout
         self.max_bytes = max_bytes
+        self.deadline = deadline
+        # prawcore retries a request (same method and URL, after a pause) on these failures; the retries share
+        # the first attempt's deadline, as the Fetcher's do, instead of each having a fresh one.
+        self._retrying: tuple[tuple[str, str], float] | None = None
+        self.trust_env = False  # as the Fetcher: no proxy from the environment, whose pools the adapter lacks
+        adapter = DeadlineAdapter()
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
         self._unconfirmed_posts: dict[tuple[str, str], str] = {}
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
@@ -119,7 +143,31 @@ class BoundedSession(requests.Session):
         asked = kwargs.get("timeout")
         kwargs["timeout"] = min(asked, self.timeout_cap) if isinstance(asked, (int, float)) else self.timeout_cap
         kwargs["stream"] = True
-        response = super().request(method, url, *args, **kwargs)
+        key = (method.upper(), url)
+        retrying, self._retrying = self._retrying, None
+        ends_at = retrying[1] if retrying and retrying[0] == key else time.monotonic() + self.deadline
+        left = ends_at - time.monotonic()
+        if left <= 0:
+            raise self._too_slow(url)
+        with within_deadline(left) as watch:
+            try:
+                response = super().request(method, url, *args, **kwargs)
+                body = self._body(response)
+            except requests.RequestException as exc:
+                if watch.expired:
+                    raise self._too_slow(url) from None
+                if isinstance(exc, RETRIED_BY_PRAWCORE):
+                    if ends_at - time.monotonic() < PRAWCORE_LONGEST_PAUSE:
+                        # prawcore would pause, then retry, past the deadline: end here, as it would at last
+                        raise transport_error(exc, kwargs["timeout"]) from None
+                    self._retrying = (key, ends_at)
+                raise
+            if watch.expired:  # the shut socket may also look like a body that simply ended
+                raise self._too_slow(url)
+        response._content = body  # noqa: SLF001  # what requests itself does when it reads a streamed body
+        return response
+
+    def _body(self, response: requests.Response) -> bytes:
         body = bytearray()
         for chunk in response.iter_content(64 * 1024):
             body += chunk
@@ -127,8 +175,13 @@ class BoundedSession(requests.Session):
                 response.close()
                 raise SourceError("too_large", f"an answer from Reddit was larger than {self.max_bytes:,} bytes "
                                                "(raise http.max_bytes)")
-        response._content = bytes(body)  # noqa: SLF001  # what requests itself does when it reads a streamed body
-        return response
+        return bytes(body)
+
+    def _too_slow(self, url: str) -> SourceError:
+        where = urlsplit(url)
+        return SourceError("timeout", f"{where.scheme}://{where.netloc} did not complete its answer within "
+                                      f"{self.deadline:g} s ({TOTAL_TIME_FACTOR} x http.timeout_seconds; "
+                                      "the server is too slow; retries included): will retry")
 
 
 def request_timeout(config: Config) -> int:

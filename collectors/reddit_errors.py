@@ -37,7 +37,7 @@ def translate(exc: Exception, *, target: str, setting: str | None = None, timeou
     if isinstance(exc, prawcore.OAuthException):
         return SourceError("auth", f"Reddit rejected the credentials ({exc.error}): {CREDENTIALS_HINT}")
     if isinstance(exc, prawcore.RequestException):
-        return _transport_error(exc.original_exception, timeout)
+        return transport_error(exc.original_exception, timeout)
     if isinstance(exc, prawcore.Redirect) and exc.path.rstrip("/").endswith("subreddits/search"):
         return SourceError("not_found", f"{target} does not exist" + _remove_hint(setting))
     if isinstance(exc, prawcore.ResponseException):
@@ -49,7 +49,8 @@ def translate(exc: Exception, *, target: str, setting: str | None = None, timeou
     return SourceError("http", f"Reddit client error while reading {target}: {exc}")
 
 
-def _transport_error(original: Exception, timeout: float) -> SourceError:
+def transport_error(original: Exception, timeout: float) -> SourceError:
+    """The SourceError for a failed request to Reddit (no answer, or not within `timeout` seconds)."""
     if isinstance(original, SourceError):  # raised by our own session (size cap) inside prawcore
         return original
     if isinstance(original, requests.Timeout):

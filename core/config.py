@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
     ValidationError,
     create_model,
     field_validator,
@@ -153,6 +154,10 @@ class HttpConfig(Strict):
     max_redirects: int = Field(default=5, ge=0, le=20)
     retries: int = Field(default=2, ge=0, le=10)
     concurrency: int = Field(default=16, ge=1, le=256)
+    source_seconds: float = Field(
+        default=600, gt=0, description="The longest one source may take in a cycle, all its requests together; "
+                                       "past it the source is recorded as timed out and the cycle goes on without it."
+    )
     allow_private_addresses: bool = Field(
         default=False, description="Allow sources on loopback/private/link-local addresses (SSRF guard off)."
     )
@@ -166,6 +171,14 @@ class DemoConfig(Strict):
                                     "http://demo.invalid addresses.")
 
 
+class DashboardConfig(Strict):
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default=[], description="Addresses or networks of the reverse proxies in front of the dashboard. Only a "
+                                "connection from one of them has its X-Forwarded-For read (the first address, from "
+                                "the right, that is not a trusted proxy is the client's); empty: the header is "
+                                "ignored, so a client cannot choose the address its failed logins count against.")
+
+
 class Config(Strict):
     clinic_name: str = Field(min_length=1)
     languages: list[Literal["pl", "it", "en"]] = ["pl", "it", "en"]
@@ -177,6 +190,7 @@ class Config(Strict):
     office_hours: OfficeHours = OfficeHours()
     alerts: AlertsConfig = AlertsConfig()
     http: HttpConfig = HttpConfig()
+    dashboard: DashboardConfig = DashboardConfig()
     demo: DemoConfig | None = None
 
     @model_validator(mode="after")

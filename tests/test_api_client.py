@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import gzip
+import threading
+import time
 
 import pytest
 
 from collectors.api_client import ApiClient
 from collectors.base import SourceError
 from core.config import HttpConfig
-from tests.loopback import Request, Response
+from tests.loopback import Request, Response, slow_header_server
 
 
 def client(**http) -> ApiClient:
@@ -51,3 +53,21 @@ def test_a_post_is_never_retried(loopback) -> None:
     loopback.routes["/once"] = answer
     assert client(retries=3).request("POST", loopback.url("/once"), form={"a": "b"}).status == 503
     assert len(loopback.requests) == 1
+
+
+@pytest.mark.slow
+def test_headers_sent_a_byte_a_second_end_at_the_request_deadline() -> None:
+    stop = threading.Event()
+    listener, port = slow_header_server(stop)
+    started = time.monotonic()
+    try:
+        with pytest.raises(SourceError) as raised:
+            # Each byte comes within the 1.5 s read timeout: only the whole-request deadline (3 x 1.5 s) ends it.
+            client(timeout_seconds=1.5, retries=0).request("GET", f"http://127.0.0.1:{port}/api")
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 4.5 + 1.5
+    assert raised.value.kind == "timeout"
+    assert raised.value.message == (f"http://127.0.0.1:{port}/api did not complete its answer within 4.5 s "
+                                    "(3 x http.timeout_seconds; the service is too slow)")

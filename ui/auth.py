@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from streamlit_authenticator.controllers import AuthenticationController
 
 from core.i18n import t
 from storage.users import read_users
+from ui.client_address import Network, client_address
 from ui.login_guard import LoginGuard, Verdict, guard_path, normalise
 
 LOG = logging.getLogger("clinicwatch.auth")
@@ -58,7 +60,8 @@ def is_localhost() -> bool:
     return (st.get_option("server.address") or "").strip() in LOCAL_ADDRESSES
 
 
-def login(path: Path, lang: str, audit: Audit | None = None) -> User | None:
+def login(path: Path, lang: str, audit: Audit | None = None,
+          trusted_proxies: Sequence[Network] = ()) -> User | None:
     """Show the login form until the user signs in; None means 'stop rendering'.
 
     The user's role and name come from the users file on every rerun, so a demotion takes effect at the
@@ -79,7 +82,7 @@ def login(path: Path, lang: str, audit: Audit | None = None) -> User | None:
         LOG.warning("signed out %r: no longer in %s", username, path)
         sign_out(audit, username, "signed_out_removed")
         st.warning(t("account_removed", lang))
-    _login_form(path, users, lang, audit or _no_audit)
+    _login_form(path, users, lang, audit or _no_audit, trusted_proxies)
     return None
 
 
@@ -87,7 +90,7 @@ def _no_audit(actor: str, action: str, detail: dict[str, Any]) -> None:
     """Without a store the log (clinicwatch.auth) is the only record."""
 
 
-def _login_form(path: Path, users: dict[str, Any], lang: str, audit: Audit) -> None:
+def _login_form(path: Path, users: dict[str, Any], lang: str, audit: Audit, trusted_proxies: Sequence[Network]) -> None:
     with st.form("login_form", clear_on_submit=True):
         st.subheader(t("login", lang))
         username = st.text_input(t("username", lang), key="login_username", autocomplete="username")
@@ -98,7 +101,7 @@ def _login_form(path: Path, users: dict[str, Any], lang: str, audit: Audit) -> N
     if not username.strip():
         st.error(t("login_failed", lang))
         return
-    guard, address = LoginGuard(guard_path(path)), _client_address()
+    guard, address = LoginGuard(guard_path(path)), _client_address(trusted_proxies)
     verdict = guard.check(username, address)
     actor = normalise(username)
     if not verdict.allowed:
@@ -123,10 +126,21 @@ def _lock_detail(address: str | None, verdict: Verdict) -> dict[str, Any]:
     return {"address": address, "locked": verdict.subject, "seconds": round(verdict.wait_seconds)}
 
 
-def _client_address() -> str | None:
-    """The websocket peer's address; None on loopback (and in AppTest, whose context is a stand-in)."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) else None
+def _client_address(trusted_proxies: Sequence[Network]) -> str | None:
+    """The websocket peer's address, or behind a trusted proxy the client's (ui.client_address); None on
+    loopback without one (and in AppTest, whose context is a stand-in)."""
+    peer = st.context.ip_address
+    forwarded = st.context.headers.get_all("X-Forwarded-For")
+    if forwarded and _server_rewrites_loopback_peers():
+        LOG.warning("uvicorn may have taken this connection's address from X-Forwarded-For: start the dashboard "
+                    "with FORWARDED_ALLOW_IPS= (make dashboard does) and list proxies in [dashboard] trusted_proxies")
+    return client_address(peer if isinstance(peer, str) else None, forwarded, trusted_proxies)
+
+
+def _server_rewrites_loopback_peers() -> bool:
+    """Streamlit's server (uvicorn) replaces a peer it trusts (by default loopback) with the X-Forwarded-For
+    address, in this same process, unless FORWARDED_ALLOW_IPS is set empty."""
+    return os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").strip() != ""
 
 
 def sign_out(audit: Audit | None = None, actor: str = "", action: str = "logout") -> None:

@@ -1,22 +1,29 @@
-"""Downloads that belong to the session that asked for them and expire seconds after they were made.
+"""Downloads made for the session that asked for them, handed out once, and dropped seconds after they were made.
 
-Streamlit serves a download's bytes at /media/<id> to anyone who has the address, with no session check.
-So a file is built only when its button is clicked (through the signed-in session's websocket), only while
-its user may still have it, and it is dropped from the media store EXPIRE_SECONDS later: long enough for
-the browser to fetch it right away, too short for the address to be of use to anyone else later.
+Streamlit serves a download's bytes at /media/<id> to anyone who has the address, with no session check, and
+offers no hook to add one. So a file is built only when its button is clicked (through the signed-in session's
+websocket), only while its user may still have it; the media store hands a download out once (the browser's
+own fetches, right after the click) and forgets it; and one never fetched is dropped EXPIRE_SECONDS later.
+What remains: the address is not bound to the session, so whoever fetches it first within those moments gets
+it (and the browser's download then fails); it travels only over the session's websocket until then.
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.media_file_storage import MediaFileKind
 
 LOG = logging.getLogger("clinicwatch.downloads")
 EXPIRE_SECONDS = 15.0
+# The frontend's check that the address answers, then the download (Streamlit 1.67's DownloadButton).
+SERVES_PER_DOWNLOAD = 2
 
 
 class DownloadRefused(PermissionError):
@@ -36,9 +43,40 @@ def _expire_later(manager: MediaFileManager, delay: float) -> None:
     timer.start()
 
 
+def _serve_downloads_once(manager: MediaFileManager) -> None:
+    """Make the media store forget a download once the browser has fetched it.
+
+    Streamlit's download button fetches the address twice: once to check that it answers, once as the download
+    itself; after SERVES_PER_DOWNLOAD reads the file is gone. The /media route asks the store for
+    "<id>.<extension>"; Streamlit's own look-ups (the URL it hands the browser) ask by the bare id, so only the
+    route's reads count. Installed once per store.
+    """
+    storage: Any = manager._storage  # noqa: SLF001  # Streamlit has no public hook on serving a file
+    if getattr(storage, "clinicwatch_serves_once", False):
+        return
+    original = storage.get_file
+    served: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def get_file(filename: str) -> Any:
+        found = original(filename)
+        file_id, extension = os.path.splitext(filename)
+        if extension and found.kind == MediaFileKind.DOWNLOADABLE:
+            with lock:
+                served[file_id] = served.get(file_id, 0) + 1
+                if served[file_id] >= SERVES_PER_DOWNLOAD:
+                    del served[file_id]
+                    storage.delete_file(file_id)
+        return found
+
+    storage.get_file = get_file
+    storage.clinicwatch_serves_once = True
+
+
 def deferred_file(build: Callable[[], bytes], allowed: Callable[[], bool], label: str) -> Callable[[], bytes]:
     """The callable for st.download_button: checks the user again, builds the bytes, schedules their expiry."""
     manager = runtime.get_instance().media_file_mgr  # captured now: the click runs outside the script
+    _serve_downloads_once(manager)
 
     def generate() -> bytes:
         if not allowed():
