@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import tempfile
 import threading
 import time
@@ -21,6 +20,7 @@ from clinicwatch.pipeline import Pipeline, collect_once
 from collectors.http import TOTAL_TIME_FACTOR
 from collectors.registry import parse_config
 from storage.store import open_store
+from tests.loopback import slow_header_server
 
 RSS = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>{name}</title>'
        "<link>https://blog.example.pl/{name}</link><guid>{name}</guid>"
@@ -40,32 +40,6 @@ class _Feeds(BaseHTTPRequestHandler):
         pass
 
 
-def _drip_server(stop: threading.Event) -> int:
-    """Answers every connection with a status line and headers one byte a second, never finishing."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-
-    def drip(conn: socket.socket) -> None:
-        with conn:
-            conn.recv(65536)
-            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000:
-                if stop.wait(1.0):
-                    return
-                try:
-                    conn.sendall(bytes([byte]))
-                except OSError:
-                    return
-
-    def accept() -> None:
-        while not stop.is_set():
-            conn, _ = listener.accept()
-            threading.Thread(target=drip, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    return listener.getsockname()[1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--feeds", type=int, default=5)
@@ -73,7 +47,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["REDDIT_CLIENT_ID"], os.environ["REDDIT_CLIENT_SECRET"] = "bench-id", "bench-secret"
     stop = threading.Event()
-    drip_at = f"http://127.0.0.1:{_drip_server(stop)}"
+    _listener, port = slow_header_server(stop)  # the test suite's dripping server, headers a byte a second
+    drip_at = f"http://127.0.0.1:{port}"
     feeds = ThreadingHTTPServer(("127.0.0.1", 0), _Feeds)
     threading.Thread(target=feeds.serve_forever, daemon=True).start()
     sources: list[dict[str, Any]] = [{"kind": "feed", "name": f"feed{i}", "url": f"http://127.0.0.1:{feeds.server_port}/feed{i}"}

@@ -81,7 +81,7 @@ class LoopbackServer:
     @property
     def base_url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"  # host is a str for an AF_INET server
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path
@@ -98,26 +98,26 @@ class LoopbackServer:
         self.httpd.server_close()
 
 
-def slow_header_server(stop: threading.Event) -> tuple[socket.socket, int]:
-    """A raw server on 127.0.0.1 that answers every connection one header byte a second and never finishes.
-
-    Each byte comes well within any read timeout: only a deadline over the whole request can end it.
-    Returns the listening socket (close it, and set `stop`, when done) and its port.
+def dripping_server(stop: threading.Event, head: bytes, drip: bytes, every: float) -> tuple[socket.socket, int]:
+    """A raw server on 127.0.0.1 that answers every connection with `head` at once, then `drip` one byte every
+    `every` seconds, never finishing. Each byte comes well within any read timeout: only a deadline over the
+    whole request can end it. Returns the listening socket (close it, and set `stop`, when done) and its port.
     """
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
 
-    def drip(conn: socket.socket) -> None:
+    def answer(conn: socket.socket) -> None:
         with conn:
             conn.recv(65536)
-            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000:
-                if stop.wait(1.0):
-                    return
-                try:
+            try:
+                conn.sendall(head)
+                for byte in drip:
+                    if stop.wait(every):
+                        return
                     conn.sendall(bytes([byte]))
-                except OSError:
-                    return
+            except OSError:
+                return
 
     def accept() -> None:
         while not stop.is_set():
@@ -125,7 +125,12 @@ def slow_header_server(stop: threading.Event) -> tuple[socket.socket, int]:
                 conn, _ = listener.accept()
             except OSError:
                 return
-            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
 
     threading.Thread(target=accept, daemon=True).start()
     return listener, listener.getsockname()[1]
+
+
+def slow_header_server(stop: threading.Event) -> tuple[socket.socket, int]:
+    """Headers one byte a second, never finished."""
+    return dripping_server(stop, b"", b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000, 1.0)

@@ -22,7 +22,7 @@ from collectors.reddit import RedditCollector
 from collectors.registry import build_collector, parse_config
 from core.config import Config, SourceBase
 from storage.store import open_store
-from tests.loopback import LoopbackServer, Response, slow_header_server
+from tests.loopback import LoopbackServer, Response, dripping_server, slow_header_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("reddit_app_credentials")]
 
@@ -80,33 +80,9 @@ def test_praw_request_with_dripping_headers_ends_at_the_request_deadline(drippin
 
 
 def body_dripping_server(stop: threading.Event) -> tuple[socket.socket, int]:
-    """A raw server whose answers have their headers at once, then a JSON body one byte a second."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-
-    def drip(conn: socket.socket) -> None:
-        with conn:
-            conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n")
-            for _ in range(10_000):
-                if stop.wait(0.5):
-                    return
-                try:
-                    conn.sendall(b" ")
-                except OSError:
-                    return
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=drip, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    return listener, listener.getsockname()[1]
+    """Headers at once, then a JSON body one byte every half second."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n"
+    return dripping_server(stop, head, b" " * 10_000, 0.5)
 
 
 def test_praw_body_dripping_after_quick_headers_is_cut_too(tmp_path, loopback) -> None:
