@@ -2,10 +2,7 @@
 (sticky beside the queue on a wide screen, first on a phone), and shortcuts for working through the queue."""
 from __future__ import annotations
 
-import json
-
 import streamlit as st
-import streamlit.components.v1 as components
 
 from core.i18n import t
 
@@ -22,8 +19,7 @@ _LAYOUT_CSS = """<style>
 }}
 </style>"""
 
-# The key listener, installed once into the dashboard page itself (not the component frame, which Streamlit replaces
-# on every change). It never acts while the user types in a field.
+# The key listener, installed once in the page; it never acts while the user types in a field.
 _KEYS = """
 document.addEventListener("keydown", (event) => {
   const target = event.target;
@@ -51,20 +47,17 @@ document.addEventListener("keydown", (event) => {
 });
 """
 
-# Runs in a zero-height component frame on the dashboard's own origin: records which card is open, installs the
-# listener once, and on a phone brings the detail into view after a card was opened lower down (a wide screen
-# keeps its place in the queue; the sticky pane is in view already).
+# Runs in the page itself (st.html with scripts on; it holds no text from a source, only the open mention's id):
+# records which card is open, installs the key listener once, and on a phone brings the detail into view after a
+# card was opened lower down (a wide screen keeps its place in the queue; the sticky pane is in view already).
 _SCRIPT = """<script>
-const doc = window.parent.document;
-doc.cwOpenId = {selected};
-if (!doc.cwKeys) {{
-  doc.cwKeys = true;
-  const keys = doc.createElement("script");
-  keys.textContent = {keys};
-  doc.head.appendChild(keys);
+document.cwOpenId = {selected};
+if (!document.cwKeys) {{
+  document.cwKeys = true;
+  {keys}
 }}
-if ({scroll} && window.parent.innerWidth <= 640) {{
-  const detail = doc.querySelector(".st-key-detail");
+if ({scroll} && window.innerWidth <= 640) {{
+  const detail = document.querySelector(".st-key-detail");
   if (detail) detail.scrollIntoView({{block: "start"}});
 }}
 </script>"""
@@ -74,6 +67,5 @@ def apply(selected_id: int, lang: str) -> None:
     """Outline the open card, keep its detail in view, and keep the keyboard shortcuts working."""
     st.html(_LAYOUT_CSS.format(selected=int(selected_id)))
     scroll = "true" if st.session_state.pop("scroll_to_detail", False) else "false"
-    script = _SCRIPT.format(selected=int(selected_id), scroll=scroll, keys=json.dumps(_KEYS).replace("</", "<\\/"))
-    components.html(script, height=0)
+    st.html(_SCRIPT.format(selected=int(selected_id), scroll=scroll, keys=_KEYS), unsafe_allow_javascript=True)
     st.caption(t("inbox_keys", lang))
