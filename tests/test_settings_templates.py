@@ -166,3 +166,26 @@ def test_check_language_text_uses_the_clinics_channels_and_language():
     with pytest.raises(TemplateError, match=r"pl\.complaint\.waiting_time\[0\]: breaks rule personal_data"):
         check_language_text("pl", foreign_phone)
     assert check_language_text("pl", SHIPPED_PL).language == "pl"
+
+
+def test_the_form_edits_one_text_and_keeps_the_rest_of_the_file(demo):
+    app = settings_app()
+    variants = app.text_area(key="tpl_f_pl_complaint_waiting_time")
+    assert "\n" in variants.value  # a list of variants, one per line
+    variants.set_value(NEW_WORDING + " {invite}\n" + variants.value.splitlines()[1])
+    app.text_input(key="tpl_f_pl_frame_greeting").set_value("Dzień dobry,")
+    app.button(key=next(b.key for b in app.button if (b.key or "").startswith("FormSubmitter:tpl_form_pl"))).click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    saved = (demo["folder"] / "pl.toml").read_text(encoding="utf-8")
+    assert f'"{NEW_WORDING} {{invite}}"' in saved and 'greeting = "Dzień dobry,"' in saved
+    untouched = [line for line in SHIPPED_PL.splitlines() if "waiting_time" not in line and "greeting =" not in line]
+    assert sum(line in saved.splitlines() for line in untouched) >= len(untouched) - 3  # comments and layout stay
+    assert top_suggestion(app, demo["store"]).startswith("Dzień dobry,\n")  # the Inbox uses the clinic's copy
+
+
+def test_the_form_refuses_an_unknown_placeholder_and_writes_nothing(demo):
+    app = settings_app()
+    app.text_input(key="tpl_f_pl_frame_greeting").set_value("Witaj {imie},")
+    app.button(key=next(b.key for b in app.button if (b.key or "").startswith("FormSubmitter:tpl_form_pl"))).click().run()
+    assert app.error and "imie" in app.error[0].value
+    assert not (demo["folder"] / "pl.toml").exists()

@@ -1,9 +1,7 @@
 """Settings (admin): brand terms, exclusions, channels, templates and users, validated before writing."""
 from __future__ import annotations
 
-import shutil
 import tomllib
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +10,12 @@ import tomli_w
 import tomlkit
 
 from collectors.registry import parse_config
-from core.config import Channels, Config, ConfigError
+from core.config import Channels, ConfigError
 from core.i18n import t
-from replies.templates_loader import TemplateError, check_language_text, template_files, templates_dir_for
 from storage.users import ROLES, add_user, list_users, remove_user, set_password
 from ui.components import Context
+from ui.file_backup import write_with_backup
+from ui.pages import settings_templates
 
 TERM_FIELDS = ("names", "aliases", "doctors", "locations", "exclusions")
 TERM_LABELS = {name: name for name in TERM_FIELDS} | {"names": "brand_names"}  # catalogue keys
@@ -36,7 +35,7 @@ def render(ctx: Context) -> None:
     if message:
         st.success(message)
     _config_form(ctx, Path(path), raw)
-    _templates(ctx)
+    settings_templates.render(ctx)
     _users(ctx)
 
 
@@ -115,100 +114,6 @@ def _apply_channels(document: tomlkit.TOMLDocument, channels: dict[str, dict[str
         for name, value in wanted.items():
             if table.get(name) != value:
                 table[name] = value
-
-
-def backup_of(path: Path) -> Path | None:
-    """Copy an existing file to <name>.<UTC timestamp>.bak beside it; None when there is nothing to keep."""
-    if not path.exists():
-        return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    backup = path.with_name(f"{path.name}.{stamp}.bak")
-    shutil.copy2(path, backup)
-    return backup
-
-
-def write_with_backup(path: Path, text: str) -> Path | None:
-    """Back up the current file (if any), then replace it atomically so readers never see half a file."""
-    backup = backup_of(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return backup
-
-
-# --- reply templates: the clinic's override of one language, validated before it is written ---------
-
-def save_template(config: Config, language: str, text: str) -> Path | None:
-    """Validate with the clinic's config and write the override; raises TemplateError and writes nothing."""
-    folder = _override_folder(config)
-    check_language_text(language, text, config)
-    return write_with_backup(folder / f"{language}.toml", text)
-
-
-def reset_template(config: Config, language: str) -> Path | None:
-    """Remove the clinic's override (kept as a backup) so the shipped file is used again."""
-    override = _override_folder(config) / f"{language}.toml"
-    backup = backup_of(override)
-    override.unlink(missing_ok=True)
-    return backup
-
-
-def _override_folder(config: Config) -> Path:
-    folder = templates_dir_for(config)
-    if folder is None:
-        raise TemplateError("the configuration has no file, so there is no folder for the clinic's templates")
-    return folder
-
-
-def _templates(ctx: Context) -> None:
-    lang = ctx.lang
-    if ctx.user.role != "admin":
-        return
-    st.subheader(t("templates", lang))
-    files = template_files(ctx.config)
-    language = st.selectbox(t("template_language", lang), sorted(files), key="tpl_lang")
-    current = files[language]
-    overridden = current.parent == templates_dir_for(ctx.config)
-    st.caption(t("template_is_override" if overridden else "template_is_default", lang))
-    text_key = f"tpl_text_{language}"
-    text = st.text_area(t("template_text", lang), current.read_text(encoding="utf-8"), height=420, key=text_key)
-    message = st.session_state.pop("tpl_message", None)
-    if message:
-        st.success(message)
-    validate, save, reset = st.columns(3)
-    if validate.button(t("template_validate", lang), key="tpl_validate"):
-        _show_check(ctx, language, text)
-    if save.button(t("template_save", lang), key="tpl_save"):
-        _save(ctx, language, text, text_key)
-    if reset.button(t("template_reset", lang), key="tpl_reset", disabled=not overridden):
-        backup = reset_template(ctx.config, language)
-        _done(t("template_reset_done", lang, language=language, backup=backup.name if backup else "—"), text_key)
-
-
-def _show_check(ctx: Context, language: str, text: str) -> None:
-    try:
-        check_language_text(language, text, ctx.config)
-    except TemplateError as exc:
-        st.error(t("template_invalid", ctx.lang, error=exc))
-    else:
-        st.success(t("template_valid", ctx.lang))
-
-
-def _save(ctx: Context, language: str, text: str, text_key: str) -> None:
-    try:
-        backup = save_template(ctx.config, language, text)
-    except TemplateError as exc:
-        st.error(t("template_not_saved", ctx.lang, error=exc))
-        return
-    _done(t("template_saved", ctx.lang, language=language, backup=backup.name if backup else "—"), text_key)
-
-
-def _done(message: str, text_key: str) -> None:
-    """Show the message after a rerun that reloads the text area from the file now in use."""
-    st.session_state["tpl_message"] = message
-    st.session_state.pop(text_key, None)
-    st.rerun()
 
 
 def _users(ctx: Context) -> None:
