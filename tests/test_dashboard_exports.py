@@ -8,7 +8,8 @@ import time
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.media_file_storage import MediaFileStorageError
+from streamlit.runtime.media_file_storage import MediaFileKind, MediaFileStorageError
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from storage.users import add_user
 from tests.dashboard_fixtures import run_app
@@ -82,3 +83,17 @@ def test_trend_csvs_are_made_on_click_too(demo, media):
     assert len(buttons) == 4 and all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
     _, data = click(media[-1], app, "csv_volume")
     assert data.decode("utf-8").startswith("period,")
+
+
+def test_the_sweep_drops_only_expired_downloads_never_one_just_made(monkeypatch):
+    """A second click made just before an earlier file's sweep must survive it (it once vanished in CI)."""
+    monkeypatch.setattr(downloads, "EXPIRE_SECONDS", 0.2)
+    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+    storage = downloads._serve_downloads_once(manager)
+    old = storage.load_and_get_id(b"first export", "text/csv", MediaFileKind.DOWNLOADABLE, "a.csv")
+    time.sleep(0.3)
+    new = storage.load_and_get_id(b"second export", "text/csv", MediaFileKind.DOWNLOADABLE, "b.csv")
+    storage.clinicwatch_drop_expired()
+    with pytest.raises(MediaFileStorageError):
+        storage.get_file(f"{old}.csv")
+    assert storage.get_file(f"{new}.csv").content == b"second export"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,60 +31,77 @@ class DownloadRefused(PermissionError):
     """The user who drew the button may no longer have this file (signed out, demoted or deleted)."""
 
 
-def _expire_later(manager: MediaFileManager, delay: float) -> None:
-    def sweep() -> None:
-        # A file no session refers to is marked on the first pass and deleted on the second; a generated
-        # download is never referred to, so this removes it (and any other forgotten download, as Streamlit's
-        # own end-of-run cleanup would).
-        manager.remove_orphaned_files()
-        manager.remove_orphaned_files()
+def _sweep_later(storage: Any, delay: float) -> None:
+    """Drop, `delay` seconds from now, the downloads made more than EXPIRE_SECONDS before then and not fetched.
 
-    timer = threading.Timer(delay, sweep)
+    Only by age: a file made a moment ago (a second click) is never swept with an older one.
+    """
+    timer = threading.Timer(delay, storage.clinicwatch_drop_expired)
     timer.daemon = True
     timer.start()
 
 
-def _serve_downloads_once(manager: MediaFileManager) -> None:
-    """Make the media store forget a download once the browser has fetched it.
+def _serve_downloads_once(manager: MediaFileManager) -> Any:
+    """Make the media store forget a download once the browser has fetched it, or once it is too old.
 
     Streamlit's download button fetches the address twice: once to check that it answers, once as the download
     itself; after SERVES_PER_DOWNLOAD reads the file is gone. The /media route asks the store for
     "<id>.<extension>"; Streamlit's own look-ups (the URL it hands the browser) ask by the bare id, so only the
-    route's reads count. Installed once per store.
+    route's reads count. Each download's time of making is kept, so the sweep drops only expired ones.
+    Installed once per store; returns the store.
     """
     storage: Any = manager._storage  # noqa: SLF001  # Streamlit has no public hook on serving a file
     if getattr(storage, "clinicwatch_serves_once", False):
-        return
-    original = storage.get_file
+        return storage
+    original_get, original_load = storage.get_file, storage.load_and_get_id
     served: dict[str, int] = {}
+    made: dict[str, float] = {}
     lock = threading.Lock()
 
     def get_file(filename: str) -> Any:
-        found = original(filename)
+        found = original_get(filename)
         file_id, extension = os.path.splitext(filename)
         if extension and found.kind == MediaFileKind.DOWNLOADABLE:
             with lock:
                 served[file_id] = served.get(file_id, 0) + 1
                 if served[file_id] >= SERVES_PER_DOWNLOAD:
                     del served[file_id]
+                    made.pop(file_id, None)
                     storage.delete_file(file_id)
         return found
 
-    storage.get_file = get_file
+    def load_and_get_id(path_or_data: Any, mimetype: str, kind: MediaFileKind, filename: str | None = None) -> str:
+        file_id: str = original_load(path_or_data, mimetype, kind, filename)
+        if kind == MediaFileKind.DOWNLOADABLE:
+            with lock:
+                made[file_id] = time.monotonic()  # the same bytes made again (same id) start a new life
+                served.pop(file_id, None)
+        return file_id
+
+    def drop_expired() -> None:
+        with lock:
+            old = [file_id for file_id, at in made.items() if time.monotonic() - at >= EXPIRE_SECONDS]
+            for file_id in old:
+                del made[file_id]
+                served.pop(file_id, None)
+                storage.delete_file(file_id)
+
+    storage.get_file, storage.load_and_get_id = get_file, load_and_get_id
+    storage.clinicwatch_drop_expired = drop_expired
     storage.clinicwatch_serves_once = True
+    return storage
 
 
 def deferred_file(build: Callable[[], bytes], allowed: Callable[[], bool], label: str) -> Callable[[], bytes]:
     """The callable for st.download_button: checks the user again, builds the bytes, schedules their expiry."""
-    manager = runtime.get_instance().media_file_mgr  # captured now: the click runs outside the script
-    _serve_downloads_once(manager)
+    storage = _serve_downloads_once(runtime.get_instance().media_file_mgr)  # now: the click runs outside the script
 
     def generate() -> bytes:
         if not allowed():
             LOG.warning("download of %s refused: its user may no longer have it", label)
             raise DownloadRefused(label)
         data = build()
-        _expire_later(manager, EXPIRE_SECONDS)
+        _sweep_later(storage, EXPIRE_SECONDS * 1.2)  # once the file Streamlit makes from these bytes has expired
         return data
 
     return generate
