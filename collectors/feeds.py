@@ -18,9 +18,11 @@ from collectors.http import Fetcher, FetchResponse, shared_fetcher
 from core.config import Config, SourceBase
 from core.models import Mention, utcnow
 
-# phpBB's feeds end each post with "{Statistics}: {Posted by} <author> — <date>" in the board's language
-# ("Statystyki: Napisane przez marta_k — 15 lis 2025", "Statistiche: Inviato da …"): a footer, not the post.
+# phpBB's feeds end each post with "{Statistics}: {Posted by} <author> [— <date>]" in the board's language
+# ("Statystyki: Napisane przez marta_k — 15 lis 2025", "Statistiche: Inviato da …"), the author linked to the
+# board's member list: a footer, not the post.
 _FEED_FOOTER = re.compile(r"^\w+: [^\n:]{1,40}$")
+_PHPBB_PROFILE = "memberlist.php?mode=viewprofile"
 _FEED_FOOTER_MAX = 160
 
 # Ids remembered between polls; a feed shows far fewer entries than this at a time.
@@ -100,7 +102,7 @@ def _mention(source: FeedSource, item: FeedItem, external_id: str, feed: ParsedF
              thread: tuple[str, str]) -> Mention:
     title = to_text(strip_bold_markers(item.title), item.title_is_html)
     author = html_to_text(item.author)
-    text = without_feed_footer(to_text(item.body, item.body_is_html), author)
+    text = without_feed_footer(to_text(item.body, item.body_is_html), author, item.body if item.body_is_html else "")
     thread_title, thread_url = thread
     return Mention(
         source_kind=FeedCollector.kind,
@@ -119,14 +121,18 @@ def _mention(source: FeedSource, item: FeedItem, external_id: str, feed: ParsedF
     )
 
 
-def without_feed_footer(text: str, author: str) -> str:
-    """The post's text without phpBB's trailing statistics line naming its author (else unchanged)."""
+def without_feed_footer(text: str, author: str, html: str) -> str:
+    """The post's text without phpBB's trailing statistics line naming its author (else unchanged).
+
+    Only in a phpBB post (`html` links the author's member-list profile), and only a last line shaped
+    "<word>: <a few words> <author>", optionally followed by the date.
+    """
     head, _, last = text.rstrip().rpartition("\n")
-    if not author or len(last) > _FEED_FOOTER_MAX or author not in last:
+    if not author or _PHPBB_PROFILE not in html or len(last) > _FEED_FOOTER_MAX or author not in last:
         return text
     before_author, after_author = last.split(author, 1)
-    if not _FEED_FOOTER.match(before_author.rstrip()) or not any(ch.isdigit() for ch in after_author):
-        return text  # the footer always ends with the post's date
+    if not _FEED_FOOTER.match(before_author.rstrip()) or after_author.strip()[:1] not in ("", "—", "»", "-", "–"):
+        return text
     return head.rstrip()
 
 

@@ -317,13 +317,20 @@ def test_a_vanished_resume_page_starts_over_from_the_configured_url(tmp_path, lo
     assert [m.external_id for m in result.mentions] == ["1230", "1244"]
 
 
-@pytest.mark.parametrize(("text", "author", "kept"), [
-    ("Dzięki.\nStatystyki: Napisane przez marta_k — 15 lis 2025, 09:10", "marta_k", "Dzięki."),
-    ("Thanks.\nStatistics: Posted by bob — Sat Nov 15, 2025 9:10 am", "bob", "Thanks."),
-    ("Grazie.\nStatistiche: Inviato da gino » 15/11/2025, 09:10", "gino", "Grazie."),
-    ("Line one\nNote: thanks bob", "bob", "Line one\nNote: thanks bob"),  # no date: the writer's own line
-    ("I asked bob: the wait at Salus was 3 hours", "bob", "I asked bob: the wait at Salus was 3 hours"),
-    ("Only line", "", "Only line"),
+PHPBB = '<p>Statystyki: Napisane przez <a href="./memberlist.php?mode=viewprofile&amp;u=7">x</a></p>'
+
+
+@pytest.mark.parametrize(("text", "author", "html", "kept"), [
+    ("Dzięki.\nStatystyki: Napisane przez marta_k — 15 lis 2025, 09:10", "marta_k", PHPBB, "Dzięki."),
+    ("Thanks.\nStatistics: Posted by bob — Sat Nov 15, 2025 9:10 am", "bob", PHPBB, "Thanks."),
+    ("Grazie.\nStatistiche: Inviato da gino » 15/11/2025, 09:10", "gino", PHPBB, "Grazie."),
+    ("Dzięki.\nStatystyka: Napisane przez kasia.zdrowie", "kasia.zdrowie", PHPBB, "Dzięki."),  # no date
+    ("Line one\nNote: thanks bob", "bob", "<p>Line one</p><p>Note: thanks bob</p>", "Line one\nNote: thanks bob"),
+    ("Line one\nNote: thanks bob", "bob", PHPBB, "Line one"),  # phpBB's own shape: the footer
+    ("I asked bob: the wait at Salus was 3 hours", "bob", PHPBB, "I asked bob: the wait at Salus was 3 hours"),
+    ("Dzięki.\nStatystyki: Napisane przez bob, who was late", "bob", PHPBB,
+     "Dzięki.\nStatystyki: Napisane przez bob, who was late"),
+    ("Only line", "", PHPBB, "Only line"),
 ])
-def test_the_phpbb_feed_footer_is_removed_and_nothing_else(text, author, kept) -> None:
-    assert without_feed_footer(text, author) == kept
+def test_the_phpbb_feed_footer_is_removed_and_nothing_else(text, author, html, kept) -> None:
+    assert without_feed_footer(text, author, html) == kept
