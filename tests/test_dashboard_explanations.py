@@ -26,7 +26,8 @@ def add(store, external_id: str, text: str, analysis: Analysis) -> int:
 
 
 def html_bodies(app) -> str:
-    return " ".join(h.proto.body for h in app.get("html"))
+    """Every HTML element the page drew from data; the Inbox's own key script (no source text in it) left out."""
+    return " ".join(h.proto.body for h in app.get("html") if "document.cwOpenId" not in h.proto.body)
 
 
 def test_detail_marks_the_deciding_words_in_escaped_text_and_shows_the_confidence(demo):
