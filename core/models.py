@@ -139,6 +139,11 @@ def content_hash(title: str, text: str, unique_key: str = "", url: str = "", *, 
 NEEDS_LOOK_BELOW = 0.65
 
 
+def needs_human_look(confidence: float | None) -> bool | None:
+    """Whether an analysis this sure belongs under "needs a human look"; None when its confidence is unknown."""
+    return None if confidence is None else confidence < NEEDS_LOOK_BELOW
+
+
 @dataclass(slots=True)
 class Analysis:
     """What analysis decided about one mention."""

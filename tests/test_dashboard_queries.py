@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from core.models import NEEDS_LOOK_BELOW, Analysis, Mention
 from storage import queries, workflow
 from storage.queries import UNASSIGNED, MentionFilter
 from storage.store import open_store
@@ -141,8 +142,6 @@ def test_export_pseudonymises_authors_stably_and_neutralises_formulas(store, tmp
 
 
 def test_unanalysed_mentions_still_reach_the_queue(store):
-    from core.models import Mention
-
     raw = Mention("feed", "forum-zdrowie", "raw-1", "https://f.example/raw", "Salus bez analizy", title="Raw")
     store.record_success("forum-zdrowie", [(raw, None)], {}, seen=1)
     rows = queries.inbox_page(store, MentionFilter(), 0, 100)
@@ -167,3 +166,19 @@ def test_control_characters_in_the_search_separate_words_and_never_raise(store, 
     assert titles(queries.inbox_page(store, flt, 0, 20)) == ["Great visit"]
     assert queries.inbox_count(store, flt) == 1
     assert [r["title"] for r in store.recent_mentions(search=typed)] == ["Great visit"]
+
+
+def test_export_carries_each_confidence_and_whether_it_needs_a_human_look(store):
+    unsure = mention_id_by_title(store, "Phone")
+    store.save_analysis(unsure, Analysis("en", "negative", -0.4, "complaint", [], 0.3, [],
+                                         confidence=NEEDS_LOOK_BELOW - 0.2))
+    raw = Mention("feed", "forum-zdrowie", "raw-2", "https://f.example/raw2", "Salus bez analizy", title="Raw")
+    store.record_success("forum-zdrowie", [(raw, None)], {}, seen=1)
+    rows = {r["title"]: r for r in export.export_rows(store, MentionFilter())}
+    assert rows["Phone"]["confidence"] == pytest.approx(NEEDS_LOOK_BELOW - 0.2)
+    assert rows["Phone"]["needs_human_look"] is True
+    assert rows["Raw"]["confidence"] is None and rows["Raw"]["needs_human_look"] is None
+    sure = [r for title, r in rows.items() if title not in ("Phone", "Raw")]
+    assert sure and all(r["needs_human_look"] is (r["confidence"] < NEEDS_LOOK_BELOW) for r in sure)
+    parsed = list(csv.DictReader(io.StringIO(export.to_csv(rows.values()).decode("utf-8-sig"))))
+    assert {"confidence", "needs_human_look"} <= set(parsed[0])

@@ -12,12 +12,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from core.models import needs_human_look
 from storage.queries import MentionFilter, iter_filtered
 from storage.store import Store
 
 COLUMNS = (
     "id", "published_at", "source_name", "url", "author", "title", "text", "language", "sentiment", "kind",
-    "topics", "urgency", "status", "assignee", "first_response_at",
+    "topics", "urgency", "confidence", "needs_human_look", "status", "assignee", "first_response_at",
 )
 # Spreadsheet programs run cells starting with these as formulas; a leading quote keeps them text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -50,6 +51,7 @@ def export_rows(
     for row in iter_filtered(store, flt, limit=limit):
         record = {column: row.get(column) for column in COLUMNS}
         record["topics"] = ", ".join(row.get("topics") or [])
+        record["needs_human_look"] = needs_human_look(row.get("confidence"))
         if pseudonymise:
             record["author"] = pseudonym(row.get("author") or "", salt)
         rows.append(record)
