@@ -18,7 +18,9 @@ from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
 from clinicwatch.demo import DEMO_CONFIG, bundled_folder, collection_config
-from clinicwatch.pipeline import Pipeline, SourceRun, seconds_until_next_due
+from clinicwatch.pipeline import Pipeline
+from clinicwatch.save_batch import SourceRun
+from clinicwatch.schedule import seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
 from collectors.registry import load_config, missing_credentials
 from core.config import Config, ConfigError, find_config

@@ -9,114 +9,25 @@ import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 from analysis import Analyzer
+from clinicwatch.save_batch import ReadyToStore, SaveBatch, SourceRun, earliest, next_done
+from clinicwatch.schedule import due_sources
 from clinicwatch.source_threads import SourceThreads
 from clinicwatch.workers import cap_text, fork_workers, joined, match_and_analyse, parse_match_analyse
 from collectors.base import DELETED_IDS, Collector, CollectResult, Fetched, SourceError
 from collectors.registry import build_collector
 from core.config import Config
 from core.config import SourceBase as Source
-from core.models import Mention, utcnow
+from core.models import Mention
 from core.redact import redact
 from matching import Matcher
-from storage.rows import SourceSave, StoredItem, parse_iso, stored_items
+from storage.rows import stored_items
 from storage.store import Store
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class SourceRun:
-    """What happened to one source in one cycle (shown in the CLI summary)."""
-
-    name: str
-    kind: str
-    status: str  # ok | not_modified | error
-    seen: int = 0
-    matched: int = 0
-    new: int = 0
-    error_kind: str | None = None
-    error: str | None = None
-    seconds: float = 0.0
-    note: str | None = None
-    dropped: dict[str, int] = field(default_factory=dict)  # by reason (core.drops): seen = new + these
-
-
-# Finished sources are stored together, in one transaction, once this many mentions or this many seconds have
-# piled up (or nothing else is running): a commit and a search-index segment cost as much as ~20 mentions.
-# Nothing is lost by waiting: a source's cursor advances only with its stored items.
-SAVE_BATCH_MENTIONS = 1000
-SAVE_DELAY_SECONDS = 1.0
-
-
-@dataclass(slots=True)
-class _ReadyToStore:
-    """A source's matched, analysed items (as rows) waiting to be stored with its cursor."""
-
-    source: Source
-    started: float
-    result: CollectResult
-    items: list[StoredItem]
-    finished: float = field(default_factory=time.monotonic)
-
-    @property
-    def save(self) -> SourceSave:
-        return SourceSave(self.source.name, self.items, self.result.cursor, self.result.seen, self.result.note,
-                          dict(self.result.dropped))
-
-    def run(self, new: int, duplicates: int) -> SourceRun:
-        status = "not_modified" if self.result.not_modified else "ok"
-        dropped = dict(self.result.dropped)
-        if duplicates:
-            dropped["duplicate"] = dropped.get("duplicate", 0) + duplicates
-        return SourceRun(self.source.name, self.source.kind, status, seen=self.result.seen, matched=len(self.items),
-                         new=new, note=self.result.note, dropped=dropped)
-
-
-class _Batch:
-    """Finished sources waiting to be stored together (up to SAVE_DELAY_SECONDS or SAVE_BATCH_MENTIONS)."""
-
-    def __init__(self) -> None:
-        self.items: list[_ReadyToStore] = []
-        self.mentions = 0
-
-    def add(self, ready: _ReadyToStore) -> None:
-        self.items.append(ready)
-        self.mentions += len(ready.items)
-
-    def seconds_left(self) -> float | None:
-        """How long the oldest may still wait (None: nothing waits)."""
-        if not self.items:
-            return None
-        return max(0.0, self.items[0].finished + SAVE_DELAY_SECONDS - time.monotonic())
-
-    def is_due(self) -> bool:
-        return self.mentions >= SAVE_BATCH_MENTIONS or self.seconds_left() == 0.0
-
-    def take(self) -> list[_ReadyToStore]:
-        items, self.items, self.mentions = self.items, [], 0
-        return items
-
-
-def _next_done(finished: queue.SimpleQueue, timeout: float | None) -> list[Future]:
-    """The futures done so far, waiting up to `timeout` seconds (None: until one is) for the first."""
-    try:
-        done = [finished.get(timeout=timeout)]
-    except queue.Empty:
-        return []
-    while not finished.empty():
-        done.append(finished.get_nowait())
-    return done
-
-
-def _earliest(*waits: float | None) -> float | None:
-    """The shortest of the waits given (None: no wait is bounded)."""
-    bounded = [wait for wait in waits if wait is not None]
-    return min(bounded) if bounded else None
 
 
 T = TypeVar("T")
@@ -174,28 +85,7 @@ class Pipeline:
     def due_sources(self, *, only: Iterable[str] | None = None, force: bool = False,
                     now: datetime | None = None) -> list[Source]:
         """Enabled sources whose interval has passed and whose failure back-off has expired."""
-        now = now or utcnow()
-        wanted = set(only) if only else None
-        if wanted:
-            unknown = wanted - {s.name for s in self.config.sources}
-            if unknown:
-                raise KeyError(f"no source named {', '.join(sorted(unknown))} in the config")
-        states = {row["name"]: row for row in self.store.sources()}
-        due = []
-        for source in self.config.sources:
-            state = states.get(source.name, {})
-            if wanted is not None:
-                if source.name in wanted:
-                    due.append(source)
-                continue
-            if state.get("run_requested_at"):  # "Run now" from the Sources page, even for a paused source
-                due.append(source)
-                continue
-            if not source.enabled or not state.get("enabled", 1):
-                continue
-            if force or _is_due(source, state, now):
-                due.append(source)
-        return due
+        return due_sources(self.config, self.store, only=only, force=force, now=now)
 
     def collect(self, sources: list[Source], progress: ProgressCallback | None = None) -> list[SourceRun]:
         """Run collectors concurrently; match, analyse and store each result as it arrives.
@@ -221,7 +111,7 @@ class Pipeline:
         pending = list(reversed(sources))
         # Read once: a query per source would wait for the GIL behind the collector threads each time.
         cursors = self.store.cursors()
-        ready = _Batch()
+        ready = SaveBatch()
         collecting: dict[Future, tuple[Source, float]] = {}
         analysing: dict[Future, tuple[Source, float, CollectResult | None]] = {}
         # Futures announce themselves here when done: one queue read per result, where concurrent.futures.wait
@@ -242,8 +132,8 @@ class Pipeline:
                 future = collectors.submit(source.name, functools.partial(self._run_collector, source, cursor),
                                            finished.put)
                 collecting[future] = (source, time.monotonic())
-            wait = _earliest(ready.seconds_left(), collectors.seconds_left())
-            done = _next_done(finished, wait) if collecting or analysing else []
+            wait = earliest(ready.seconds_left(), collectors.seconds_left())
+            done = next_done(finished, wait) if collecting or analysing else []
             if ready.items and (not done or ready.is_due()):
                 for run, started in self._store_ready(ready.take()):
                     finish(run, started)
@@ -257,7 +147,7 @@ class Pipeline:
                 else:
                     source, started, result = analysing.pop(future)
                     outcome = self._analysed(source, result, future, started)
-                if isinstance(outcome, _ReadyToStore):
+                if isinstance(outcome, ReadyToStore):
                     ready.add(outcome)
                 elif outcome is not None:
                     finish(outcome, started)
@@ -270,7 +160,7 @@ class Pipeline:
         return collector.collect(cursor)
 
     def _collected(self, source: Source, future: Future, analyse: Callable[[Future, tuple], None],
-                   started: float) -> SourceRun | _ReadyToStore | None:
+                   started: float) -> SourceRun | ReadyToStore | None:
         """A collector finished: its failure, its items ready to store, or None while workers analyse them."""
         try:
             result: CollectResult | Fetched = future.result()
@@ -291,7 +181,7 @@ class Pipeline:
         return None
 
     def _analysed(self, source: Source, result: CollectResult | None, future: Future,
-                  started: float) -> SourceRun | _ReadyToStore:
+                  started: float) -> SourceRun | ReadyToStore:
         if result is None:  # fetched here; parsed, matched and analysed in a worker
             try:
                 parsed, items = future.result()
@@ -299,16 +189,16 @@ class Pipeline:
                 return self._source_error(source, exc)
             except Exception as exc:  # a bug in one source's analysis fails that source, recorded with its traceback
                 return self._failed(source, exc, "analysing")
-            return _ReadyToStore(source, started, parsed, items)
+            return ReadyToStore(source, started, parsed, items)
 
-        def ready() -> _ReadyToStore:
+        def ready() -> ReadyToStore:
             outcomes = future.result()
             for mention, (matches, _, reason) in zip(result.mentions, outcomes):
                 mention.matches = matches
                 if reason is not None:
                     result.drop(reason)
             items = [(m, analysis) for m, (_, analysis, _) in zip(result.mentions, outcomes) if analysis is not None]
-            return _ReadyToStore(source, started, result, stored_items(items))
+            return ReadyToStore(source, started, result, stored_items(items))
         return self._guarded(source, ready, "analysing")
 
     def _guarded(self, source: Source, step: Callable[[], T], stage: str) -> T | SourceRun:
@@ -334,7 +224,7 @@ class Pipeline:
         ready = self._match_and_analyse_here(source, result, time.monotonic())
         return self._store_ready([ready])[0][0]
 
-    def _match_and_analyse_here(self, source: Source, result: CollectResult, started: float) -> _ReadyToStore:
+    def _match_and_analyse_here(self, source: Source, result: CollectResult, started: float) -> ReadyToStore:
         matched = []
         for mention in result.mentions:
             cap_text(mention)
@@ -344,9 +234,9 @@ class Pipeline:
             else:
                 result.drop(reason)
         items = stored_items((m, self.analyzer.analyse(m)) for m in matched)
-        return _ReadyToStore(source, started, result, items)
+        return ReadyToStore(source, started, result, items)
 
-    def _store_ready(self, ready: list[_ReadyToStore]) -> list[tuple[SourceRun, float]]:
+    def _store_ready(self, ready: list[ReadyToStore]) -> list[tuple[SourceRun, float]]:
         """Store sources' items with their cursors in one transaction; if that fails, each source on its own,
         so one source's bad data fails only that source."""
         if not ready:
@@ -394,39 +284,8 @@ class Pipeline:
         return here
 
 
-# The `run` loop looks for "Run now" requests from the Sources page at least this often.
-RUN_REQUEST_POLL_SECONDS = 5.0
-
 def collect_once(config: Config, store: Store, *, only: Iterable[str] | None = None, force: bool = True,
                  progress: ProgressCallback | None = None, pipeline: Pipeline | None = None) -> list[SourceRun]:
     """Collect every enabled source once (or only the named ones)."""
     pipeline = pipeline or Pipeline(config, store)
     return pipeline.collect(pipeline.due_sources(only=only, force=force), progress)
-
-
-def seconds_until_next_due(config: Config, store: Store, now: datetime | None = None) -> float:
-    """How long the `run` loop may sleep before some enabled source is due again (or a "Run now" waits)."""
-    now = now or utcnow()
-    states = {row["name"]: row for row in store.sources()}
-    if any(state.get("run_requested_at") for state in states.values()):
-        return 0.0
-    waits = [RUN_REQUEST_POLL_SECONDS]
-    for source in config.sources:
-        state = states.get(source.name, {})
-        if not source.enabled or not state.get("enabled", 1):
-            continue
-        last = parse_iso(state.get("last_attempt"))
-        due = last + timedelta(minutes=source.interval_minutes) if last else now
-        backoff_until = parse_iso(state.get("next_attempt_after"))
-        if backoff_until and backoff_until > due:
-            due = backoff_until
-        waits.append((due - now).total_seconds())
-    return max(0.0, min(waits))
-
-
-def _is_due(source: Source, state: dict, now: datetime) -> bool:
-    backoff_until = parse_iso(state.get("next_attempt_after"))
-    if backoff_until and backoff_until > now:
-        return False
-    last = parse_iso(state.get("last_attempt"))
-    return last is None or last + timedelta(minutes=source.interval_minutes) <= now
