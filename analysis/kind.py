@@ -101,7 +101,11 @@ def decide_kind(
         return KindDecision("complaint", min(0.95, 0.55 + abs(score) / 2), False, None, words("negative_situation"))
     if sentiment == "positive":
         if bad_situation and not has("praise"):
-            return KindDecision("complaint", 0.55, False, None, words("negative_situation"))
+            # Upbeat words around an emergency ("three days of 40° fever, and the first slot is next week.
+            # Unbelievable."): the danger is the message. Without one the scored sentiment stands (on the
+            # shared feedback sets, overriding it there cost more than it gained).
+            emergency = "negative" if signals - {FIGURATIVE} else None
+            return KindDecision("complaint", 0.55, False, emergency, words("negative_situation"))
         return KindDecision("praise", min(0.95, 0.55 + score / 2), has("praise"), None, words("praise"))
     if has("praise"):
         return KindDecision("praise", 0.55, True, "positive", words("praise"))

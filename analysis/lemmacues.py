@@ -154,7 +154,7 @@ class TriageCues:
 @functools.lru_cache(maxsize=100_000)
 def _keys(token: str, language: str) -> tuple[str, ...]:
     """The folded token and its folded lemma (the token first); after an elision ("l'avvocato",
-    "dall'ASL") also the word after the apostrophe and its lemma."""
+    "dall'ASL") also the word after the apostrophe and its lemma; before a possessive ("the Gazette's") the word."""
     keys = [fold_word(token)]
     if token[0] == "@":
         return (keys[0], keys[0][1:])
@@ -163,6 +163,8 @@ def _keys(token: str, language: str) -> tuple[str, ...]:
         head, apostrophe, tail = token.partition("'")
         if apostrophe and len(head) <= 4 and tail:
             keys += [fold_word(tail), fold_word(lemma_of(tail, language).lower())]
+        elif tail == "s" and len(head) > 1:
+            keys += [fold_word(head), fold_word(lemma_of(head, language).lower())]
     return tuple(dict.fromkeys(keys))
 
 

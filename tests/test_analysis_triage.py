@@ -239,3 +239,80 @@ def test_precheck_never_hides_a_signal(language):
         assert [hit for hit in cues.find(text, folded) if hit.reason != CONTEXT] == checked
 
     check()
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("I'm contacting the BBC about this, my mum was left in the rain for an hour.", "en"),
+        ("The Gazette's investigation found patients waited nine months for scans at the clinic.", "en"),
+        ("Un'inchiesta del Corriere Locale rivela liste d'attesa di otto mesi al poliambulatorio.", "it"),
+        ("Śledztwo Kuriera Lubelskiego pokazało, że w przychodni ginęły skierowania.", "pl"),
+    ],
+)
+def test_press_by_outlet_investigation_and_contacting_a_broadcaster(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert "press" in result.urgency_reasons, result
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("I am a journalist and the care here was great.", "en"),
+        ("I work as a journalist, the nurses were lovely.", "en"),
+        ("My son's a sports journalist and recommended Dr Lind, brilliant.", "en"),
+        ("Read an old newspaper investigation in the waiting room, ha. Quick visit.", "en"),
+        ("Ho letto un'inchiesta sul giornale in sala d'attesa, poi visita veloce.", "it"),
+        ("Pracuję jako dziennikarz, obsługa super.", "pl"),
+    ],
+)
+def test_own_profession_and_reading_in_the_waiting_room_are_not_press(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert "press" not in result.urgency_reasons, result
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Myślę o tym, żeby ze sobą skończyć, a psychiatra ma termin za dwa miesiące.", "pl"),
+        ("Non ce la faccio, vorrei togliermi di mezzo, lo psicologo non ha posto.", "it"),
+        ("Been having thoughts of ending it and the mental health waitlist is six months.", "en"),
+    ],
+)
+def test_suicidal_thoughts_in_other_word_orders(analyzer, text, language):
+    assert "health_risk" in analyzer.analyse_text(text, language).urgency_reasons
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Is there parking at the clinic on Mill Lane or should I take the bus?", "en"),
+        ("Should we bring the vaccination card to the appointment?", "en"),
+    ],
+)
+def test_asking_what_one_should_do_is_a_plain_question(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert (result.kind, result.sentiment) == ("question", "neutral"), result
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Last year I had a scary allergic reaction and the team saved my life. Back for a check-up, fab as always.",
+         "en"),
+        ("The magazines in the waiting room are from 2019 haha, otherwise quick and painless visit.", "en"),
+        ("W poczekalni leżą stare gazety sprzed roku, ale poza tym wszystko ok.", "pl"),
+        ("Riviste vecchie in sala d'attesa, ma per il resto tutto ok.", "it"),
+        ("Rok temu doktor uratował mi życie, dziś kontrola i jak zawsze miła obsługa.", "pl"),
+    ],
+)
+def test_a_small_gripe_or_a_past_scare_before_the_verdict_stays_praise(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert (result.kind, result.sentiment) == ("praise", "positive"), result
+
+
+def test_an_emergency_told_with_upbeat_words_is_a_negative_complaint(analyzer):
+    text = "My 2 year old has had a 104 fever for three days and the first slot is next Tuesday. Unbelievable."
+    result = analyzer.analyse_text(text, "en")
+    assert (result.kind, result.sentiment) == ("complaint", "negative"), result
+    assert "health_risk" in result.urgency_reasons
