@@ -316,3 +316,72 @@ def test_an_emergency_told_with_upbeat_words_is_a_negative_complaint(analyzer):
     result = analyzer.analyse_text(text, "en")
     assert (result.kind, result.sentiment) == ("complaint", "negative"), result
     assert "health_risk" in result.urgency_reasons
+
+
+# Red flags beyond the issue's list, each in the three languages: a head injury with warning signs, coughing blood,
+# a blood-pressure crisis, severe belly pain, bleeding after a birth, sudden confusion, swelling after a food.
+MORE_RED_FLAGS = [
+    ("My baby is really floppy and hard to wake, temperature 38.5, GP won't call back", "en"),
+    ("Toddler has a rash that doesn't fade when I press a glass on it and a fever, receptionist said book online", "en"),
+    ("My asthma inhaler isn't working and I can barely talk between breaths, no appointments till Monday", "en"),
+    ("Dad fell and hit his head, he's on blood thinners and now he's confused and being sick", "en"),
+    ("Coughing up blood since last night and the surgery says the first slot is in 2 weeks", "en"),
+    ("My blood pressure is 210/120 with a pounding headache and blurry vision, what do I do", "en"),
+    ("Had my baby 5 days ago and I'm bleeding through a pad every hour, midwife line rings out", "en"),
+    ("Severe stomach pain on the right side and vomiting for 12 hours, 111 told me to contact my GP who won't answer", "en"),
+    ("My son ate peanuts by mistake and his face is puffing up, the clinic put us on hold", "en"),
+    ("Mum is 84, very confused today and hasn't passed urine since yesterday", "en"),
+    ("Dziecko jest bardzo ospałe, trudno je dobudzić, temperatura 39, a przychodnia nie odbiera", "pl"),
+    ("Wysypka u córki nie znika pod szklanką i ma gorączkę, rejestracja każe czekać", "pl"),
+    ("Inhalator nie pomaga, duszę się i nie mogę złapać tchu, a terminu brak", "pl"),
+    ("Tata upadł i uderzył się w głowę, bierze leki na rozrzedzenie krwi, teraz wymiotuje i jest splątany", "pl"),
+    ("Od wczoraj kaszlę krwią, a w Medicusie najbliższy termin za dwa tygodnie", "pl"),
+    ("Ciśnienie 210/120, silny ból głowy i mroczki przed oczami, co robić?", "pl"),
+    ("Pięć dni po porodzie, krwawię bardzo mocno, położna nie odbiera", "pl"),
+    ("Silny ból brzucha po prawej stronie i wymioty od 12 godzin, lekarz nie oddzwania", "pl"),
+    ("Syn zjadł orzeszki i puchnie mu twarz, a w przychodni kazali czekać na linii", "pl"),
+    ("Mama ma 84 lata, dziś jest bardzo splątana i od wczoraj nie oddała moczu", "pl"),
+    ("Il bambino è molto spossato, fatica a svegliarsi, febbre a 39, e il pediatra non risponde", "it"),
+    ("Mia figlia ha macchie sulla pelle che non spariscono premendo un bicchiere e la febbre", "it"),
+    ("L'inalatore non funziona, non riesco a respirare e non ci sono appuntamenti", "it"),
+    ("Mio padre è caduto e ha battuto la testa, prende anticoagulanti, ora vomita ed è confuso", "it"),
+    ("Da ieri sera tossisco sangue e il primo appuntamento è tra due settimane", "it"),
+    ("Pressione a 210/120, mal di testa fortissimo e vista offuscata, cosa faccio?", "it"),
+    ("Ho partorito cinque giorni fa e perdo tantissimo sangue, l'ostetrica non risponde", "it"),
+    ("Dolore fortissimo alla pancia a destra e vomito da 12 ore, il medico non richiama", "it"),
+    ("Mio figlio ha mangiato arachidi e gli si gonfia la faccia, ci hanno messo in attesa", "it"),
+    ("Mia madre ha 84 anni, oggi è molto confusa e non urina da ieri", "it"),
+]
+
+
+@pytest.mark.parametrize("text, language", MORE_RED_FLAGS)
+def test_more_red_flags_are_emergencies(analyzer, text, language):
+    result = analyzer.analyse_text(text, language)
+    assert "health_risk" in result.urgency_reasons, result
+    assert result.urgency >= HEALTH_FLOOR
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("I was really confused today by the new booking app, took ages to find a slot", "en"),
+        ("My dad hit his head on the low doorway at reception lol, someone should pad it 😂", "en"),
+        ("Had my baby here last year, the midwives were amazing and the bleeding settled quickly", "en"),
+        ("Went in with a cough, got a blood test booked for Monday, quick and easy", "en"),
+        ("My blood pressure was 120/80 at the check, nurse was lovely", "en"),
+        ("Severe lack of parking and the stomach-churning prices in the cafe", "en"),
+        ("They gave me a leaflet about peanut allergies, very informative", "en"),
+        ("Mum gets confused by the automated phone menu, please add an option to speak to a person", "en"),
+        ("Byłam dziś trochę zdezorientowana nową aplikacją, ale w końcu się zapisałam", "pl"),
+        ("Rok temu urodziłam tu dziecko, położne cudowne, krwawienie szybko minęło", "pl"),
+        ("Kaszel minął, wyniki krwi w normie, dziękuję pani doktor", "pl"),
+        ("Ciśnienie 120/80, wszystko w porządku, miła pielęgniarka", "pl"),
+        ("Silny ból brzucha ze śmiechu jak zobaczyłam cennik 😂", "pl"),
+        ("Oggi ero un po' confusa con la nuova app di prenotazione", "it"),
+        ("Ho partorito qui l'anno scorso, ostetriche bravissime, il sanguinamento è passato subito", "it"),
+        ("Pressione 120/80, tutto ok, infermiera gentile", "it"),
+        ("Ho la tosse da una settimana, esami del sangue prenotati per lunedì", "it"),
+    ],
+)
+def test_the_same_words_in_everyday_or_past_senses_are_not_emergencies(analyzer, text, language):
+    assert "health_risk" not in analyzer.analyse_text(text, language).urgency_reasons
