@@ -126,6 +126,9 @@ def test_plain_questions_are_neutral_questions(analyzer, text, language):
         ("Brawo, trzeci raz zgubione skierowanie 👏", "pl"),
         ("Five stars for losing my referral twice 👏👏", "en"),
         ("Complimenti davvero, terza volta che perdete la mia impegnativa 👏", "it"),
+        ("Thanks Oakfield for charging me £60 for a letter that took 2 minutes to write. Really appreciated.", "en"),
+        ("Dzięki Medicus za 60 zł za zaświadczenie, które pisało się 2 minuty. Naprawdę doceniam.", "pl"),
+        ("Grazie Aurora per 60 euro per un certificato scritto in due minuti. Davvero apprezzato.", "it"),
     ],
 )
 def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analyzer, text, language):
@@ -140,6 +143,9 @@ def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analy
         ("Unlike my previous practice where nobody listened, here the GP took real time with me. Highly recommend.", "en"),
         ("A differenza di altre strutture dove ti ignorano, qui mi hanno seguito benissimo. Consiglio!", "it"),
         ("Po latach w innych przychodniach wreszcie trafiłam na lekarza, który słucha.", "pl"),
+        ("Shout out to the reception team, sorted my repeat prescription in 5 minutes 🙌", "en"),
+        ("Wielkie dzięki dla rejestracji, receptę załatwili w 5 minut 🙌", "pl"),
+        ("Un grazie enorme alla reception, ricetta sistemata in 5 minuti 🙌", "it"),
     ],
 )
 def test_praise_statements_and_comparisons_stay_praise(analyzer, text, language):
