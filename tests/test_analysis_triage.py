@@ -146,6 +146,7 @@ def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analy
         ("Shout out to the reception team, sorted my repeat prescription in 5 minutes 🙌", "en"),
         ("Wielkie dzięki dla rejestracji, receptę załatwili w 5 minut 🙌", "pl"),
         ("Un grazie enorme alla reception, ricetta sistemata in 5 minuti 🙌", "it"),
+        ("W ogóle nie czekałam, weszłam i wyszłam w 15 minut. Rewelacja.", "pl"),
     ],
 )
 def test_praise_statements_and_comparisons_stay_praise(analyzer, text, language):
