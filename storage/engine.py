@@ -15,10 +15,15 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Protocol
 
+import psycopg
 from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 
 from storage.dialect import POSTGRESQL, SQLITE, Dialect
+
+
+# What a failed statement raises, on either engine.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
 
 
 class Rows(Protocol):

@@ -1,21 +1,26 @@
 """Fixtures shared by the whole suite."""
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
+import psycopg
 import pytest
 import streamlit.config as st_config
 
 from storage.store import Store, open_store
 from tests.dashboard_fixtures import build_demo
 from tests.loopback import LoopbackServer
+from tests.pg_cluster import Cluster, ClusterUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
-def skip_unless_ci(reason: str) -> None:
+def skip_unless_ci(reason: str) -> NoReturn:
     """Skip for a developer missing a system package; in CI (`make test` installs it) that is a failure."""
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (make test installs it; CI must not skip this test)")
@@ -76,6 +81,56 @@ def demo(tmp_path, monkeypatch, local_server):
     store = open_store(database)
     yield {"config": config_path, "database": database, "store": store, "users": tmp_path / "users.yaml"}
     store.close()
+
+
+# --- the store over both engines ------------------------------------------------------------------------
+
+ENGINES = ("sqlite", "postgresql")
+PG_TEMPLATE = "clinicwatch_template"
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for the session (tests/pg_cluster.py), with a migrated template database."""
+    try:
+        cluster = Cluster().start()
+    except ClusterUnavailable as exc:
+        skip_unless_ci(f"PostgreSQL cannot start here: {exc}")
+    try:
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {PG_TEMPLATE}")
+        open_store(cluster.url(PG_TEMPLATE)).close()  # migrations once; each test's database copies the result
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test (a copy of the template), dropped afterwards."""
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
+    yield pg_cluster.url(name)
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=ENGINES)
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a test's store lives: an SQLite file, or a fresh PostgreSQL database's URL."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "data" / "clinicwatch.db"
+
+
+@pytest.fixture
+def store(store_target: str | Path) -> Iterator[Store]:
+    """An empty, migrated store on each engine in turn; modules override it to register their sources."""
+    opened = open_store(store_target)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(autouse=True, scope="session")
