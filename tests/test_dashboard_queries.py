@@ -18,11 +18,10 @@ NOW = datetime.now(UTC)
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(tmp_path / "q.db")
+def store(store):
+    """The conftest store (each engine in turn) filled with the dashboard fixtures' rows."""
     fill(store, NOW)
-    yield store
-    store.close()
+    return store
 
 
 def titles(rows):
