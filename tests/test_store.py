@@ -302,3 +302,18 @@ def test_a_database_url_takes_its_password_from_the_environment(monkeypatch):
     monkeypatch.delenv("CW_TEST_PASSWORD")
     with pytest.raises(ValueError, match="CW_TEST_PASSWORD"):
         expand_url("postgresql://cw:${CW_TEST_PASSWORD}@db/cw")
+
+
+def test_the_config_names_a_postgresql_database_by_url(tmp_path, pg_url):
+    from core.config import ConfigError, parse_config
+
+    base = {"clinic_name": "Salus", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Salus"]}}
+    assert parse_config(base).store_target == tmp_path / "cw.db"
+    config = parse_config({**base, "database_url": pg_url})
+    store = open_store(config.store_target)
+    try:
+        assert store.engine == "postgresql" and store.count_mentions() == 0
+    finally:
+        store.close()
+    with pytest.raises(ConfigError, match="database_url"):
+        parse_config({**base, "database_url": "mysql://cw@db/cw"})
