@@ -21,7 +21,6 @@ from psycopg_pool import ConnectionPool
 
 from storage.dialect import POSTGRESQL, SQLITE, Dialect
 
-
 # What a failed statement raises, on either engine.
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
 
@@ -29,8 +28,10 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
 class Rows(Protocol):
     """What a statement gives back: sqlite3's cursor or PostgresDatabase's fetched result."""
 
-    rowcount: int
-    description: Any
+    @property
+    def rowcount(self) -> int: ...
+    @property
+    def description(self) -> Any: ...
 
     def fetchone(self) -> Any: ...
     def fetchall(self) -> list[Any]: ...

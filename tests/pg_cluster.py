@@ -6,6 +6,7 @@ initdb and the server refuse to run as root, so as root (CI, this machine) they 
 """
 from __future__ import annotations
 
+import glob
 import os
 import pwd
 import shutil
@@ -14,7 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-BIN_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin")
+# Debian's server programs live under /usr/lib/postgresql/<major>/bin (newest first), not on the PATH.
+BIN_DIRS = (*sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: (len(p), p), reverse=True),
+            "/usr/local/bin")
 RUN_AS = "nobody"
 
 

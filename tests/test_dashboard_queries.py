@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from storage import queries, workflow
 from storage.queries import UNASSIGNED, MentionFilter
-from storage.store import open_store
 from tests.dashboard_fixtures import ROWS, XSS_IMG, fill, mention_id_by_title
 from ui import export
 

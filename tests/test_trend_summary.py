@@ -15,6 +15,7 @@ from storage import open_store, queries, workflow
 from storage.dialect import Dialect
 from storage.store import Store
 
+
 # Trends answers computed straight from mentions and analyses (the queries the summary tables replace), in the
 # store's dialect (the JSON functions differ between SQLite and PostgreSQL).
 def raw_cube(d: Dialect) -> str:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 
 from storage import workflow
-from storage.store import open_store
 from tests.dashboard_fixtures import fill, mention_id_by_title
 
 
