@@ -73,14 +73,25 @@ def local_server():
     st_config.set_option("server.address", before)
 
 
+def _demo(folder: Path, monkeypatch: pytest.MonkeyPatch, database_url: str | None = None) -> Iterator[dict]:
+    config_path, database = build_demo(folder, database_url=database_url)
+    monkeypatch.setenv("CLINICWATCH_CONFIG", str(config_path))
+    monkeypatch.setenv("CLINICWATCH_USERS", str(folder / "users.yaml"))
+    store = open_store(database_url or database)
+    yield {"config": config_path, "database": database, "store": store, "users": folder / "users.yaml"}
+    store.close()
+
+
 @pytest.fixture
 def demo(tmp_path, monkeypatch, local_server):
-    config_path, database = build_demo(tmp_path)
-    monkeypatch.setenv("CLINICWATCH_CONFIG", str(config_path))
-    monkeypatch.setenv("CLINICWATCH_USERS", str(tmp_path / "users.yaml"))
-    store = open_store(database)
-    yield {"config": config_path, "database": database, "store": store, "users": tmp_path / "users.yaml"}
-    store.close()
+    """The dashboard's config and a filled SQLite database (tests/dashboard_fixtures.py)."""
+    yield from _demo(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def demo_each_engine(tmp_path, monkeypatch, local_server, store_target):
+    """`demo` on each engine in turn: on PostgreSQL the config names the database by its database_url."""
+    yield from _demo(tmp_path, monkeypatch, store_target if isinstance(store_target, str) else None)
 
 
 # --- the store over both engines ------------------------------------------------------------------------
