@@ -25,7 +25,6 @@ def queue_texts(app: AppTest) -> list[str]:
 # --- inbox ----------------------------------------------------------------------------------------
 
 def test_inbox_lists_open_mentions_most_urgent_first(demo_each_engine):
-    demo = demo_each_engine
     app = run_app()
     assert len(open_buttons(app)) == 7
     assert queue_texts(app)[0] == "Salus Medica – skandal"
@@ -116,7 +115,6 @@ def test_ui_language_switches_labels(demo):
 # --- trends, sources, settings --------------------------------------------------------------------
 
 def test_trends_metrics_follow_the_chosen_period(demo_each_engine):
-    demo = demo_each_engine
     app = run_app("trends")
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Mentions"] == "7" and metrics["Brand Health Index"] == "25%"
