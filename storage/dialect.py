@@ -70,8 +70,10 @@ class Dialect:
         return f"((julianday({later}) - julianday({earlier})) * 24.0)"
 
     def whole(self, number: str) -> str:
-        """A real number truncated toward zero to an integer (SQLite's CAST AS INTEGER; PostgreSQL's rounds)."""
-        return f"trunc({number})::bigint" if self.postgres else f"CAST({number} AS INTEGER)"
+        """A real number truncated toward zero to an integer (PostgreSQL's CAST rounds). SQLite's julianday()
+        differences carry float error (an exact 48,192 minutes came out 48,191.99999…): rounded to 6 decimals
+        first, so both engines count whole minutes alike."""
+        return f"trunc({number})::bigint" if self.postgres else f"CAST(round({number}, 6) AS INTEGER)"
 
     # --- JSON held as text -----------------------------------------------------------------------------
 

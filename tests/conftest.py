@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -117,15 +118,24 @@ def pg_cluster() -> Iterator[Cluster]:
         cluster.stop()
 
 
+@contextmanager
+def fresh_pg_database(cluster: Cluster) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database (a copy of the template: milliseconds), dropped afterwards."""
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
+    try:
+        yield cluster.url(name)
+    finally:
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def pg_url(pg_cluster: Cluster) -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for one test (a copy of the template), dropped afterwards."""
-    name = f"test_{os.getpid()}_{next(_databases)}"
-    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
-    yield pg_cluster.url(name)
-    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    """A fresh, migrated PostgreSQL database for one test."""
+    with fresh_pg_database(pg_cluster) as url:
+        yield url
 
 
 @pytest.fixture(params=ENGINES)
