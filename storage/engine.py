@@ -250,8 +250,11 @@ def _run(conn: Any, sql: str, params: Any) -> FetchedRows:
 
 def _configure(conn: Any) -> None:
     """Every pooled connection: sums of integers (numeric in PostgreSQL) load as int, other numerics as float,
-    as SQLite gives them."""
+    as SQLite gives them; and no parallel plans. The pages' reads are index walks that stop after a page
+    (LIMIT); a parallel plan has each worker walk its share to the end: the Inbox filtered by one source took
+    ~1,000 ms that way at 100,000 mentions and ~50 ms without (bench.queries --engine postgresql)."""
     conn.adapters.register_loader("numeric", _NumberLoader)
+    conn.execute("SET max_parallel_workers_per_gather = 0")
 
 
 class _NumberLoader(Loader):
