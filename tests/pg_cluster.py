@@ -2,7 +2,7 @@
 
 initdb and the server refuse to run as root, so as root (CI, this machine) they run as the unprivileged
 `nobody` through runuser, in a folder chowned to it. `python -m tests.pg_cluster` starts one and prints its URL
-(for trying the store or bench.queries by hand); Ctrl-C stops it.
+(for trying the store or bench.queries by hand); Ctrl-C or `kill PID` stops it.
 """
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -79,6 +81,7 @@ class Cluster:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill PID` stops the server and removes the folder too
     cluster = Cluster().start()
     print(cluster.url(), flush=True)
     try:
