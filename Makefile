@@ -56,8 +56,9 @@ lint: install-dev
 	$(VENV)/bin/lint-imports
 
 # Debian packages the tests need: chromium drives the end-to-end tests (Playwright cannot download
-# browsers here); DejaVu gives the PDF report its Unicode font.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core
+# browsers here); DejaVu gives the PDF report its Unicode font; postgresql gives initdb and pg_ctl for the
+# throwaway cluster the storage tests run their PostgreSQL half against (tests/pg_cluster.py).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core postgresql
 browser:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -41,7 +41,7 @@ def main() -> None:
         st.error(t("config_error", lang, error=exc))
         return
     users_file = users_path(config.database)
-    store = shared_store(str(config.database))
+    store = shared_store(str(config.store_target))
     _warm_reply_checker(tuple(config.languages))
 
     def audit(actor: str, action: str, detail: dict) -> None:  # sign-ins join the store's audit trail

@@ -50,7 +50,7 @@ def report(
 ) -> None:
     """Build the weekly report; save it as HTML and optionally e-mail it."""
     cfg = _load(config)
-    store = open_store(cfg.database)
+    store = open_store(cfg.store_target)
     try:
         built = build_weekly_report(store, cfg, week)
         path = built.save(out or cfg.alerts.report_folder)
@@ -84,7 +84,7 @@ def alerts_check(
     if not targets(cfg):
         typer.echo(f"warning: no alert recipients, so nothing can be delivered: set alerts.email_to and/or "
                    f"alerts.webhooks in the [alerts] table of {cfg.path}", err=True)
-    store = open_store(cfg.database)
+    store = open_store(cfg.store_target)
     try:
         summary = evaluate_and_send(cfg, store, now=now)
     finally:

@@ -12,6 +12,7 @@ from core.labels import TOPICS
 from core.models import content_hash
 from storage import open_store
 from storage.rows import iso
+from storage.search_text import search_text
 from storage.store import Store
 
 SOURCES = [("google-news", "feed"), ("google-alerts", "feed"), ("reddit", "reddit"), ("forum-zdrowie", "forum"),
@@ -37,10 +38,20 @@ TERMS = [("Salus", "name"), ("Salus Medica", "name"), ("dr Anna Kowalska", "doct
          ("Salus Milano", "location")]
 
 
-def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None:
-    """Write `count` mentions with analyses spread over two years ending now."""
+MENTION_INSERT = """INSERT INTO mentions (id, source_name, source_kind, external_id, url, author, title, text,
+    published_at, fetched_at, declared_language, score, comment_count, extra, matches, content_hash, status,
+    first_response_at{search}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?{search_value})"""
+
+
+def build(path: Path | str, count: int, *, seed: int = 7, chunk: int = 20_000) -> None:
+    """Write `count` mentions with analyses spread over two years ending now, into an SQLite file or a
+    PostgreSQL database (a postgresql:// URL)."""
     rng = random.Random(seed)
     store = open_store(path)
+    postgres = store.dialect.postgres
+    # PostgreSQL's search column is written with the row (SQLite's index by register_new_mentions below).
+    insert = MENTION_INSERT.format(search=", search" if postgres else "",
+                                   search_value=", cw_search_vector(?)" if postgres else "")
     for name, kind in SOURCES:
         store.ensure_source(name, kind)
     now = datetime.now(UTC)
@@ -49,10 +60,8 @@ def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None
         rows = [_row(rng, offset + i, now) for i in range(min(chunk, count - offset))]
         with store.transaction():
             store._conn.executemany(
-                """INSERT INTO mentions (id, source_name, source_kind, external_id, url, author, title, text,
-                   published_at, fetched_at, declared_language, score, comment_count, extra, matches, content_hash,
-                   status, first_response_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                [r[0] for r in rows],
+                insert,
+                [(*r[0], f"{search_text(r[0][6])} {search_text(r[0][7])}") if postgres else r[0] for r in rows],
             )
             store._conn.executemany(
                 """INSERT INTO analyses (mention_id, language, sentiment, sentiment_score, kind, topics, urgency,
@@ -63,6 +72,8 @@ def build(path: Path, count: int, *, seed: int = 7, chunk: int = 20_000) -> None
         done = offset + len(rows)
         print(f"\r  built {done:,}/{count:,} mentions ({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr)
     print(file=sys.stderr)
+    if postgres:  # the ids were given, so the identity sequence must move past them for the store's inserts
+        store._conn.execute("SELECT setval(pg_get_serial_sequence('mentions', 'id'), max(id)) FROM mentions")
     add_confidences(store, seed)
     store._conn.execute("ANALYZE")
     store.close()

@@ -2,6 +2,8 @@
 
 `python -m bench.queries [--db bench/output/mentions-1m.db] [--mentions 1000000] [--repeat 20]`
 builds the database when it is missing (bench/dataset.py), then prints one table and one JSON line.
+`--engine postgresql [--database-url URL]` times the same reads on PostgreSQL: the database at URL (filled when
+empty), or without a URL a throwaway cluster (tests/pg_cluster.py) filled with --mentions and removed afterwards.
 """
 from __future__ import annotations
 
@@ -112,9 +114,10 @@ def trends_cases(store: Store, days: int, target: float | None) -> list[tuple[st
             section = (lambda b=bucket, d=dimension: rating_section(b, d))
             cases.append((f"trends ratings {bucket} x {dimension} ({span})", section, target))
     # For comparison only: the weekly average straight from the mentions, without trend_ratings.
-    raw = ("SELECT date(published_at, 'weekday 0', '-6 days'), count(*), avg(json_extract(extra, '$.rating')) "
-           "FROM mentions WHERE published_at >= ? AND published_at < ? "
-           "AND json_extract(extra, '$.rating') IS NOT NULL GROUP BY 1")
+    d = store.dialect
+    stars = d.stars("extra", "rating")
+    raw = (f"SELECT {d.week_start('substr(published_at, 1, 10)')}, count(*), avg({stars}) "
+           f"FROM mentions WHERE published_at >= ? AND published_at < ? AND {stars} IS NOT NULL GROUP BY 1")
     bounds = (start.isoformat(), (end + timedelta(days=1)).isoformat())
     cases.append((f"ratings by week from mentions, no summary ({span})",
                   lambda: store._conn.execute(raw, bounds).fetchall(), None))
@@ -194,9 +197,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--year", action="store_true", help="also time the Trends aggregates over 365 days")
     parser.add_argument("--no-render", action="store_true", help="skip the dashboard render in a child process")
     parser.add_argument("--render-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--database-url", help="with --engine postgresql: the database to fill (when empty) and time")
     args = parser.parse_args(argv)
     if args.render_child:
         return _render_child()
+    if args.engine == "postgresql":
+        return _postgresql(args)
 
     if not args.db.exists():
         from bench.dataset import build
@@ -225,6 +232,44 @@ def main(argv: list[str] | None = None) -> None:
     print("targets: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
     print(json.dumps({"benchmark": "queries", "mentions": mentions, "db_mb": round(size_mb, 1), "repeat": args.repeat,
                       "queries": results, "render": render, "targets_met": not missed}))
+
+
+def _postgresql(args: argparse.Namespace) -> None:
+    """The same cases on PostgreSQL (no dashboard render: that child reads an SQLite file)."""
+    cluster = None
+    url = args.database_url
+    if url is None:
+        from tests.pg_cluster import Cluster
+
+        cluster = Cluster().start()
+        url = cluster.url()
+    try:
+        store = open_store(url)
+        if store.count_mentions() == 0:
+            from bench.dataset import build
+
+            print(f"filling {url} with {args.mentions:,} mentions", file=sys.stderr)
+            started = time.perf_counter()
+            build(url, args.mentions)
+            print(f"filled in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            store.close()
+            store = open_store(url)
+        mentions = store.count_mentions()
+        size_mb = store._conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e6
+        cases = inbox_cases(store) + trends_cases(store, TRENDS_DAYS, TRENDS_TARGET_MS)
+        if args.year:
+            cases += trends_cases(store, 365, None)
+        results = measure(cases, args.repeat)
+        store.close()
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    print(f"\n{mentions:,} mentions in PostgreSQL ({size_mb:,.0f} MB), {args.repeat} runs per query after one warm-up")
+    print_table(results)
+    missed = [r["name"] for r in results if r["ok"] is False]
+    print("targets: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
+    print(json.dumps({"benchmark": "queries", "engine": "postgresql", "mentions": mentions, "db_mb": round(size_mb, 1),
+                      "repeat": args.repeat, "queries": results, "targets_met": not missed}))
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ def _load(config_path: Path | None) -> Config:
 
 def _open(config: Config) -> Store:
     try:
-        return open_store(config.database, map_file=True)
+        return open_store(config.store_target, map_file=True)
     except Exception as exc:  # sqlite3.DatabaseError, permission errors …
         fail(f"cannot open database {config.database}: {exc}")
         raise

@@ -183,6 +183,11 @@ class Config(Strict):
     clinic_name: str = Field(min_length=1)
     languages: list[Literal["pl", "it", "en"]] = ["pl", "it", "en"]
     database: Path = Path("data/clinicwatch.db")
+    database_url: str | None = Field(
+        default=None, pattern=r"^postgres(ql)?://",
+        description="A PostgreSQL database instead of the SQLite file, e.g. postgresql://cw@db.example/clinicwatch. "
+                    "Keep the password out of this file: libpq reads PGPASSWORD (or ~/.pgpass), and a ${VAR} in "
+                    "the URL is read from the environment. `database`'s folder still holds users and models.")
     retention_days: int = Field(default=730, ge=1)
     brand: BrandConfig
     sources: list[SourceBase] = []
@@ -201,6 +206,11 @@ class Config(Strict):
                 raise ValueError(f"two sources are named {source.name!r}; names must be unique")
             seen.add(source.name)
         return self
+
+    @property
+    def store_target(self) -> str | Path:
+        """What storage.open_store opens: database_url when set, else the SQLite file `database`."""
+        return self.database_url or self.database
 
     @property
     def model_dir(self) -> Path:

@@ -9,6 +9,8 @@ from storage.rows import decode_row, iso
 from storage.store import Store
 
 OPEN_STATUSES = ("new", "in_review")
+# When a mention was seen: the later of its publication and its fetch (both ISO text, so they order as text).
+_SEEN = "(CASE WHEN m.published_at > m.fetched_at THEN m.published_at ELSE m.fetched_at END)"
 MENTION_COLUMNS = (
     "m.id, m.source_name, m.source_kind, m.url, m.author, m.title, m.text, m.published_at, m.fetched_at, "
     "m.status, m.first_response_at, a.language, a.sentiment, a.kind, a.topics, a.urgency, a.urgency_reasons"
@@ -21,6 +23,7 @@ class AlertsRepo:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._conn = store._conn
+        self._d = store.dialect
 
     def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         return [decode_row(dict(row)) for row in self.store._db.query(sql, list(params))]
@@ -41,17 +44,18 @@ class AlertsRepo:
         return self._rows(
             f"SELECT {MENTION_COLUMNS} FROM mentions m JOIN analyses a ON a.mention_id = m.id "
             "WHERE a.kind = 'complaint' AND m.status IN (?, ?) AND m.first_response_at IS NULL "
-            "AND max(m.published_at, m.fetched_at) < ? AND max(m.published_at, m.fetched_at) >= ? ORDER BY m.id",
+            f"AND {_SEEN} < ? AND {_SEEN} >= ? ORDER BY m.id",
             [*OPEN_STATUSES, iso(seen_before), iso(seen_after)],
         )
 
     def window_counts(self, end: datetime, window_hours: float, windows: int) -> list[tuple[int, int]]:
         """(total, negative) mentions per window, newest first: index 0 ends at `end`, index k ends k windows earlier."""
         start = end - timedelta(hours=window_hours * windows)
+        bucket = self._d.whole(f"{self._d.hours_between('?', 'm.published_at')} / ?")
         rows = self._conn.execute(
-            "SELECT CAST((julianday(?) - julianday(m.published_at)) * 24.0 / ? AS INTEGER) AS bucket, "
-            "count(*), sum(a.sentiment = 'negative') FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
-            "WHERE m.published_at >= ? AND m.published_at < ? GROUP BY bucket",
+            f"SELECT {bucket} AS bucket, count(*), sum(CASE WHEN a.sentiment = 'negative' THEN 1 ELSE 0 END) "
+            "FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
+            "WHERE m.published_at >= ? AND m.published_at < ? GROUP BY 1",
             (iso(end), window_hours, iso(start), iso(end)),
         ).fetchall()
         counts = [(0, 0)] * windows
@@ -65,7 +69,8 @@ class AlertsRepo:
     def add_alert(self, rule: str, dedup_key: str, channel: str, payload: dict[str, Any], at: datetime) -> bool:
         """Record an alert for one channel unless its dedup key is already there; True when new."""
         cursor = self._conn.execute(
-            "INSERT OR IGNORE INTO alerts (rule, dedup_key, channel, created_at, payload) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO alerts (rule, dedup_key, channel, created_at, payload) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (rule, dedup_key, channel, iso(at), json.dumps(payload, ensure_ascii=False, default=str)),
         )
         return cursor.rowcount == 1
@@ -74,7 +79,7 @@ class AlertsRepo:
         """Undelivered alerts whose next attempt is due, oldest first."""
         rows = self._rows(
             "SELECT * FROM alerts WHERE delivered_at IS NULL AND attempts < ? "
-            "AND coalesce(json_extract(payload, '$.next_attempt_at'), '') <= ? ORDER BY id",
+            f"AND coalesce({self._d.json_text('payload', 'next_attempt_at')}, '') <= ? ORDER BY id",
             [max_attempts, iso(now)],
         )
         for row in rows:
@@ -84,8 +89,8 @@ class AlertsRepo:
     def claim(self, alert_id: int, now: datetime, lease_until: datetime) -> bool:
         """Take an alert for sending so a concurrent run cannot send it too; False if someone else has it."""
         cursor = self._conn.execute(
-            "UPDATE alerts SET payload = json_set(payload, '$.next_attempt_at', ?) WHERE id = ? "
-            "AND delivered_at IS NULL AND coalesce(json_extract(payload, '$.next_attempt_at'), '') <= ?",
+            f"UPDATE alerts SET payload = {self._d.json_set('payload', 'next_attempt_at', '?')} WHERE id = ? "
+            f"AND delivered_at IS NULL AND coalesce({self._d.json_text('payload', 'next_attempt_at')}, '') <= ?",
             (iso(lease_until), alert_id, iso(now)),
         )
         return cursor.rowcount == 1
@@ -100,7 +105,7 @@ class AlertsRepo:
         """Record failed attempts and when to try again (the backoff lives in the payload)."""
         self._conn.executemany(
             "UPDATE alerts SET attempts = attempts + ?, last_error = ?, "
-            "payload = json_set(payload, '$.next_attempt_at', ?) WHERE id = ?",
+            f"payload = {self._d.json_set('payload', 'next_attempt_at', '?')} WHERE id = ?",
             [(attempts, error[:2000], iso(next_attempt_at), alert_id) for alert_id in alert_ids],
         )
 
@@ -140,7 +145,7 @@ class AlertsRepo:
     def topic_counts(self, start: datetime, end: datetime) -> dict[str, int]:
         rows = self._conn.execute(
             "SELECT t.value, count(*) FROM mentions m JOIN analyses a ON a.mention_id = m.id, "
-            "json_each(a.topics) t WHERE m.published_at >= ? AND m.published_at < ? GROUP BY 1 ORDER BY 2 DESC, 1",
+            f"{self._d.each('a.topics', 't')} WHERE m.published_at >= ? AND m.published_at < ? GROUP BY 1 ORDER BY 2 DESC, 1",
             (iso(start), iso(end)),
         ).fetchall()
         return dict(rows)

@@ -10,10 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from core.labels import KINDS, LABEL_FIELDS, SENTIMENTS, TOPICS
-from core.models import EDIT_OF, utcnow
+from core.models import EDIT_OF, RATING, utcnow
 from storage.rows import iso
 from storage.store import Store
-from storage.triggers import RATED, STARS
 
 _ALLOWED: dict[str, tuple[str, ...]] = {"sentiment": SENTIMENTS, "kind": KINDS, "topics": TOPICS}
 
@@ -42,12 +41,12 @@ def add_label(
     store: Store, mention_id: int, field: str, value: str | list[str], actor: str, at: datetime | None = None
 ) -> int:
     """Record one staff correction; returns the label id."""
-    cursor = store._conn.execute(
-        "INSERT INTO labels (mention_id, field, value, actor, at) VALUES (?, ?, ?, ?, ?)",
+    label_id = store._conn.insert_id(
+        store.dialect.returning_id("INSERT INTO labels (mention_id, field, value, actor, at) VALUES (?, ?, ?, ?, ?)"),
         (mention_id, field, encode_label(field, value), actor, iso(at or utcnow())),
     )
-    assert cursor.lastrowid is not None  # an INSERT always sets it
-    return cursor.lastrowid
+    assert label_id is not None  # an INSERT without a conflict clause inserts its row or fails
+    return label_id
 
 
 def add_labels(store: Store, rows: Iterable[tuple[int, str, str | list[str]]], actor: str) -> int:
@@ -97,14 +96,15 @@ def training_rows(store: Store) -> list[dict[str, Any]]:
 def rated_rows(store: Store) -> list[dict[str, Any]]:
     """Every rated mention's latest version (an edited review's earlier versions are left out): {mention_id,
     text, declared_language, language, stars}. Only the clinic's own review sources give stars."""
+    stars = store.dialect.stars("m.extra", RATING)
     query = f"""
         SELECT mention_id, title, text, declared_language, language, stars FROM (
-            SELECT m.id AS mention_id, m.title, m.text, m.declared_language, a.language, {STARS} AS stars,
+            SELECT m.id AS mention_id, m.title, m.text, m.declared_language, a.language, {stars} AS stars,
                 row_number() OVER (PARTITION BY m.source_name,
-                                   coalesce(json_extract(m.extra, '$.{EDIT_OF}'), m.external_id)
+                                   coalesce({store.dialect.json_text('m.extra', EDIT_OF)}, m.external_id)
                                    ORDER BY m.published_at DESC, m.id DESC) AS newest
             FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id
-            WHERE {RATED})
+            WHERE {stars} IS NOT NULL) AS rated
         WHERE newest = 1 ORDER BY mention_id
     """
     return [{"mention_id": mention_id, "text": "\n".join(part for part in (title, text) if part),

@@ -1,22 +1,43 @@
-"""Every read the dashboard makes: filtering, pagination and aggregation happen in SQL, never in pandas."""
+"""The Inbox's reads: filtering, pagination and counts happen in SQL, never in pandas.
+
+The Trends reads live in storage/trends.py; they are named here too, so `storage.queries` stays the one module
+the pages import their reads from.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, timedelta
 from typing import Any
 
 from core.labels import OPEN_STATUSES
 from core.models import NEEDS_LOOK_BELOW
 from storage.rows import decode_row
-from storage.search_text import fts_query
 from storage.store import Store
+from storage.trends import (  # noqa: F401  (the Trends reads, named here for the pages: see the docstring)
+    BUCKETS,
+    CUBE_DIMENSIONS,
+    GROUPINGS,
+    RATING_DIMENSIONS,
+    as_date,
+    daily_cube,
+    daily_from_cube,
+    daily_totals,
+    health_from_cube,
+    health_series,
+    period_of,
+    rating_totals,
+    ratings,
+    response_times,
+    spikes,
+    totals,
+    totals_from_cube,
+    volume,
+    volume_from_cube,
+)
 
 UNASSIGNED = "__unassigned__"
 DEEP_PAGE = 2_000  # rows skipped beyond which the urgency-index walk stops paying off
-BUCKETS = ("day", "week")
-GROUPINGS = ("source", "language", "topic", "sentiment", "kind", "term")
 
 _INBOX_COLUMNS = (
     "m.id, m.source_name, m.source_kind, m.url, m.author, m.title, m.text, m.published_at, m.status, "
@@ -60,7 +81,7 @@ def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size
     the status index."""
     if offset >= DEEP_PAGE:
         return False
-    if _search_only(flt):
+    if _search_only(store, flt):
         # Over every status, a common word (thousands of hits) is found early in urgency order, while sorting
         # all its hits costs ~0.2 s at 1M mentions; a rare word is faster from its hits. The FTS index counts
         # hits in milliseconds; the walk reads about (offset + page) × mentions / hits rows.
@@ -72,7 +93,7 @@ def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size
     mine = flt.assignee not in (None, UNASSIGNED)
     if mine or flt.date_from or flt.date_to or flt.changed_since:
         return False
-    searched = bool(fts_query(flt.search or ""))
+    searched = bool(store.dialect.search_query(flt.search or ""))
     if not searched and not (flt.statuses and not set(flt.statuses) & set(OPEN_STATUSES)):
         return True
     # A closed status (a view such as Escalated) may hold nothing or half the database, a word may be in three
@@ -88,19 +109,18 @@ def _walk_urgency_index(store: Store, flt: MentionFilter, offset: int, page_size
     return matches * in_statuses >= 2 * (offset + page_size) * mentions
 
 
-def _search_only(flt: MentionFilter) -> bool:
+def _search_only(store: Store, flt: MentionFilter) -> bool:
     """A search over every status with no other filter: the full-text index alone can answer its count."""
     others = (flt.sources, flt.languages, flt.kinds, flt.topics, flt.sentiments, flt.statuses, flt.assignee,
               flt.date_from, flt.date_to, flt.needs_look, flt.changed_since)
-    return bool(fts_query(flt.search or "")) and not any(others)
+    return bool(store.dialect.search_query(flt.search or "")) and not any(others)
 
 
 def _search_hits(store: Store, search: str) -> int:
-    sql = "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?"
-    return store._conn.execute(sql, [fts_query(search)]).fetchone()[0]
+    return store._conn.execute(store.dialect.search_count, [store.dialect.search_query(search)]).fetchone()[0]
 
 
-def _where(flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
+def _where(store: Store, flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     _in("m.status", flt.statuses, where, params)
@@ -114,7 +134,7 @@ def _where(flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
     if flt.topics:
         # a.topics is a JSON list of core.labels.TOPICS identifiers (no quotes or escapes in them), so a quoted
         # identifier occurs in it exactly when the list holds it; instr() costs a fraction of json_each per row.
-        where.append("(" + " OR ".join("instr(a.topics, ?) > 0" for _ in flt.topics) + ")")
+        where.append("(" + " OR ".join(store.dialect.contains("a.topics", "?") for _ in flt.topics) + ")")
         params.extend(f'"{topic}"' for topic in flt.topics)
     if flt.assignee == UNASSIGNED:
         where.append("m.assignee IS NULL")
@@ -130,13 +150,13 @@ def _where(flt: MentionFilter, walk: bool = False) -> tuple[str, list[Any]]:
     if flt.date_to:
         where.append("m.published_at < ?")
         params.append((flt.date_to + timedelta(days=1)).isoformat())
-    query = fts_query(flt.search or "")
+    query = store.dialect.search_query(flt.search or "")
     if query:
         # '+' makes the hits a set to probe rather than the driving loop: with a status filter SQLite then reads
         # the status index (a few percent of the rows) instead of every hit of a common word (~4x faster at 1M),
         # and the urgency walk stays a walk.
         probe = "+m.id" if flt.statuses or walk else "m.id"
-        where.append(f"{probe} IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+        where.append(store.dialect.search_match(probe))
         params.append(query)
     return ("WHERE " + " AND ".join(where)) if where else "", params
 
@@ -145,17 +165,17 @@ def inbox_ids(store: Store, flt: MentionFilter, page: int = 0, page_size: int = 
     """Ids of one page of the queue: most urgent first, then oldest first (it has waited longest)."""
     offset = max(page, 0) * page_size
     if _walk_urgency_index(store, flt, offset, page_size):
-        where, params = _where(flt, walk=True)
+        where, params = _where(store, flt, walk=True)
         # CROSS JOIN keeps analyses as the outer loop, so SQLite reads analyses_urgency in order and stops early.
         # Mentions without an analysis cannot be in this plan; they come after every analysed one (urgency 0).
         sql = (
-            f"SELECT m.id FROM analyses a CROSS JOIN mentions m ON m.id = a.mention_id {where} "
+            f"SELECT m.id FROM analyses a {store.dialect.fixed_join} mentions m ON m.id = a.mention_id {where} "
             "ORDER BY a.urgency DESC, m.published_at ASC, m.id ASC LIMIT ? OFFSET ?"
         )
         ids = [row[0] for row in store._conn.execute(sql, params + [page_size, offset])]
         if len(ids) == page_size or _needs_analysis(flt):
             return ids
-    where, params = _where(flt)
+    where, params = _where(store, flt)
     sql = (
         f"SELECT m.id FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id {where} "
         "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at ASC, m.id ASC LIMIT ? OFFSET ?"
@@ -179,18 +199,18 @@ def inbox_rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
 
 
 def inbox_count(store: Store, flt: MentionFilter) -> int:
-    if _search_only(flt):  # every mention has its row in mentions_fts (kept by triggers)
+    if _search_only(store, flt):  # every mention has its row in mentions_fts (kept by triggers)
         return _search_hits(store, flt.search)
-    where, params = _where(flt)
+    where, params = _where(store, flt)
     # Analysis filters drop unanalysed mentions anyway, so an inner join; CROSS keeps mentions (and so the
     # status index) as the outer loop, where SQLite would otherwise scan all analyses.
-    join = "CROSS JOIN analyses a ON a.mention_id = m.id" if _needs_analysis(flt) else ""
+    join = f"{store.dialect.fixed_join} analyses a ON a.mention_id = m.id" if _needs_analysis(flt) else ""
     return store._conn.execute(f"SELECT count(*) FROM mentions m {join} {where}", params).fetchone()[0]
 
 
 def iter_filtered(store: Store, flt: MentionFilter, limit: int = 100_000) -> Iterator[dict[str, Any]]:
     """Every mention matching the filter, in queue order (for exports), capped at `limit`."""
-    where, params = _where(flt)
+    where, params = _where(store, flt)
     sql = (
         f"SELECT {_INBOX_COLUMNS} FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id {where} "
         "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at ASC, m.id ASC LIMIT ?"
@@ -223,213 +243,3 @@ def mention_labels(store: Store, mention_id: int) -> list[dict[str, Any]]:
     return list(store._db.query("SELECT * FROM labels WHERE mention_id = ? ORDER BY id", [mention_id]))
 
 
-# --- trends ----------------------------------------------------------------------------------------
-
-def _period(bucket: str) -> str:
-    """SQL for the period of a summary table's `day`: the day itself, or the Monday of its week."""
-    if bucket not in BUCKETS:
-        raise ValueError(f"bucket must be one of {BUCKETS}")
-    # 'weekday 0' moves to the next Sunday (or stays), -6 days is its Monday.
-    return "day" if bucket == "day" else "date(day, 'weekday 0', '-6 days')"
-
-
-def _range(date_from: date, date_to: date) -> tuple[str, list[Any]]:
-    return "m.published_at >= ? AND m.published_at < ?", [
-        date_from.isoformat(),
-        (date_to + timedelta(days=1)).isoformat(),
-    ]
-
-
-CUBE_DIMENSIONS = ("source", "language", "sentiment", "kind")
-
-
-def daily_cube(store: Store, date_from: date, date_to: date) -> list[dict[str, Any]]:
-    """Counts per day × source × language × sentiment × kind over the period (from trend_daily).
-
-    Every Trends chart except topics and terms is a roll-up of this small table; trend_daily is kept by
-    triggers and store (storage/triggers.py), so the page never counts the period's mentions one by one.
-    """
-    sql = (
-        "SELECT day, source_name, language, sentiment, kind, count FROM trend_daily "
-        "WHERE day >= ? AND day <= ? AND count != 0 ORDER BY day"
-    )
-    keys = ("day", "source", "language", "sentiment", "kind", "count")
-    return [dict(zip(keys, row)) for row in store._conn.execute(sql, _day_range(date_from, date_to))]
-
-
-def _day_range(date_from: date, date_to: date) -> list[str]:
-    return [date_from.isoformat(), date_to.isoformat()]
-
-
-@lru_cache(maxsize=4096)  # a few hundred distinct days per page; called once per cube row
-def period_of(day: str, bucket: str) -> str:
-    """A day's period: the day itself, or the Monday of its week (the same as SQL's 'weekday 0', '-6 days')."""
-    if bucket == "day":
-        return day
-    moment = date.fromisoformat(day)
-    return (moment - timedelta(days=moment.weekday())).isoformat()
-
-
-def volume_from_cube(cube: list[dict[str, Any]], bucket: str, by: str) -> list[dict[str, Any]]:
-    if by not in CUBE_DIMENSIONS:
-        raise ValueError(f"the daily cube has no {by!r}; expected one of {CUBE_DIMENSIONS}")
-    counts: dict[tuple[str, str], int] = {}
-    for row in cube:
-        key = (period_of(row["day"], bucket), row[by])
-        counts[key] = counts.get(key, 0) + row["count"]
-    return [{"period": p, "group": g, "count": c} for (p, g), c in sorted(counts.items())]
-
-
-def health_from_cube(cube: list[dict[str, Any]], bucket: str) -> list[dict[str, Any]]:
-    """Per period: total, complaints, positive, negative, complaint share and Brand Health Index."""
-    periods: dict[str, dict[str, Any]] = {}
-    for row in cube:
-        period = period_of(row["day"], bucket)
-        agg = periods.setdefault(period, {"period": period, "total": 0, "complaints": 0, "positive": 0, "negative": 0})
-        agg["total"] += row["count"]
-        agg["complaints"] += row["count"] if row["kind"] == "complaint" else 0
-        agg["positive"] += row["count"] if row["sentiment"] == "positive" else 0
-        agg["negative"] += row["count"] if row["sentiment"] == "negative" else 0
-    result = []
-    for period in sorted(periods):
-        agg = periods[period]
-        rated = agg["positive"] + agg["negative"]
-        agg["complaint_share"] = agg["complaints"] / agg["total"] if agg["total"] else None
-        agg["brand_health"] = agg["positive"] / rated if rated else None
-        result.append(agg)
-    return result
-
-
-def totals_from_cube(cube: list[dict[str, Any]]) -> dict[str, Any]:
-    """Headline numbers for the whole period."""
-    total = sum(row["count"] for row in cube)
-    if not total:
-        return {"total": 0, "complaint_share": None, "brand_health": None}
-    complaints = sum(row["count"] for row in cube if row["kind"] == "complaint")
-    positive = sum(row["count"] for row in cube if row["sentiment"] == "positive")
-    negative = sum(row["count"] for row in cube if row["sentiment"] == "negative")
-    rated = positive + negative
-    return {"total": total, "complaint_share": complaints / total, "brand_health": positive / rated if rated else None}
-
-
-def daily_from_cube(cube: list[dict[str, Any]], date_from: date, date_to: date) -> list[dict[str, Any]]:
-    """Per-day totals with every day present (zeros filled), for spike detection."""
-    counts: dict[str, int] = {}
-    for row in cube:
-        counts[row["day"]] = counts.get(row["day"], 0) + row["count"]
-    days = [(date_from + timedelta(days=i)).isoformat() for i in range((date_to - date_from).days + 1)]
-    return [{"period": day, "count": counts.get(day, 0)} for day in days]
-
-
-def volume(store: Store, date_from: date, date_to: date, bucket: str = "day", by: str = "source") -> list[dict[str, Any]]:
-    """Mention counts per period and group: rows of {period, group, count}."""
-    if by in CUBE_DIMENSIONS:
-        _period(bucket)
-        return volume_from_cube(daily_cube(store, date_from, date_to), bucket, by)
-    if by not in ("topic", "term"):
-        raise ValueError(f"by must be one of {GROUPINGS}")
-    # Summary tables (see daily_cube): a mention counts once per topic it has, once per doctor/location term.
-    table, column = ("trend_topics", "topic") if by == "topic" else ("trend_terms", "term")
-    sql = (
-        f"SELECT {_period(bucket)} AS period, {column}, sum(count) FROM {table} WHERE day >= ? AND day <= ? "
-        "GROUP BY 1, 2 HAVING sum(count) != 0 ORDER BY 1, 2"
-    )
-    rows = store._conn.execute(sql, _day_range(date_from, date_to))
-    return [{"period": r[0], "group": r[1], "count": r[2]} for r in rows]
-
-
-def health_series(store: Store, date_from: date, date_to: date, bucket: str = "day") -> list[dict[str, Any]]:
-    _period(bucket)
-    return health_from_cube(daily_cube(store, date_from, date_to), bucket)
-
-
-def totals(store: Store, date_from: date, date_to: date) -> dict[str, Any]:
-    return totals_from_cube(daily_cube(store, date_from, date_to))
-
-
-def daily_totals(store: Store, date_from: date, date_to: date) -> list[dict[str, Any]]:
-    return daily_from_cube(daily_cube(store, date_from, date_to), date_from, date_to)
-
-
-RATING_DIMENSIONS = ("all", "location", "doctor")
-
-
-def ratings(store: Store, date_from: date, date_to: date, bucket: str = "week", dimension: str = "all",
-            ) -> list[dict[str, Any]]:
-    """Average star rating per period and group (a location or doctor term; '' for "all"), with the number of
-    ratings each rests on. Only rated mentions count (from trend_ratings, kept like trend_daily)."""
-    if dimension not in RATING_DIMENSIONS:
-        raise ValueError(f"dimension must be one of {RATING_DIMENSIONS}")
-    sql = (
-        f"SELECT {_period(bucket)} AS period, value, sum(ratings), sum(stars) FROM trend_ratings "
-        "WHERE dimension = ? AND day >= ? AND day <= ? GROUP BY 1, 2 HAVING sum(ratings) > 0 ORDER BY 1, 2"
-    )
-    rows = store._conn.execute(sql, [dimension, *_day_range(date_from, date_to)])
-    return [{"period": r[0], "group": r[1], "ratings": r[2], "average": r[3] / r[2]} for r in rows]
-
-
-def rating_totals(store: Store, date_from: date, date_to: date, dimension: str = "all") -> list[dict[str, Any]]:
-    """Per group (a location or doctor term; '' for "all") over the whole period: average stars and how many
-    ratings, most rated first."""
-    if dimension not in RATING_DIMENSIONS:
-        raise ValueError(f"dimension must be one of {RATING_DIMENSIONS}")
-    sql = (
-        "SELECT value, sum(ratings), sum(stars) FROM trend_ratings WHERE dimension = ? AND day >= ? AND day <= ? "
-        "GROUP BY 1 HAVING sum(ratings) > 0 ORDER BY 2 DESC, 1"
-    )
-    rows = store._conn.execute(sql, [dimension, *_day_range(date_from, date_to)])
-    return [{"group": r[0], "ratings": r[1], "average": r[2] / r[1]} for r in rows]
-
-
-def response_times(store: Store, date_from: date, date_to: date) -> dict[str, float | int | None]:
-    """Median and 90th percentile of hours to first response, from a per-minute histogram built in SQL."""
-    rng, params = _range(date_from, date_to)
-    sql = (
-        "SELECT CAST((julianday(m.first_response_at) - julianday(m.published_at)) * 1440 AS INTEGER) AS minute, "
-        f"count(*) FROM mentions m WHERE m.first_response_at IS NOT NULL AND {rng} GROUP BY minute ORDER BY minute"
-    )
-    histogram = store._conn.execute(sql, params).fetchall()
-    count = sum(n for _, n in histogram)
-    if not count:
-        return {"count": 0, "median_hours": None, "p90_hours": None}
-    return {
-        "count": count,
-        "median_hours": _quantile(histogram, count, 0.5) / 60,
-        "p90_hours": _quantile(histogram, count, 0.9) / 60,
-    }
-
-
-def _quantile(histogram: list[tuple[int, int]], count: int, q: float) -> float:
-    """The value at rank round(q·(n−1)) of the sorted data the histogram describes."""
-    rank = round(q * (count - 1))
-    seen = 0
-    for value, n in histogram:
-        seen += n
-        if seen > rank:
-            return float(value)
-    return float(histogram[-1][0])
-
-
-def spikes(series: list[dict[str, Any]], key: str = "count", min_count: int = 5, k: float = 3.0) -> list[str]:
-    """Periods whose value exceeds median + k·MAD of the series (and at least min_count)."""
-    values = sorted(row[key] for row in series)
-    if len(values) < 3:
-        return []
-    median = _median(values)
-    mad = _median(sorted(abs(v - median) for v in values))
-    threshold = max(median + k * max(mad, 1.0), min_count)
-    return [row["period"] for row in series if row[key] > threshold]
-
-
-def _median(values: list[float]) -> float:
-    n = len(values)
-    mid = n // 2
-    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
-
-
-def as_date(value: str | datetime | date) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(value[:10])

@@ -25,11 +25,9 @@ ANALYSIS_COLUMNS = (
     "language", "sentiment", "sentiment_score", "kind", "topics", "urgency", "urgency_reasons", "needs_reply",
     "model_version", "evidence", "confidence", "learned_from",
 )
-INSERT_MENTION = (f"INSERT OR IGNORE INTO mentions ({', '.join(MENTION_COLUMNS)}) "
-                  f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})")
-# The mention id comes first and the analysis time last: neither is known where the row is built.
-UPSERT_ANALYSIS = (f"INSERT OR REPLACE INTO analyses (mention_id, {', '.join(ANALYSIS_COLUMNS)}, analysed_at) "
-                   f"VALUES (?, {', '.join('?' * len(ANALYSIS_COLUMNS))}, ?)")
+# A stored mention's columns as `SELECT m.*` gave them on SQLite (PostgreSQL's table also holds its search vector).
+STORED_MENTION = "m.id, " + ", ".join(f"m.{c}" for c in (
+    *MENTION_COLUMNS, "status", "assignee", "first_response_at", "status_changed_at"))
 
 MentionRow = tuple[Any, ...]
 AnalysisRow = tuple[Any, ...]

@@ -47,13 +47,28 @@ def fts_query(text: str) -> str:
     """An FTS5 query for the words of `text`: each word quoted (never parsed as FTS5 syntax) and or-ed with its
     lemmas; all words must match. Control characters separate words."""
     terms = []
-    for word in _UNSEARCHABLE.sub(" ", text).replace('"', "").split():
-        lower = word.lower()
-        lemmas = (lemma for _, lemma in text_lemmas(lower))  # the index's own word split: no lemma for "x"
-        alternatives = list(dict.fromkeys(fold_for_search(w) for w in (lower, *lemmas)))
+    for alternatives in _alternatives(text):
         quoted = " OR ".join(f'"{w}"' for w in alternatives)
         terms.append(f"({quoted})" if len(alternatives) > 1 else quoted)
     return " AND ".join(terms)  # FTS5 takes no implicit AND after a bracketed group
+
+
+def _alternatives(text: str) -> list[list[str]]:
+    """Per word of `text` (control characters separate words): the word and its lemmas, folded alike."""
+    words = []
+    for word in _UNSEARCHABLE.sub(" ", text).replace('"', "").split():
+        lower = word.lower()
+        lemmas = (lemma for _, lemma in text_lemmas(lower))  # the index's own word split: no lemma for "x"
+        words.append(list(dict.fromkeys(fold_for_search(w) for w in (lower, *lemmas))))
+    return words
+
+
+def ts_query(text: str) -> str:
+    """PostgreSQL's to_tsquery text for the words of `text`, as fts_query builds FTS5's: each word quoted as a
+    lexeme (never parsed as query syntax), or-ed with its lemmas; all words must match."""
+    def lexeme(word: str) -> str:
+        return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    return " & ".join("(" + " | ".join(lexeme(w) for w in words) + ")" for words in _alternatives(text))
 
 
 def rebuild_search_index(conn: sqlite3.Connection) -> None:

@@ -1,4 +1,5 @@
-"""The Store: one SQLite file in WAL mode; idempotent, transactional writes; reads for every page."""
+"""The Store: one SQLite file in WAL mode, or a PostgreSQL database; idempotent, transactional writes; reads for
+every page. Which engine is chosen by the target: a `postgresql://` URL or a file path."""
 from __future__ import annotations
 
 import json
@@ -14,9 +15,13 @@ import sqlite_utils
 
 from core.models import Analysis, Mention, utcnow
 from core.redact import redact
+from storage import pg_schema
+from storage.dialect import Dialect
+from storage.engine import PostgresDatabase, SqliteDatabase, is_postgres_url
 from storage.rows import (
-    INSERT_MENTION,
-    UPSERT_ANALYSIS,
+    ANALYSIS_COLUMNS,
+    MENTION_COLUMNS,
+    STORED_MENTION,
     AnalysisRow,
     MentionRow,
     SourceSave,
@@ -27,7 +32,7 @@ from storage.rows import (
     stored_items,
 )
 from storage.schema import migrate
-from storage.search_text import fts_query, register_functions
+from storage.search_text import register_functions, search_text
 from storage.triggers import REGISTER_NEW_ANALYSIS, REGISTER_NEW_MENTIONS
 
 # A writer lets the write-ahead log grow to ~32 MB before copying it into the database (SQLite's default is ~4 MB):
@@ -48,23 +53,32 @@ class SaveResult:
     duplicates: int = 0  # matched items not inserted: already stored (this source's id, or the same item)
 
 
-def open_store(path: str | Path, *, readonly: bool = False, map_file: bool = False) -> Store:
-    """The store at `path`; `map_file` for a long-running collecting process (see WRITER_MMAP_BYTES)."""
-    return Store(path, readonly=readonly, map_file=map_file)
+def open_store(target: str | Path, *, readonly: bool = False, map_file: bool = False) -> Store:
+    """The store at `target`: a `postgresql://` URL (its `${VAR}` references read from the environment) or an
+    SQLite file path; `map_file` for a long-running collecting process on SQLite (see WRITER_MMAP_BYTES)."""
+    return Store(target, readonly=readonly, map_file=map_file)
 
 
 class Store:
     """All reads and writes of the database go through here."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False, map_file: bool = False) -> None:
-        self.path = Path(path)
+    def __init__(self, target: str | Path, *, readonly: bool = False, map_file: bool = False) -> None:
+        self._sql: SqliteDatabase | PostgresDatabase
+        if is_postgres_url(target):
+            self.path: Path | None = None
+            self.url: str | None = str(target)
+            self._sql = PostgresDatabase(str(target))
+            if not readonly:
+                pg_schema.migrate(self._sql)
+            return
+        self.path, self.url = Path(target), None
         if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
         )
         # Autocommit mode; transactions are explicit (see transaction()).
-        self._db = sqlite_utils.Database(conn)
+        self._sql = SqliteDatabase(conn)
         register_functions(conn)  # the search index's triggers call them
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -75,38 +89,37 @@ class Store:
                 conn.execute(f"PRAGMA mmap_size = {WRITER_MMAP_BYTES}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
             conn.isolation_level = "DEFERRED"  # back to implicit transactions for migrate()
-            migrate(self._db)
+            migrate(sqlite_utils.Database(conn))
             conn.isolation_level = None
 
     @property
-    def _conn(self) -> sqlite3.Connection:
-        """The one connection; storage's modules share it, nothing outside storage touches it."""
-        return self._db.conn
+    def engine(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self._sql.dialect.name
+
+    @property
+    def dialect(self) -> Dialect:
+        """What differs in SQL between the engines (storage/dialect.py); storage's modules build SQL with it."""
+        return self._sql.dialect
+
+    @property
+    def _conn(self) -> SqliteDatabase | PostgresDatabase:
+        """The database; storage's modules share it (execute, executemany, query), nothing outside storage does."""
+        return self._sql
+
+    @property
+    def _db(self) -> SqliteDatabase | PostgresDatabase:
+        """The same database (the name sqlite-utils' Database had here, for `query`)."""
+        return self._sql
 
     def close(self) -> None:
-        self._conn.close()
+        self._sql.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing; a transaction inside another becomes a savepoint of it.
-
-        The outermost one begins IMMEDIATE rather than through sqlite-utils' atomic(), which begins DEFERRED: a
-        deferred transaction that reads and then writes while another process writes fails at once with
-        SQLITE_BUSY (the busy timeout does not cover upgrading a read lock in WAL mode). Nested ones are
-        sqlite-utils' savepoints.
-        """
-        if self._conn.in_transaction:
-            with self._db.atomic():
-                yield self._conn
-            return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:  # roll back whatever interrupted the transaction, then let it propagate
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    def transaction(self) -> Iterator[SqliteDatabase | PostgresDatabase]:
+        """All or nothing; a transaction inside another becomes a savepoint of it (see the engines' transaction())."""
+        with self._sql.transaction():
+            yield self._sql
 
     # --- sources -------------------------------------------------------------------------------
 
@@ -118,10 +131,10 @@ class Store:
         )
 
     def source(self, name: str) -> dict[str, Any] | None:
-        row = self._conn.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
-        if row is None:
+        rows = list(self._db.query("SELECT * FROM sources WHERE name = ?", (name,)))
+        if not rows:
             return None
-        record = dict(zip([c[0] for c in self._conn.execute("SELECT * FROM sources LIMIT 0").description], row))
+        record = rows[0]
         record["cursor"] = json.loads(record["cursor"] or "{}")
         return record
 
@@ -224,7 +237,7 @@ class Store:
         self._conn.executemany(
             """INSERT INTO source_drops (source_name, reason, last_run, total) VALUES (?, ?, ?, ?)
                ON CONFLICT (source_name, reason) DO UPDATE SET last_run = excluded.last_run,
-               total = total + excluded.last_run""",
+               total = source_drops.total + excluded.last_run""",
             [(name, reason, count, count) for reason, count in dropped.items() if count],
         )
 
@@ -239,16 +252,19 @@ class Store:
     def _insert_items(self, items: list[tuple[MentionRow, AnalysisRow | None]], at_iso: str | None) -> list[int]:
         """Insert unless the same source item or the same text is already stored; returns the new ids."""
         new_ids: list[int] = []
-        execute = self._conn.execute
+        insert_id = self._sql.insert_id
+        insert, upsert = _insert_mention(self.dialect), _upsert_analysis(self.dialect)
+        postgres = self.dialect.postgres
         for mention, analysis in items:
-            cursor = execute(INSERT_MENTION, mention)
-            if cursor.rowcount != 1:
+            # PostgreSQL's search column is fed the lemma-aware text here (SQLite's index, per batch: see
+            # register_new_mentions). Title and text are MENTION_COLUMNS 5 and 6.
+            row = (*mention, f"{search_text(mention[5])} {search_text(mention[6])}") if postgres else mention
+            mention_id = insert_id(insert, row)
+            if mention_id is None:
                 continue
-            mention_id = cursor.lastrowid
-            assert mention_id is not None  # one row was inserted
             new_ids.append(mention_id)
             if analysis is not None:
-                execute(UPSERT_ANALYSIS, (mention_id, *analysis, at_iso))
+                self._sql.execute(upsert, (mention_id, *analysis, at_iso))
         return new_ids
 
     def record_failure(
@@ -277,7 +293,7 @@ class Store:
     def register_new_mentions(self, mention_ids: list[int]) -> None:
         """Index new mentions for search and count them in the Trends tables, in the transaction that inserted
         them together with their analyses (see triggers.REGISTER_NEW_MENTIONS)."""
-        if mention_ids:
+        if mention_ids and not self.dialect.postgres:  # PostgreSQL's row triggers counted them (pg_schema)
             parameters = {"ids": json.dumps(mention_ids)}
             for statement in REGISTER_NEW_MENTIONS:
                 self._conn.execute(statement, parameters)
@@ -285,9 +301,10 @@ class Store:
     def save_analysis(self, mention_id: int, analysis: Analysis) -> None:
         """Store (or replace) the analysis of an already stored mention."""
         with self.transaction():
-            self._conn.execute(UPSERT_ANALYSIS, (mention_id, *analysis_row(analysis), iso(utcnow())))
-            for statement in REGISTER_NEW_ANALYSIS:
-                self._conn.execute(statement, {"mention_id": mention_id})
+            self._conn.execute(_upsert_analysis(self.dialect), (mention_id, *analysis_row(analysis), iso(utcnow())))
+            if not self.dialect.postgres:  # there the upsert's own row trigger moved the counts (pg_schema)
+                for statement in REGISTER_NEW_ANALYSIS:
+                    self._conn.execute(statement, {"mention_id": mention_id})
 
     # --- reads ---------------------------------------------------------------------------------
 
@@ -304,7 +321,7 @@ class Store:
     def mention(self, mention_id: int) -> dict[str, Any] | None:
         rows = list(
             self._db.query(
-                "SELECT m.*, a.language, a.sentiment, a.sentiment_score, a.kind, a.topics, a.urgency, "
+                f"SELECT {STORED_MENTION}, a.language, a.sentiment, a.sentiment_score, a.kind, a.topics, a.urgency, "
                 "a.urgency_reasons, a.needs_reply, a.model_version, a.evidence, a.confidence, a.learned_from "
                 "FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
                 "WHERE m.id = ?",
@@ -323,10 +340,10 @@ class Store:
             where.append(f"{table}.{column} = ?")
             params.append(value)
         if search:
-            where.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
-            params.append(fts_query(search))
+            where.append(self.dialect.search_match())
+            params.append(self.dialect.search_query(search))
         sql = (
-            "SELECT m.*, a.language, a.sentiment, a.kind, a.topics, a.urgency, a.urgency_reasons "
+            f"SELECT {STORED_MENTION}, a.language, a.sentiment, a.kind, a.topics, a.urgency, a.urgency_reasons "
             "FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id "
             + (("WHERE " + " AND ".join(where)) if where else "")
             + " ORDER BY m.published_at DESC LIMIT ?"
@@ -334,7 +351,7 @@ class Store:
         return [decode_row(row) for row in self._db.query(sql, params + [limit])]
 
     def iter_mentions(self) -> Iterator[dict[str, Any]]:
-        for row in self._db.query("SELECT * FROM mentions ORDER BY id"):
+        for row in self._db.query(f"SELECT {STORED_MENTION} FROM mentions m ORDER BY m.id"):
             yield decode_row(row)
 
     # --- workflow ------------------------------------------------------------------------------
@@ -362,3 +379,14 @@ class Store:
         with self.transaction():
             return self._conn.execute("DELETE FROM mentions WHERE author = ?", (author,)).rowcount
 
+
+
+def _insert_mention(dialect: Dialect) -> str:
+    """INSERT of a MentionRow that ignores a stored item (same source id or same text); PostgreSQL's also takes
+    the search text."""
+    return dialect.insert_ignore("mentions", MENTION_COLUMNS, "cw_search_vector(?)" if dialect.postgres else "")
+
+
+def _upsert_analysis(dialect: Dialect) -> str:
+    """Store or replace an analysis: the mention id first, then an AnalysisRow, then the analysis time."""
+    return dialect.replace_row("analyses", "mention_id", (*ANALYSIS_COLUMNS, "analysed_at"))

@@ -72,13 +72,17 @@ def _matches(title: str, text: str) -> list[TermMatch]:
     return found
 
 
-def build_demo(folder: Path, now: datetime | None = None) -> tuple[Path, Path]:
-    """Write config.toml and a database with ROWS into `folder`; returns (config path, database path)."""
+def build_demo(folder: Path, now: datetime | None = None, database_url: str | None = None) -> tuple[Path, Path]:
+    """Write config.toml and a database with ROWS into `folder` (or into the PostgreSQL database at
+    `database_url`, which the config then names); returns (config path, database path)."""
     now = now or datetime.now(UTC)
     database = folder / "data" / "dashboard.db"
     config_path = folder / "config.toml"
-    config_path.write_text(CONFIG_TOML.format(database=database.as_posix()), encoding="utf-8")
-    store = open_store(database)
+    text = CONFIG_TOML.format(database=database.as_posix())
+    if database_url:
+        text = text.replace("\n\n[brand]", f'\ndatabase_url = "{database_url}"\n\n[brand]', 1)
+    config_path.write_text(text, encoding="utf-8")
+    store = open_store(database_url or database)
     try:
         fill(store, now)
     finally:

@@ -31,7 +31,7 @@ def hook(loopback):
 
 
 def _store(config):
-    return open_store(config.database)
+    return open_store(config.store_target)
 
 
 def _bodies(message):
@@ -40,9 +40,9 @@ def _bodies(message):
     return plain, html
 
 
-def test_urgent_mention_alerts_once_in_polish_by_email_and_webhook(tmp_path, smtp, hook):
+def test_urgent_mention_alerts_once_in_polish_by_email_and_webhook(tmp_path, smtp, hook, store_target):
     config = make_config(
-        tmp_path, email_to=["kierownik@klinika.pl"], smtp_port=smtp.port, webhooks=[hook.url("/hook")], language="pl"
+        tmp_path, store_target=store_target, email_to=["kierownik@klinika.pl"], smtp_port=smtp.port, webhooks=[hook.url("/hook")], language="pl"
     )
     store = _store(config)
     urgent_id = add_mention(store, "u1", ANGRY, published=NOW - hours(1), urgency=0.9, reasons=["press"])
@@ -187,8 +187,8 @@ def test_digest_mode_batches_non_critical_alerts_into_one_message(tmp_path, smtp
     assert all(f"Skandal numer {n} w klinice" in plain for n in range(3))
 
 
-def test_sla_rule_fires_for_old_unanswered_complaint_only(tmp_path, smtp):
-    config = make_config(tmp_path, email_to=["a@klinika.pl"], smtp_port=smtp.port, response_sla_hours=4, language="pl")
+def test_sla_rule_fires_for_old_unanswered_complaint_only(tmp_path, smtp, store_target):
+    config = make_config(tmp_path, store_target=store_target, email_to=["a@klinika.pl"], smtp_port=smtp.port, response_sla_hours=4, language="pl")
     store = _store(config)
     late = add_mention(store, "late", "Od tygodnia nikt nie oddzwania w sprawie wyników", published=NOW - hours(6))
     answered = add_mention(store, "answered", "Rejestracja była niemiła przez telefon", published=NOW - hours(7))
@@ -264,8 +264,8 @@ def test_a_down_channel_is_tried_once_per_run_and_every_alert_arrives_after_reco
         smtp.stop()
 
 
-def test_two_runs_at_once_cannot_both_claim_an_alert(tmp_path):
-    config = make_config(tmp_path, email_to=["a@klinika.pl"], smtp_port=1)
+def test_two_runs_at_once_cannot_both_claim_an_alert(tmp_path, store_target):
+    config = make_config(tmp_path, store_target=store_target, email_to=["a@klinika.pl"], smtp_port=1)
     first, second = AlertsRepo(_store(config)), AlertsRepo(_store(config))  # two connections, as two processes
     assert first.add_alert("urgent", "urgent:1|email:a@klinika.pl", "email:a@klinika.pl", {"rule": "urgent"}, NOW)
     assert not second.add_alert("urgent", "urgent:1|email:a@klinika.pl", "email:a@klinika.pl", {}, NOW)

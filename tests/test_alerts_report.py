@@ -55,9 +55,9 @@ def test_week_bounds_use_the_clinic_time_zone():
         week_bounds("2026-W54", "Europe/Warsaw")
 
 
-def test_weekly_report_counts_match_the_inserted_data(tmp_path):
-    config = make_config(tmp_path, language="pl", response_sla_hours=4)
-    store = open_store(config.database)
+def test_weekly_report_counts_match_the_inserted_data(tmp_path, store_target):
+    config = make_config(tmp_path, store_target=store_target, language="pl", response_sla_hours=4)
+    store = open_store(config.store_target)
     _fill(store)
     built = build_weekly_report(store, config, "2026-W47", now=REPORT_TIME)
 

@@ -106,12 +106,12 @@ def _fill(store, counts_by_day_ago, now, negative_today=0):
     store.record_success("news", items, {}, seen=len(items), at=now)
 
 
-def test_volume_spike_alert_through_the_store(tmp_path):
+def test_volume_spike_alert_through_the_store(tmp_path, store_target):
     smtp = SmtpServer()
     smtp.start()
     try:
-        config = make_config(tmp_path, email_to=["pr@clinic.com"], smtp_port=smtp.port)
-        store = open_store(config.database)
+        config = make_config(tmp_path, store_target=store_target, email_to=["pr@clinic.com"], smtp_port=smtp.port)
+        store = open_store(config.store_target)
         now = fixed_now()
         rng = random.Random(3)
         _fill(store, {day: poisson(rng, 12) for day in range(1, 29)} | {0: 55}, now, negative_today=40)
@@ -127,9 +127,9 @@ def test_volume_spike_alert_through_the_store(tmp_path):
         smtp.stop()
 
 
-def test_ordinary_day_through_the_store_raises_no_spike(tmp_path):
-    config = make_config(tmp_path, email_to=["pr@clinic.com"], smtp_port=1)
-    store = open_store(config.database)
+def test_ordinary_day_through_the_store_raises_no_spike(tmp_path, store_target):
+    config = make_config(tmp_path, store_target=store_target, email_to=["pr@clinic.com"], smtp_port=1)
+    store = open_store(config.store_target)
     now = fixed_now()
     rng = random.Random(5)
     _fill(store, {day: poisson(rng, 12) for day in range(0, 29)}, now)

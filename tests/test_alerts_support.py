@@ -54,13 +54,16 @@ class SmtpServer:
             self.controller = None
 
 
-def make_config(tmp_path: Any, **alerts: Any) -> Config:
+def make_config(tmp_path: Any, *, store_target: Any = None, **alerts: Any) -> Config:
+    """A config of the alerts tests; `store_target` (the conftest fixture) a PostgreSQL URL puts the store there."""
     raw = {
         "clinic_name": "Klinika Zdrowie",
         "database": str(tmp_path / "cw.db"),
         "brand": {"names": ["Klinika Zdrowie"]},
         "alerts": {"smtp_host": "127.0.0.1", "smtp_starttls": False, "retry_delay_seconds": 0, **alerts},
     }
+    if isinstance(store_target, str):
+        raw["database_url"] = store_target
     return parse_config(raw)
 
 

@@ -24,7 +24,7 @@ def queue_texts(app: AppTest) -> list[str]:
 
 # --- inbox ----------------------------------------------------------------------------------------
 
-def test_inbox_lists_open_mentions_most_urgent_first(demo):
+def test_inbox_lists_open_mentions_most_urgent_first(demo_each_engine):
     app = run_app()
     assert len(open_buttons(app)) == 7
     assert queue_texts(app)[0] == "Salus Medica – skandal"
@@ -43,7 +43,8 @@ def test_inbox_filters_change_the_result(demo):
     assert len(open_buttons(app)) == 1 and "Great visit" in queue_texts(app)
 
 
-def test_mark_replied_changes_the_store_and_leaves_the_queue(demo):
+def test_mark_replied_changes_the_store_and_leaves_the_queue(demo_each_engine):
+    demo = demo_each_engine
     app = run_app()
     top = mention_id_by_title(demo["store"], "Salus Medica – skandal")
     app.text_input(key=f"posted_{top}").set_value("https://forum.example/reply/1").run()
@@ -76,7 +77,8 @@ def test_dismiss_without_reason_shows_error_and_changes_nothing(demo):
     assert demo["store"].mention(top)["status"] == "dismissed"
 
 
-def test_open_assign_note_and_correct_labels(demo):
+def test_open_assign_note_and_correct_labels(demo_each_engine):
+    demo = demo_each_engine
     app = run_app()
     phone = mention_id_by_title(demo["store"], "Phone")
     next(b for b in open_buttons(app) if b.key == f"open_{phone}").click().run()
@@ -112,7 +114,7 @@ def test_ui_language_switches_labels(demo):
 
 # --- trends, sources, settings --------------------------------------------------------------------
 
-def test_trends_metrics_follow_the_chosen_period(demo):
+def test_trends_metrics_follow_the_chosen_period(demo_each_engine):
     app = run_app("trends")
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Mentions"] == "7" and metrics["Brand Health Index"] == "25%"

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from core.models import NEEDS_LOOK_BELOW, Analysis, Mention
 from storage import queries, workflow
 from storage.queries import UNASSIGNED, MentionFilter
-from storage.store import open_store
 from tests.dashboard_fixtures import ROWS, XSS_IMG, fill, mention_id_by_title
 from ui import export
 
@@ -19,11 +18,10 @@ NOW = datetime.now(UTC)
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(tmp_path / "q.db")
+def store(store):
+    """The conftest store (each engine in turn) filled with the dashboard fixtures' rows."""
     fill(store, NOW)
-    yield store
-    store.close()
+    return store
 
 
 def titles(rows):

@@ -15,11 +15,10 @@ from tests.dashboard_fixtures import ROWS, fill, mention_id_by_title
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(tmp_path / "views.db")
+def store(store):
+    """The conftest store (each engine in turn) filled with the dashboard fixtures' rows."""
     fill(store, datetime.now(UTC))
-    yield store
-    store.close()
+    return store
 
 
 def _today() -> datetime:

@@ -54,10 +54,9 @@ def test_worker_processes_analyse_exactly_as_in_process(tmp_path, loopback):
     assert results["workers"] == results["inline"]
 
 
-def test_a_collector_bug_is_recorded_and_the_others_complete(tmp_path, loopback):
+def test_a_collector_bug_is_recorded_and_the_others_complete(tmp_path, loopback, store):
     loopback.fallback = lambda r: Response(200, _rss(0, 3))
     config = _config(tmp_path, loopback, "bug", feeds=2)
-    store = open_store(config.database)
 
     class Broken:
         def collect(self, cursor):
@@ -75,10 +74,9 @@ def test_a_collector_bug_is_recorded_and_the_others_complete(tmp_path, loopback)
     assert runs["f1"].status == "ok" and runs["f1"].new == 3
 
 
-def test_results_are_stored_as_they_arrive_in_a_bounded_window(tmp_path, loopback):
+def test_results_are_stored_as_they_arrive_in_a_bounded_window(tmp_path, loopback, store):
     loopback.fallback = lambda r: Response(200, _rss(int(r.path[1:].split(".")[0]) * 2, 2))
     config = _config(tmp_path, loopback, "many", feeds=40)
-    store = open_store(config.database)
     seen = []
     with Pipeline(config, store) as pipeline:
         runs = pipeline.collect(config.sources, progress=lambda run: seen.append(run.name))
@@ -86,12 +84,11 @@ def test_results_are_stored_as_they_arrive_in_a_bounded_window(tmp_path, loopbac
     assert sum(r.new for r in runs) == 80 and store.count_mentions() == 80
 
 
-def test_store_result_skips_unmatched_items(tmp_path):
+def test_store_result_skips_unmatched_items(tmp_path, store):
     from core.models import Mention
 
     config = parse_config({"clinic_name": "Salus", "database": str(tmp_path / "s.db"), "brand": {"names": ["Salus"]},
                            "sources": [{"kind": "feed", "name": "f", "url": "https://example.org/f"}]})
-    store = open_store(config.database)
     with Pipeline(config, store) as pipeline:
         result = CollectResult([Mention("feed", "f", "1", "u", "Salus: kolejka"), Mention("feed", "f", "2", "u", "nic")],
                                {"etag": "x"}, seen=2)

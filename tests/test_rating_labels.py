@@ -94,8 +94,7 @@ def test_ratings_count_less_than_staff_corrections(tmp_path, monkeypatch) -> Non
     assert abs(even_zorblax) < abs(zorblax) / 2 and abs(even_mivoro) < abs(mivoro) / 2
 
 
-def test_a_model_learns_from_ratings_alone(tmp_path) -> None:
-    store = open_store(tmp_path / "cw.db")
+def test_a_model_learns_from_ratings_alone(store, tmp_path) -> None:
     add(store, "google-salus", [f"{t} Zorblax." for t in TEXTS[:30]], stars=1)
     add(store, "google-salus", [f"{t} Mivoro." for t in TEXTS[:30]], stars=5)
     add(store, "google-salus", [f"{t} Kwintal." for t in TEXTS[:10]], stars=3)
@@ -111,8 +110,7 @@ def test_a_model_learns_from_ratings_alone(tmp_path) -> None:
     assert analyzer.analyse_text(PROBE_MIVORO, "pl").sentiment == "positive"
 
 
-def test_the_store_gives_each_rated_review_once_in_its_latest_version(tmp_path) -> None:
-    store = open_store(tmp_path / "cw.db")
+def test_the_store_gives_each_rated_review_once_in_its_latest_version(store) -> None:
     [first] = add(store, "google-salus", ["Długo czekałam na wizytę, ale lekarz był miły."], stars=2)
     [edit] = add(store, "google-salus", ["Długo czekałam na wizytę, ale lekarz był miły."],
                  extra=[{"rating": 5, "edit_of": store._conn.execute(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from core.models import Analysis, Mention, TermMatch
 from storage import open_store
+from storage.engine import DATABASE_ERRORS
 from storage.rows import MENTION_COLUMNS, SourceSave, matches_json, mention_row, stored_items
 from storage.schema import SCHEMA_VERSION
 from storage.triggers import LIVE_TRIGGERS
@@ -25,16 +26,22 @@ def analysis(kind: str = "complaint", urgency: float = 0.5) -> Analysis:
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(store):
+    """The conftest store (each engine in turn) with two feeds registered."""
+    store.ensure_source("feed-a", "feed")
+    store.ensure_source("feed-b", "feed")
+    return store
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
     s = open_store(tmp_path / "data" / "test.db")
-    s.ensure_source("feed-a", "feed")
-    s.ensure_source("feed-b", "feed")
     yield s
     s.close()
 
 
-def test_schema_version_wal_and_tables(store):
-    conn = store._conn
+def test_schema_version_wal_and_tables(sqlite_store):
+    conn = sqlite_store._conn
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
@@ -80,8 +87,8 @@ def test_distinct_posts_sharing_one_body_are_all_stored(store):
 def test_cursor_and_mentions_roll_back_together(store):
     store.record_success("feed-a", [(mention("1", "one"), None)], {"n": 1}, seen=1)
     broken = analysis()
-    broken.sentiment_score = [-0.6]  # SQLite cannot bind it: fails after the mention row went in
-    with pytest.raises(sqlite3.Error):
+    broken.sentiment_score = [-0.6]  # neither engine stores a list as a real: fails after the mention row went in
+    with pytest.raises(DATABASE_ERRORS):
         store.record_success("feed-a", [(mention("2", "two"), broken)], {"n": 2}, seen=1)
     assert store.count_mentions() == 1
     assert store.cursor("feed-a") == {"n": 1}
@@ -105,7 +112,7 @@ def test_a_failing_source_rolls_back_the_whole_batch(store):
     broken.sentiment_score = [-0.6]
     saves = [SourceSave("feed-a", stored_items([(mention("1", "one"), analysis())]), {"n": 1}, 1),
              SourceSave("feed-b", stored_items([(mention("2", "two", "feed-b"), broken)]), {"n": 2}, 1)]
-    with pytest.raises(sqlite3.Error):
+    with pytest.raises(DATABASE_ERRORS):
         store.record_saves(saves)
     assert store.count_mentions() == 0
     assert store.cursor("feed-a") == {} and store.cursor("feed-b") == {}
@@ -144,7 +151,8 @@ def test_purge_and_erase_author(store):
     assert store.count_mentions() == 0
     assert store._conn.execute("SELECT count(*) FROM analyses").fetchone()[0] == 0
     assert store._conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
-    assert store._conn.execute("SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'wpis'").fetchone()[0] == 0
+    search = store.dialect
+    assert store._conn.execute(search.search_count, [search.search_query("wpis")]).fetchone()[0] == 0
 
 
 def test_newer_schema_is_refused(tmp_path):
@@ -244,7 +252,9 @@ def test_a_transaction_inside_another_is_a_savepoint_of_it(store):
     assert store.source("outer")["enabled"] == 0 and store.source("inner") is None
 
 
-def test_live_triggers_are_exactly_those_stated_in_triggers_py(store, tmp_path):
+def test_live_triggers_are_exactly_those_stated_in_triggers_py(sqlite_store, tmp_path):
+    store = sqlite_store
+
     def live(conn):
         return dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
 
@@ -263,3 +273,47 @@ def test_live_triggers_are_exactly_those_stated_in_triggers_py(store, tmp_path):
         assert "OF title, text" in triggers["mentions_au"]
     finally:
         reopened.close()
+
+
+def test_postgresql_schema_is_migrated_once_and_a_newer_one_refused(pg_url):
+    from storage import pg_schema
+
+    store = open_store(pg_url)  # the template was migrated: opening again changes nothing
+    try:
+        version = store._conn.execute("SELECT value FROM cw_meta WHERE key = 'schema_version'").fetchone()[0]
+        assert int(version) == pg_schema.SCHEMA_VERSION
+        assert pg_schema.migrate(store._sql) == pg_schema.SCHEMA_VERSION
+        tables = {r[0] for r in store._conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
+        assert {"sources", "mentions", "analyses", "events", "replies", "labels", "alerts", "trend_daily",
+                "trend_ratings", "source_drops", "heartbeats"} <= tables
+        store._conn.execute("UPDATE cw_meta SET value = '999' WHERE key = 'schema_version'")
+    finally:
+        store.close()
+    with pytest.raises(RuntimeError, match="newer than this program"):
+        open_store(pg_url)
+
+
+def test_a_database_url_takes_its_password_from_the_environment(monkeypatch):
+    from storage.engine import expand_url
+
+    monkeypatch.setenv("CW_TEST_PASSWORD", "s3cret")
+    assert expand_url("postgresql://cw:${CW_TEST_PASSWORD}@db/cw") == "postgresql://cw:s3cret@db/cw"
+    monkeypatch.delenv("CW_TEST_PASSWORD")
+    with pytest.raises(ValueError, match="CW_TEST_PASSWORD"):
+        expand_url("postgresql://cw:${CW_TEST_PASSWORD}@db/cw")
+
+
+def test_the_config_names_a_postgresql_database_by_url(tmp_path, pg_url):
+    from core.config import ConfigError, parse_config
+
+    base = {"clinic_name": "Salus", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Salus"]}}
+    assert parse_config(base).store_target == tmp_path / "cw.db"
+    config = parse_config({**base, "database_url": pg_url})
+    store = open_store(config.store_target)
+    try:
+        assert store.engine == "postgresql" and store.count_mentions() == 0
+    finally:
+        store.close()
+    with pytest.raises(ConfigError, match="database_url"):
+        parse_config({**base, "database_url": "mysql://cw@db/cw"})

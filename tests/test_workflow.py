@@ -7,16 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from storage import workflow
-from storage.store import open_store
 from tests.dashboard_fixtures import fill, mention_id_by_title
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(tmp_path / "wf.db")
+def store(store):
+    """The conftest store (each engine in turn) filled with the dashboard fixtures' rows."""
     fill(store, datetime.now(UTC))
-    yield store
-    store.close()
+    return store
 
 
 def _row(store, mention_id):
