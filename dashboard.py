@@ -89,7 +89,7 @@ def _load_reply_checker(languages: tuple[str, ...]) -> None:
 def _sources_footer(config: Config, lang: str) -> None:
     if config.demo is not None:
         st.sidebar.info(t("reads_demo", lang))
-    st.sidebar.caption(t("reads_from", lang, config=config.path, database=config.database))
+    st.sidebar.caption(t("reads_from", lang, config=config.path, database=config.store_label))
 
 
 main()

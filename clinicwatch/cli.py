@@ -65,7 +65,7 @@ def _open(config: Config) -> Store:
     try:
         return open_store(config.store_target, map_file=True)
     except Exception as exc:  # sqlite3.DatabaseError, permission errors …
-        fail(f"cannot open database {config.database}: {exc}")
+        fail(f"cannot open database {config.store_label}: {exc}")
         raise
 
 

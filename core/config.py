@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -211,6 +212,17 @@ class Config(Strict):
     def store_target(self) -> str | Path:
         """What storage.open_store opens: database_url when set, else the SQLite file `database`."""
         return self.database_url or self.database
+
+    @property
+    def store_label(self) -> str:
+        """The store as messages and the sidebar name it: the file, or the URL without any password in it."""
+        if not self.database_url:
+            return str(self.database)
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or ""
+        where = f"{parts.username}@{host}" if parts.username else host
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{where}{port}{parts.path}"
 
     @property
     def model_dir(self) -> Path:

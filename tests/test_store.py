@@ -317,3 +317,13 @@ def test_the_config_names_a_postgresql_database_by_url(tmp_path, pg_url):
         store.close()
     with pytest.raises(ConfigError, match="database_url"):
         parse_config({**base, "database_url": "mysql://cw@db/cw"})
+
+
+def test_messages_name_a_database_url_without_its_password(tmp_path):
+    from core.config import parse_config
+
+    base = {"clinic_name": "Salus", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Salus"]}}
+    assert parse_config(base).store_label == str(tmp_path / "cw.db")
+    url = "postgresql://cw:s3cret@db.internal:5433/clinicwatch"
+    label = parse_config({**base, "database_url": url}).store_label
+    assert label == "postgresql://cw@db.internal:5433/clinicwatch" and "s3cret" not in label
