@@ -1,6 +1,7 @@
 """Learning from staff: train the clinic's model on its own labels, save it versioned, retrain after N labels."""
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter
@@ -17,7 +18,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from analysis.analyzer import Analyzer
-from analysis.model import char_ngrams, current_version, model_path, save_model
+from analysis.model import current_version, model_path, save_model
 from analysis.training_rows import RatedRow, TrainingRow, with_ratings
 from core.labels import TOPICS
 
@@ -25,9 +26,10 @@ MIN_LABELS_PER_LANGUAGE = 20  # below this a head is not used for that language:
 MIN_PER_CLASS = 3
 MIN_FEATURE_COUNT = 2  # features seen once cannot generalise and only grow the file
 REGULARISATION_C = 4.0
-# The character view (model.char_ngrams): trained beside the word view and folded into the weights of every word
-# seen in training, so prediction costs nothing more; its n-gram weights are saved too, and a word first seen at
-# prediction gets the same vote (model.LearnedModel.char_vote).
+# The character view: n-grams within word boundaries (" lek", "karz ") catch inflections and misspellings the
+# lemma dictionary misses. It is trained beside the word view and folded into the weights of every word seen in
+# training, so prediction costs nothing more (a word never seen in training gets no char-view vote).
+CHAR_NGRAMS = (3, 5)
 CHAR_VIEW_HEADS = frozenset({"sentiment", "kind"})  # topics are named by cue words; the char view adds cost there
 DECISION_CLASS = {"sentiment": "negative", "kind": "complaint"}  # what the Inbox exists to flag
 INNER_FOLDS = 3
@@ -43,7 +45,7 @@ def retrain(rows: Iterable[TrainingRow], model_dir: Path, *, rated: Iterable[Rat
     last_id = last_label_id
     merged, from_ratings = with_ratings(rows, rated)
     examples = _examples(merged)
-    vocabulary, weights, intercepts, heads, char_view = _train_heads(examples)
+    vocabulary, weights, intercepts, heads = _train_heads(examples)
     version = _next_version(model_dir)
     summary = {
         "version": version,
@@ -68,7 +70,6 @@ def retrain(rows: Iterable[TrainingRow], model_dir: Path, *, rated: Iterable[Rat
         "intercepts": intercepts,
         "heads": heads,
         "min_labels": MIN_LABELS_PER_LANGUAGE,
-        **char_view,
         "summary": summary,
     }
     path = save_model(model_dir, version, payload)
@@ -90,10 +91,8 @@ def _examples(rows: Iterable[TrainingRow]) -> list[Example]:
     return examples
 
 
-def _train_heads(examples: list[Example]) -> tuple[dict[str, int], np.ndarray, np.ndarray, dict[str, dict[str, Any]],
-                                                  dict[str, Any]]:
-    """Every head the labels support, stacked into one weight matrix over one vocabulary (char view folded in),
-    and the char view itself for words first seen at prediction (empty without a char-view head)."""
+def _train_heads(examples: list[Example]) -> tuple[dict[str, int], np.ndarray, np.ndarray, dict[str, dict[str, Any]]]:
+    """Every head the labels support, stacked into one weight matrix over one vocabulary (char view folded in)."""
     vocabulary, matrix = _vectorise([feats for _, feats, _, _ in examples])
     char_vocabulary, char_matrix = _char_matrix([feats for _, feats, _, _ in examples])
     lexical = np.zeros(len(vocabulary), dtype=bool)
@@ -109,7 +108,7 @@ def _train_heads(examples: list[Example]) -> tuple[dict[str, int], np.ndarray, n
         answers = ["yes" if topic in examples[i][2]["topics"] else "no" for i in topic_rows]
         tasks.append((f"topic:{topic}", topic_rows, answers, np.ones(len(topic_rows))))
     heads: dict[str, dict[str, Any]] = {}
-    weights, char_weights, intercepts, char_rows, start = [], [], [], [], 0
+    weights, char_weights, intercepts, start = [], [], [], 0
     for name, picked, labels, sample_weights in tasks:
         views = (matrix[picked], char_matrix[picked] if name in CHAR_VIEW_HEADS and char_vocabulary else None)
         fitted = _fit_head(views, labels, sample_weights, lexical, DECISION_CLASS.get(name)) if picked else None
@@ -118,8 +117,6 @@ def _train_heads(examples: list[Example]) -> tuple[dict[str, int], np.ndarray, n
         classes, coef, char_coef, intercept, offset = fitted
         weights.append(coef)
         char_weights.append(char_coef if char_coef is not None else np.zeros((len(coef), len(char_vocabulary))))
-        if char_coef is not None:
-            char_rows += range(start, start + len(coef))
         intercepts.append(intercept)
         languages = Counter(examples[i][0] for i in picked)
         heads[name] = {"classes": classes, "rows": (start, start + len(coef)), "languages": dict(languages)}
@@ -139,11 +136,15 @@ def _train_heads(examples: list[Example]) -> tuple[dict[str, int], np.ndarray, n
             if name.startswith("w:"):
                 stacked[:, index] += _char_view_vector(name[2:], char_vocabulary, char_full)
     intercepts_all = np.concatenate(intercepts) if intercepts else np.zeros(0)
-    char_view: dict[str, Any] = {}
-    if char_rows:
-        char_view = {"char_vocabulary": char_vocabulary, "char_rows": char_rows,
-                     "char_weights": char_full.T[char_rows].astype(np.float32)}
-    return vocabulary, stacked, intercepts_all, heads, char_view
+    return vocabulary, stacked, intercepts_all, heads
+
+
+@functools.lru_cache(maxsize=300_000)
+def char_ngrams(word: str) -> tuple[str, ...]:
+    """The character n-grams of one folded word, padded with a space each side (like scikit-learn's char_wb)."""
+    padded = f" {word} "
+    low, high = CHAR_NGRAMS
+    return tuple(padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1))
 
 
 def _char_view_vector(word: str, vocabulary: dict[str, int], weights: np.ndarray) -> np.ndarray:

@@ -5,7 +5,6 @@ import functools
 import logging
 import math
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path("data/models")
 POINTER = "CURRENT"
-FORMAT = 2  # 2: the character view's n-gram weights are saved too, so words unseen in training get its vote
-READABLE_FORMATS = frozenset({1, FORMAT})  # a format-1 model works as before: unseen words get no char vote
-# The character view: n-grams within word boundaries (" lek", "karz ") catch inflections and misspellings the
-# lemma dictionary misses. learn.py folds its weights into the column of every word seen in training; a word
-# first seen at prediction gets its column worked out once (LearnedModel.probabilities), up to MAX_ADDED_WORDS.
-CHAR_NGRAMS = (3, 5)
-MAX_ADDED_WORDS = 200_000  # words given a column after training; when full, the added ones start over
+FORMAT = 1
+# Character n-grams are a second view at training time only (learn.py folds them into the word weights).
 STEM = 5  # a 5-letter prefix stands in for a lemma the dictionary does not know (Polish inflects heavily)
 NEGATION_SCOPE = 3
 # Words, punctuation, emoticons and emoji: in posts and tweets ":(" or "😡" often is the whole verdict. A run of
@@ -62,14 +56,6 @@ def _token_features(token: str, language: str) -> tuple[str, str, str, str, str,
     if lemma == folded and len(folded) > STEM + 1:
         lemma = folded[:STEM] + "~"
     return folded, lemma, marker, f"w:{folded}", f"l:{lemma}", f"n:{lemma}"
-
-
-@functools.lru_cache(maxsize=300_000)
-def char_ngrams(word: str) -> tuple[str, ...]:
-    """The character n-grams of one folded word, padded with a space each side (like scikit-learn's char_wb)."""
-    padded = f" {word} "
-    low, high = CHAR_NGRAMS
-    return tuple(padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1))
 
 
 def _punctuation_marker(token: str) -> str:
@@ -149,26 +135,12 @@ class LearnedModel:
     """All heads share one vocabulary, so one gather and one product score every head of a text."""
 
     version: int
-    vocabulary: dict[str, int]  # as trained; words added at prediction live in the working table
+    vocabulary: dict[str, int]
     columns: np.ndarray  # (features, total rows): the weight matrix transposed, so one text's gather is contiguous
     intercepts: np.ndarray
     heads: dict[str, Head]  # "sentiment", "kind", "topic:<id>"
     min_labels: int
-    char_vocabulary: dict[str, int] = field(default_factory=dict)  # n-gram -> row of char_columns
-    char_columns: np.ndarray | None = None  # (n-grams, total rows): the char view (zero rows for word-only heads)
     _usable: dict[str, list[str]] = field(default_factory=dict, repr=False)  # per language: usable_fields()
-    # What prediction reads: the trained vocabulary and columns plus the words given a char-view column since
-    # loading. Both only grow, under the lock; a word's column is written (and a grown array published) before
-    # its name, and readers take the columns after the names, so a name they see always has its column.
-    _vocabulary: dict[str, int] = field(default_factory=dict, repr=False)
-    _columns: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32), repr=False)
-    _size: int = field(default=0, repr=False)  # rows of _columns in use (it has room to grow)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def __post_init__(self) -> None:
-        self._vocabulary = dict(self.vocabulary)
-        self._columns = self.columns
-        self._size = len(self.columns)
 
     @property
     def name(self) -> str:
@@ -188,19 +160,12 @@ class LearnedModel:
 
     def probabilities(self, features: dict[str, float], fields: list[str]) -> dict[str, dict[str, float]]:
         """Class probabilities of the given heads for one text."""
-        vocabulary = self._vocabulary
-        known = features.keys() & vocabulary.keys()  # the set operation runs in C
+        known = features.keys() & self.vocabulary.keys()  # the set operation runs in C
         raw = self.intercepts
-        if self.char_columns is not None and len(known) < len(features):
-            # Words unseen so far get their char-view column once; later texts find them known.
-            unseen = [name for name in features.keys() - known if name[:2] == "w:"]
-            if unseen:
-                raw = raw + self._add_words(unseen, features)
-                known = features.keys() & vocabulary.keys()
         if known:
-            columns = np.fromiter(map(vocabulary.__getitem__, known), np.intp, len(known))
+            columns = np.fromiter(map(self.vocabulary.__getitem__, known), np.intp, len(known))
             values = np.fromiter(map(features.__getitem__, known), np.float32, len(known))
-            raw = values @ self._columns[columns] + raw  # (features, rows): each feature's weights are contiguous
+            raw = values @ self.columns[columns] + raw  # (features, rows): each feature's weights are contiguous
         every = raw.tolist()  # a few floats: plain Python beats numpy's per-call overhead here
         result = {}
         heads = self.heads
@@ -216,40 +181,6 @@ class LearnedModel:
                 total = sum(exp)
                 result[name] = {label: e / total for label, e in zip(head.classes, exp)}
         return result
-
-    def char_vote(self, word: str) -> np.ndarray | None:
-        """One folded word's vote in the char view, as training folds it into the words it saw: its known
-        n-grams' weight rows summed, over √(its n-grams); None when it has no known n-gram."""
-        if self.char_columns is None:
-            return None
-        grams = char_ngrams(word)
-        found = [row for row in map(self.char_vocabulary.get, grams) if row is not None]
-        if not found:
-            return None
-        return (self.char_columns[found].sum(axis=0) / math.sqrt(len(grams))).astype(np.float32)
-
-    def _add_words(self, names: list[str], features: dict[str, float]) -> np.ndarray:
-        """Give unseen words with a char vote their own column; past MAX_ADDED_WORDS their votes are returned
-        (weighted by the text's feature values) instead, so a decision never depends on what came before."""
-        overflow = np.zeros(len(self.intercepts), np.float32)
-        with self._lock:
-            for name in names:
-                if name in self._vocabulary:  # another thread added it meanwhile
-                    continue
-                vote = self.char_vote(name[2:])
-                if vote is None:
-                    continue
-                if self._size - len(self.vocabulary) >= MAX_ADDED_WORDS:
-                    overflow += features[name] * vote
-                    continue
-                if self._size == len(self._columns):
-                    grown = np.empty((max(2 * self._size, 1024), self._columns.shape[1]), np.float32)
-                    grown[: self._size] = self._columns[: self._size]
-                    self._columns = grown  # published before any name that needs it
-                self._columns[self._size] = vote
-                self._vocabulary[name] = self._size
-                self._size += 1
-        return overflow
 
 
 def model_path(model_dir: Path, version: int) -> Path:
@@ -288,7 +219,7 @@ def load_model(model_dir: Path | None) -> LearnedModel | None:
     if not path.is_file():
         raise FileNotFoundError(f"{model_dir / POINTER} names {path.name}, which is missing; run `python -m clinicwatch retrain`")
     payload = joblib.load(path)
-    if payload.get("format") not in READABLE_FORMATS:
+    if payload.get("format") != FORMAT:
         # Another program version's model: the rules decide until the next retrain, rather than failing to start.
         log.warning(
             "ignoring %s: model format %s, this program reads %s; run `python -m clinicwatch retrain`",
@@ -305,15 +236,4 @@ def load_model(model_dir: Path | None) -> LearnedModel | None:
         intercepts=np.asarray(payload["intercepts"], dtype=np.float32),
         heads=heads,
         min_labels=payload["min_labels"],
-        char_vocabulary=payload.get("char_vocabulary", {}),
-        char_columns=_char_columns(payload, len(payload["intercepts"])),
     )
-
-
-def _char_columns(payload: dict[str, Any], rows: int) -> np.ndarray | None:
-    """The char view's weights as (n-grams, every head's row): saved for its own heads' rows only."""
-    if not payload.get("char_vocabulary"):
-        return None
-    columns = np.zeros((len(payload["char_vocabulary"]), rows), np.float32)
-    columns[:, payload["char_rows"]] = np.asarray(payload["char_weights"], dtype=np.float32).T
-    return columns

@@ -142,29 +142,6 @@ def test_char_view_gives_words_seen_once_a_vote_through_shared_ngrams(tmp_path):
     assert positive["positive"] > nothing["positive"] + 0.1
 
 
-def test_words_first_seen_at_prediction_get_the_same_char_vote_training_folds_in(tmp_path, monkeypatch):
-    rows = synthetic_rows() + [("Zorblaxem!", "negative", "complaint"), ("Mivorowi!", "positive", "praise")]
-    store, _ = store_with_labels(tmp_path / "cw.db", rows)
-    retrain(store, tmp_path / "models")
-    model = load_model(tmp_path / "models")
-    # A word seen once in training has only its folded char vote: the vote worked out at prediction is the same.
-    folded = model.columns[model.vocabulary["w:zorblaxem"]]
-    assert np.allclose(model.char_vote("zorblaxem"), folded, atol=1e-6) and np.abs(folded).sum() > 0
-    # Words never seen in training ("Zorblaxowi", "Mivorem") lean the way their n-grams were labelled.
-    assert "w:zorblaxowi" not in model.vocabulary and "w:mivorem" not in model.vocabulary
-    nothing = model.probabilities({"w:qqq": 1.0}, ["sentiment"])["sentiment"]
-    negative = model.probabilities({"w:zorblaxowi": 1.0, "lang:pl": 1.0}, ["sentiment"])["sentiment"]
-    positive = model.probabilities({"w:mivorem": 1.0, "lang:pl": 1.0}, ["sentiment"])["sentiment"]
-    assert negative["negative"] > nothing["negative"] + 0.1
-    assert positive["positive"] > nothing["positive"] + 0.1
-    # Once given a column the word is known; past the cap the vote is added on the fly: the same answer.
-    assert model.probabilities({"w:zorblaxowi": 1.0, "lang:pl": 1.0}, ["sentiment"])["sentiment"] == negative
-    full = load_model(tmp_path / "models")
-    monkeypatch.setattr("analysis.model.MAX_ADDED_WORDS", 0)
-    capped = full.probabilities({"w:zorblaxowi": 1.0, "lang:pl": 1.0}, ["sentiment"])["sentiment"]
-    assert capped == pytest.approx(negative, abs=1e-6) and "w:zorblaxowi" not in full._vocabulary
-
-
 def test_a_model_of_another_format_is_ignored_with_a_log_line(tmp_path, caplog):
     # E.g. written by a newer release before a rollback: the rules decide until the next retrain.
     model_dir = tmp_path / "models"
