@@ -10,7 +10,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Protocol
@@ -59,6 +59,10 @@ class SqliteDatabase:
         names = [c[0] for c in cursor.description]
         for row in cursor:
             yield dict(zip(names, row))
+
+    def stream(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]:
+        """As query: an SQLite cursor already reads rows as the caller consumes them."""
+        return self.query(sql, params)
 
     def insert_id(self, sql: str, params: Any) -> int | None:
         """The id of the row an INSERT made, or None when it inserted nothing (a conflict it ignores)."""
@@ -208,6 +212,21 @@ class PostgresDatabase:
         for row in result:
             yield dict(zip(names, row))
 
+    def stream(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]:
+        """Rows as dicts, read as the caller consumes them (exports of 100,000 mentions) rather than all at once.
+        Inside a transaction the pinned connection may not be busy with a stream, so the rows are fetched."""
+        if self._pinned() is not None:
+            yield from self.query(sql, params)
+            return
+        with self.pool.connection() as conn, conn.cursor() as cursor:
+            # psycopg's single-row mode: the server sends rows as they are read; the connection stays
+            # borrowed until the caller stops iterating.
+            names: list[str] | None = None
+            for row in cursor.stream(to_psycopg(sql), _as_params(params)):
+                if names is None:
+                    names = [c[0] for c in cursor.description or ()]
+                yield dict(zip(names, row))
+
     def insert_id(self, sql: str, params: Any) -> int | None:
         """`sql` ends with RETURNING id (dialect.insert_ignore / insert_returning build it)."""
         row = self.execute(sql, params).fetchone()
@@ -237,13 +256,14 @@ class PostgresDatabase:
         self.pool.close()
 
 
+def _as_params(params: Any) -> list[Any] | dict[str, Any]:
+    """Always a list or a dict: psycopg then reads `%%` as `%`."""
+    return params if isinstance(params, dict) else list(params)
+
+
 def _run(conn: Any, sql: str, params: Any) -> FetchedRows:
-    if isinstance(params, Sequence) and not isinstance(params, (str, bytes)):
-        params = list(params)
-    elif not isinstance(params, dict):
-        params = list(params)
     with conn.cursor() as cursor:
-        cursor.execute(to_psycopg(sql), params)  # always a list or dict: `%%` is then read as `%`
+        cursor.execute(to_psycopg(sql), _as_params(params))
         rows = cursor.fetchall() if cursor.description is not None else []
         return FetchedRows(rows, cursor.rowcount, cursor.description)
 

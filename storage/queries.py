@@ -215,7 +215,7 @@ def iter_filtered(store: Store, flt: MentionFilter, limit: int = 100_000) -> Ite
         f"SELECT {_INBOX_COLUMNS} FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id {where} "
         "ORDER BY coalesce(a.urgency, 0) DESC, m.published_at ASC, m.id ASC LIMIT ?"
     )
-    for row in store._db.query(sql, params + [limit]):
+    for row in store._db.stream(sql, params + [limit]):
         yield decode_row(row)
 
 

@@ -351,7 +351,7 @@ class Store:
         return [decode_row(row) for row in self._db.query(sql, params + [limit])]
 
     def iter_mentions(self) -> Iterator[dict[str, Any]]:
-        for row in self._db.query(f"SELECT {STORED_MENTION} FROM mentions m ORDER BY m.id"):
+        for row in self._db.stream(f"SELECT {STORED_MENTION} FROM mentions m ORDER BY m.id"):
             yield decode_row(row)
 
     # --- workflow ------------------------------------------------------------------------------

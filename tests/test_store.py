@@ -327,3 +327,19 @@ def test_messages_name_a_database_url_without_its_password(tmp_path):
     url = "postgresql://cw:s3cret@db.internal:5433/clinicwatch"
     label = parse_config({**base, "database_url": url}).store_label
     assert label == "postgresql://cw@db.internal:5433/clinicwatch" and "s3cret" not in label
+
+
+def test_reading_every_mention_streams_on_postgresql(pg_url):
+    store = open_store(pg_url)
+    try:
+        items = [(mention(str(n), f"Salus {n}"), None) for n in range(5)]
+        store.record_success("forum", items, {}, seen=5)
+        free = store._db.pool.get_stats()["pool_available"]
+        rows = store.iter_mentions()
+        first = next(rows)
+        # Mid-iteration the stream holds its connection: the rows are read as consumed, not all at once.
+        assert store._db.pool.get_stats()["pool_available"] == free - 1
+        assert [first["external_id"], *(r["external_id"] for r in rows)] == [str(n) for n in range(5)]
+        assert store._db.pool.get_stats()["pool_available"] == free
+    finally:
+        store.close()
