@@ -87,7 +87,9 @@ def decide_kind(
             plain = "neutral" if clinic and sentiment == "positive" else None
             return KindDecision("question", 0.65, False, plain, ["?"] if "?" in text else words("info_question"))
         return KindDecision("complaint", 0.6, False, None, ["?"])
-    if has("elsewhere") and (has("praise") or sentiment != "negative") and score > STRONG_NEGATIVE:
+    # Other places' failures may weigh more in the score than the thanks ("after years of being fobbed off by
+    # my old practice … can't thank them enough"): a praise cue beside the comparison decides.
+    if has("elsewhere") and (has("praise") or sentiment != "negative" and score > STRONG_NEGATIVE):
         return KindDecision("praise", 0.7, True, "positive", words("praise", "elsewhere"))
     if FIGURATIVE in signals and sentiment != "positive":
         # "zawał jak zobaczyłem rachunek 🤣": a joke about the clinic, and a complaint.

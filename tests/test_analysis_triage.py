@@ -129,6 +129,10 @@ def test_plain_questions_are_neutral_questions(analyzer, text, language):
         ("Thanks Oakfield for charging me £60 for a letter that took 2 minutes to write. Really appreciated.", "en"),
         ("Dzięki Medicus za 60 zł za zaświadczenie, które pisało się 2 minuty. Naprawdę doceniam.", "pl"),
         ("Grazie Aurora per 60 euro per un certificato scritto in due minuti. Davvero apprezzato.", "it"),
+        ("Czy to naprawdę tak dużo, żeby ktoś oddzwonił, kiedy obiecuje? Czwarty dzień.", "pl"),
+        ("È chiedere troppo che qualcuno richiami quando lo promette? Quarto giorno.", "it"),
+        ("Uprzejmie informuję, że moja recepta 'zaginęła' już dwa razy. Proszę o kontakt.", "pl"),
+        ("Gentilmente faccio presente che la mia ricetta è stata 'persa' due volte. Gradirei essere richiamata.", "it"),
     ],
 )
 def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analyzer, text, language):
@@ -147,6 +151,9 @@ def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analy
         ("Wielkie dzięki dla rejestracji, receptę załatwili w 5 minut 🙌", "pl"),
         ("Un grazie enorme alla reception, ricetta sistemata in 5 minuti 🙌", "it"),
         ("W ogóle nie czekałam, weszłam i wyszłam w 15 minut. Rewelacja.", "pl"),
+        ("After years of being fobbed off by my old practice, they ran the tests and found it. Can't thank them enough.",
+         "en"),
+        ("Po latach spychologii w starej przychodni tu w końcu zrobili badania. Nie wiem jak dziękować.", "pl"),
     ],
 )
 def test_praise_statements_and_comparisons_stay_praise(analyzer, text, language):
@@ -156,6 +163,8 @@ def test_praise_statements_and_comparisons_stay_praise(analyzer, text, language)
 def test_name_alikes_headlines_and_alias_only_matches_are_other(analyzer):
     assert analyzer.analyse_text("Salus FC lose the derby 0-3, the stadium was silent.", "en").kind == "other"
     assert analyzer.analyse_text("Wszystkiego najlepszego z okazji urodzin, Salus! 🎂", "pl").kind == "other"
+    assert analyzer.analyse_text("Oakfield Road closed this morning due to a burst water main.", "en").kind == "other"
+    assert analyzer.analyse_text("Via San Marco chiusa per un guasto all'acquedotto, possibili disagi", "it").kind == "other"
     news = Mention("headline", "news", "1", "", "Private clinic group opens a third site, waiting lists to shrink",
                    language="en")
     assert analyzer.analyse(news).kind == "other"
