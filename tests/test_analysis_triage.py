@@ -154,6 +154,8 @@ def test_complaints_phrased_as_questions_thanks_or_applause_are_complaints(analy
         ("After years of being fobbed off by my old practice, they ran the tests and found it. Can't thank them enough.",
          "en"),
         ("Po latach spychologii w starej przychodni tu w końcu zrobili badania. Nie wiem jak dziękować.", "pl"),
+        ("Dr Nowak wytłumaczył wyniki ludzkim językiem i nie poganiał. Rzadkość w dzisiejszych czasach.", "pl"),
+        ("Il dottor Rossi mi ha spiegato gli esami in parole semplici senza fretta. Cosa rara oggi.", "it"),
     ],
 )
 def test_praise_statements_and_comparisons_stay_praise(analyzer, text, language):
@@ -165,6 +167,7 @@ def test_name_alikes_headlines_and_alias_only_matches_are_other(analyzer):
     assert analyzer.analyse_text("Wszystkiego najlepszego z okazji urodzin, Salus! 🎂", "pl").kind == "other"
     assert analyzer.analyse_text("Oakfield Road closed this morning due to a burst water main.", "en").kind == "other"
     assert analyzer.analyse_text("Via San Marco chiusa per un guasto all'acquedotto, possibili disagi", "it").kind == "other"
+    assert analyzer.analyse_text("Listening to the Riverside podcast, great piece on urban gardening", "en").kind == "other"
     news = Mention("headline", "news", "1", "", "Private clinic group opens a third site, waiting lists to shrink",
                    language="en")
     assert analyzer.analyse(news).kind == "other"
