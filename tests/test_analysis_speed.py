@@ -13,7 +13,10 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from analysis import sentiment
 from analysis.language import LanguageDetector
 from analysis.lexicon import _FOLD, fold, load_cues, load_lexicon
-from analysis.patternset import PatternSet, _starts
+from analysis.lemmacues import load_triage
+from analysis.patternset import PatternSet, SharedScan, _starts
+from analysis.rules import find_cues
+from analysis.textscan import scan_text
 
 pytestmark = pytest.mark.slow  # property tests over many generated inputs: not in `make test-fast`
 
@@ -78,6 +81,47 @@ def texts(draw: st.DrawFn, fragments: list[str]) -> str:
 def test_patternset_equals_plain_matching_on_tricky_patterns(text: str, word_end: bool) -> None:
     patterns = PatternSet(TRICKY, word_end=word_end)
     assert patterns.positions(text) == reference_positions(TRICKY, text, word_end)
+
+
+# A second set sharing openings with TRICKY (some filed under shorter or longer keys), others of its own.
+OTHER = [
+    ("w", "w\\w*"),
+    ("wiz-long", "wizyta"),
+    ("zlo", "zlo\\w*"),
+    ("not-end", "not\\b"),
+    ("dot2", ".oo"),
+    ("half", "half( an)?"),
+]
+
+
+@FAST
+@given(texts(FRAGMENTS))
+def test_shared_scan_gives_each_set_its_own_positions(text: str) -> None:
+    sets = (PatternSet(TRICKY, word_end=True), PatternSet(OTHER), PatternSet(TRICKY))
+    assert SharedScan(sets).positions(text) == [s.positions(text) for s in sets]
+
+
+@pytest.mark.parametrize("language", ["pl", "it", "en", "de"])
+def test_scan_text_equals_the_separate_scans(language: str) -> None:
+    """One pass over the shipped sets gives find_cues', the phrases' and the triage pre-check's answers."""
+    phrases = load_lexicon(language if language != "de" else "en").phrases.patterns  # type: ignore[union-attr]
+    triage = load_triage(language)
+    words = _words_of(load_cues("topics").patterns.entries + load_cues("kind").patterns.entries + phrases.entries)
+    if triage is not None and triage.precheck is not None:
+        words += _words_of(triage.precheck.entries)
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(texts(words))
+    def check(text: str) -> None:
+        folded = fold(text)
+        scanned = scan_text(folded, language)
+        assert scanned.cues == find_cues(folded)
+        assert list(scanned.cues.items()) == list(find_cues(folded).items())
+        assert scanned.phrases == phrases.positions(folded)
+        precheck = triage.precheck if triage is not None else None
+        assert scanned.candidate == (precheck is not None and bool(precheck.matches(folded)))
+
+    check()
 
 
 def _words_of(entries: list[tuple[str, str]]) -> list[str]:
