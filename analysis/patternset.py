@@ -288,6 +288,7 @@ class SharedScan:
         self._at: dict[str, tuple[tuple[int, re.Pattern[str]], ...]] = {}
 
     def _resolve(self, key: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
+        """Per set, its (precompiled) patterns to try where the text continues with `key` (remembered)."""
         if len(self._at) >= self.MEMO:
             self._at.clear()
         found = tuple((i, pattern) for i, s in enumerate(self.sets) if (pattern := s.pattern_at(key)) is not None)
