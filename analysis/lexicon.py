@@ -46,6 +46,8 @@ def fold(text: str) -> str:
 
 def fold_word(word: str) -> str:
     """fold() for one lower-case word (no spaces to collapse)."""
+    if word.isascii():  # only the backtick folds among ASCII characters; translate() would look up each one
+        return word.replace("`", "'") if "`" in word else word
     return word.translate(_FOLD)
 
 

@@ -88,7 +88,10 @@ def word_weight(token: str, folded: str, language: str) -> float:
     lexicon = load_lexicon(language)
     weight = lexicon.words.get(folded)
     if weight is None:
-        weight = lexicon.words.get(fold(lemma_of(token, language)))
+        lemma = lemma_of(token, language)
+        # A lower-case ASCII word that is its own lemma folds to itself: the key just looked up, not worth another.
+        if lemma != token or folded != token or not (token.isascii() and token.isalpha() and token.islower()):
+            weight = lexicon.words.get(_fold_lemma(lemma))
     if weight is None:
         weight = _ending_weight(lexicon, folded, language)
     if weight is None:
@@ -97,6 +100,12 @@ def word_weight(token: str, folded: str, language: str) -> float:
         inner = word_weight(token[3:], folded[3:], language)
         weight = inner * (NEGATED_POSITIVE if inner > 0 else NEGATED_NEGATIVE) if inner else None
     return weight or 0.0
+
+
+def _fold_lemma(lemma: str) -> str:
+    """fold() of one lemma: per word as fold_word, whole-text fold() only when it holds more than letters."""
+    folded = fold_word(lemma.lower())
+    return folded if folded.isalpha() else fold(lemma)
 
 
 # Inflection endings mapped back to the dictionary form, for adjectives the lemma dictionary misses.

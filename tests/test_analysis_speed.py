@@ -12,7 +12,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import sentiment
 from analysis.language import LanguageDetector
-from analysis.lexicon import _FOLD, fold, load_cues, load_lexicon
+from analysis.lexicon import _FOLD, fold, fold_word, load_cues, load_lexicon
 from analysis.lemmacues import load_triage
 from analysis.patternset import PatternSet, SharedScan, _starts
 from analysis.rules import find_cues
@@ -188,6 +188,17 @@ def test_fold_equals_translate_and_whitespace_collapse(text: str) -> None:
 @given(st.text(max_size=60))
 def test_fold_equals_reference_on_any_text(text: str) -> None:
     assert fold(text) == reference_fold(text)
+
+
+FOLD_ALPHABET = list("aAłŁżŻéÈçÇ’`'ǅǄﬁ ß\t\n\u00a0\u2003\u3000\x1c\x85İ") + ["x"]
+
+
+@FAST
+@given(st.one_of(st.text(max_size=20), st.text(alphabet=st.sampled_from(FOLD_ALPHABET), max_size=20)))
+def test_fold_word_and_fold_lemma_equal_the_plain_folds(text: str) -> None:
+    """fold_word's ASCII shortcut is translate(); sentiment's per-lemma fold is fold()."""
+    assert fold_word(text) == text.translate(_FOLD)
+    assert sentiment._fold_lemma(text) == fold(text)
 
 
 EMOTICON_PIECES = [
