@@ -12,8 +12,8 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import sentiment
 from analysis.language import LanguageDetector
-from analysis.lexicon import _FOLD, fold, fold_word, load_cues, load_lexicon
 from analysis.lemmacues import load_triage
+from analysis.lexicon import _FOLD, fold, fold_word, load_cues, load_lexicon
 from analysis.patternset import PatternSet, SharedScan, _starts
 from analysis.rules import find_cues
 from analysis.textscan import scan_text
