@@ -10,8 +10,10 @@ from analysis.lemmacues import FIGURATIVE, load_triage
 from analysis.lexicon import fold
 from analysis.model import DEFAULT_MODEL_DIR, LearnedModel, extract_features, load_model
 from analysis.rating_prior import star_rating, with_rating
-from analysis.rules import assess_urgency, compile_cues, cue_text, detect_topics, find_cues, is_question
+from analysis.rules import assess_urgency, compile_cues, cue_text, detect_topics, is_question
 from analysis.sentiment import LEXICON_THRESHOLD, SentimentResult, SentimentScorer
+from analysis.textscan import scan_text
+from analysis.textscan import warm_up as warm_up_scan
 from analysis.triage import find_signals
 from core.config import Config
 from core.labels import TOPICS
@@ -44,6 +46,7 @@ class Analyzer:
         for language in languages or self.languages:
             self.scorer.load_language(language)
             load_triage(language)
+            warm_up_scan(language)
 
     def analyse(self, mention: Mention) -> Analysis:
         text = "\n".join(part for part in (mention.title, mention.text) if part)
@@ -59,13 +62,14 @@ class Analyzer:
         text = text[:MAX_CHARS]
         folded = fold(text)
         language = self.detector.detect(text, declared_language)
-        rules = self.scorer.score(text, folded, language)
+        scanned = scan_text(folded, language)  # topic, kind, phrase and triage cues in one pass
+        rules = self.scorer.score(text, folded, language, scanned.phrases)
         sentiment, score = rules.label, rules.score
         question = is_question(text, folded)
-        cues = find_cues(folded)
+        cues = scanned.cues
         topics = detect_topics(cues)
         praise = sentiment == "positive" or "kind:praise" in cues
-        signals = find_signals(text, folded, language, praise, context.news)
+        signals = find_signals(text, folded, language, praise, context.news, scanned.candidate)
         found = frozenset(signals.reasons) | ({FIGURATIVE} if signals.figurative else set())
         decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
         learned = False

@@ -21,6 +21,7 @@ _TOKENS = re.compile(
 _BREAKS = frozenset(".!?;\n")
 _CLAUSE_BREAKS = frozenset(".!?;\n,:")  # negation does not reach past these
 NEGATION_REACH = 3
+ENTRIES_MEMO = 100_000  # distinct tokens whose group entries are remembered, per language
 CONTEXT = "context"  # the reason of signals that qualify others (past, now, joke) rather than raise urgency
 HEALTH = "health_risk"
 # A health signal stopped by one of these groups (defined in every triage file) was a figure of speech:
@@ -84,6 +85,9 @@ class TriageCues:
     prechecks: tuple[str, ...]  # patterns (word-start stems) a text must match to be worth lemmatising
     precheck: PatternSet | None
     index: GroupIndex = field(default_factory=GroupIndex)
+    # A token's keys -> the (group, rest of a sequence) entries that can start at it: the index looked up once
+    # per distinct token rather than at every occurrence (most tokens start none).
+    _entries_at: dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
     def find(self, text: str, folded: str, candidate: bool | None = None) -> list[Hit]:
         """The signals that fire in the text (empty when the surface pre-check finds no candidate).
@@ -100,6 +104,8 @@ class TriageCues:
         occurrences = self._occurrences(keys, sentences)
         hits = []
         for signal in self.signals:
+            if signal.required[0] not in occurrences:
+                continue  # what _fires would find at once: no word of its first group
             words, veto = self._fires(signal, occurrences, sentences, tokens)
             if words is not None:
                 hits.append(Hit(signal.reason, signal.name, words))
@@ -110,12 +116,11 @@ class TriageCues:
     def _occurrences(self, keys: list[tuple[str, ...]], sentences: list[int]) -> dict[str, list[tuple[int, int]]]:
         """Per group, the (start, end) token spans where it occurs and is not negated."""
         found: dict[str, list[tuple[int, int]]] = {}
-        index = self.index
+        entries_at = self._entries_at
         for i, token_keys in enumerate(keys):
-            candidates: list[tuple[str, tuple[str, ...]]] = []
-            for key in token_keys:
-                candidates += index.exact.get(key, ())
-                candidates += [(g, rest) for prefix, g, rest in index.prefixes.get(key[:2], ()) if key.startswith(prefix)]
+            candidates = entries_at.get(token_keys)
+            if candidates is None:
+                candidates = self._entries_for(token_keys)
             for name, rest in candidates:
                 end = i + 1 + len(rest)
                 if rest and (end > len(keys) or not all(_matches_entry(e, keys[i + 1 + k]) for k, e in enumerate(rest))):
@@ -127,6 +132,18 @@ class TriageCues:
                     continue
                 spans.append((i, end))
         return {name: spans for name, spans in found.items() if spans}
+
+    def _entries_for(self, token_keys: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The index's entries starting at a token with these keys, in the index's order (remembered)."""
+        index = self.index
+        candidates: list[tuple[str, tuple[str, ...]]] = []
+        for key in token_keys:
+            candidates += index.exact.get(key, ())
+            candidates += [(g, rest) for prefix, g, rest in index.prefixes.get(key[:2], ()) if key.startswith(prefix)]
+        if len(self._entries_at) >= ENTRIES_MEMO:
+            self._entries_at.clear()
+        found = self._entries_at[token_keys] = tuple(candidates)
+        return found
 
     def _fires(
         self, signal: Signal, occurrences: dict[str, list[tuple[int, int]]], sentences: list[int], tokens: list[str]

@@ -46,6 +46,8 @@ def fold(text: str) -> str:
 
 def fold_word(word: str) -> str:
     """fold() for one lower-case word (no spaces to collapse)."""
+    if word.isascii():  # only the backtick folds among ASCII characters; translate() would look up each one
+        return word.replace("`", "'") if "`" in word else word
     return word.translate(_FOLD)
 
 
@@ -124,14 +126,17 @@ class WeightedPatterns:
         self.patterns = PatternSet([(str(i), pattern) for i, (pattern, _) in enumerate(entries)])
 
     def evidence(
-        self, folded: str, contrast_at: int = -1, before: float = 1.0, after: float = 1.0
+        self, folded: str, contrast_at: int = -1, before: float = 1.0, after: float = 1.0,
+        matched: dict[str, int] | None = None,
     ) -> tuple[float, float, int]:
         """Sum of positive weights, sum of negative weights (as a positive number), patterns matched.
 
         With a contrast word at `contrast_at` ("but", "ale", "ma"), phrases before it count `before` times and
-        phrases after it `after` times, as words do: the clause after "but" carries the message.
+        phrases after it `after` times, as words do: the clause after "but" carries the message. `matched` is
+        self.patterns.positions(folded) when a shared scan (analysis.textscan) found it already.
         """
-        matched = self.patterns.positions(folded)
+        if matched is None:
+            matched = self.patterns.positions(folded)
         positive = negative = 0.0
         for group, position in matched.items():
             weight = self.weights[group]

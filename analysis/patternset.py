@@ -206,6 +206,7 @@ class PatternSet:
                     shorter = [i for n in range(1, size) for i in by_start.get(start[:n], ())]
                     table[start] = self._pattern([*by_start[start], *shorter])
             self.lookups.append(table)
+        self.starts = frozenset(by_start)
         self.scan = re.compile(_trie_regex(set(by_start)))
         # Patterns whose start is unknown (a leading ".", "\\d", "^\\W*") are few: one regex tries them at
         # every word start, zero-width so that no word start is skipped.
@@ -226,7 +227,10 @@ class PatternSet:
 
     def positions(self, text: str) -> dict[str, int]:
         """Each key that occurs, with the position of its last occurrence."""
-        hits = self._filed_matches(text)
+        return self.combine(self._filed_matches(text), text)
+
+    def combine(self, hits: list[tuple[int, str]], text: str) -> dict[str, int]:
+        """positions() from the filed patterns' hits (found here or by a SharedScan) and the unfiled ones."""
         others = self._unfiled_matches(text)
         if not others:
             keys = self.keys
@@ -239,6 +243,11 @@ class PatternSet:
             index = indices[group]
             winners[position] = min(index, winners.get(position, index))
         return {self.entries[index][0]: position for position, index in sorted(winners.items())}
+
+    def pattern_at(self, key: str) -> re.Pattern[str] | None:
+        """The filed patterns to try where the text continues with `key` (its next KEY characters)."""
+        by3, by2, by1 = self.lookups
+        return by3.get(key[:3]) or by2.get(key[:2]) or by1.get(key[:1])
 
     def _filed_matches(self, text: str) -> list[tuple[int, str]]:
         """(position, group) of the first filed pattern matching at each word start, in text order."""
@@ -265,3 +274,38 @@ class PatternSet:
         if self.anywhere is not None:
             hits.extend((match.start(), match.lastgroup) for match in self.anywhere.finditer(text))
         return hits  # type: ignore[return-value]
+
+
+class SharedScan:
+    """Several PatternSets over one text in one pass: one scan for the word starts any of them can match at,
+    and at each only the patterns each set files there. positions() gives what each set's own would."""
+
+    MEMO = 100_000  # distinct 3-character word openings remembered (with the sets' patterns for each)
+
+    def __init__(self, sets: tuple[PatternSet, ...]) -> None:
+        self.sets = sets
+        self.scan = re.compile(_trie_regex(set().union(*(s.starts for s in sets))))
+        self._at: dict[str, tuple[tuple[int, re.Pattern[str]], ...]] = {}
+
+    def _resolve(self, key: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
+        """Per set, its (precompiled) patterns to try where the text continues with `key` (remembered)."""
+        if len(self._at) >= self.MEMO:
+            self._at.clear()
+        found = tuple((i, pattern) for i, s in enumerate(self.sets) if (pattern := s.pattern_at(key)) is not None)
+        self._at[key] = found
+        return found
+
+    def positions(self, text: str) -> list[dict[str, int]]:
+        """PatternSet.positions(text) of each set, in the order of the sets."""
+        hits: list[list[tuple[int, str]]] = [[] for _ in self.sets]
+        at = self._at
+        for start in self.scan.finditer(text):
+            position = start.start()
+            key = text[position:position + KEY]
+            todo = at.get(key)
+            if todo is None:
+                todo = self._resolve(key)
+            for index, pattern in todo:
+                if (match := pattern.match(text, position)) is not None:
+                    hits[index].append((position, match.lastgroup))  # type: ignore[arg-type]
+        return [s.combine(found, text) for s, found in zip(self.sets, hits)]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analysis.lexicon import Lexicon, available_languages, fold, fold_word, load_lexicon
+from analysis.lexicon import Lexicon, WeightedPatterns, available_languages, fold, fold_word, load_lexicon
 from analysis.vader import BiasedVader
 from core.lemmas import LEMMA_FACTORY
 
@@ -88,7 +88,10 @@ def word_weight(token: str, folded: str, language: str) -> float:
     lexicon = load_lexicon(language)
     weight = lexicon.words.get(folded)
     if weight is None:
-        weight = lexicon.words.get(fold(lemma_of(token, language)))
+        lemma = lemma_of(token, language)
+        # A lower-case ASCII word that is its own lemma folds to itself: the key just looked up, not worth another.
+        if lemma != token or folded != token or not (token.isascii() and token.isalpha() and token.islower()):
+            weight = lexicon.words.get(_fold_lemma(lemma))
     if weight is None:
         weight = _ending_weight(lexicon, folded, language)
     if weight is None:
@@ -97,6 +100,12 @@ def word_weight(token: str, folded: str, language: str) -> float:
         inner = word_weight(token[3:], folded[3:], language)
         weight = inner * (NEGATED_POSITIVE if inner > 0 else NEGATED_NEGATIVE) if inner else None
     return weight or 0.0
+
+
+def _fold_lemma(lemma: str) -> str:
+    """fold() of one lemma: per word as fold_word, whole-text fold() only when it holds more than letters."""
+    folded = fold_word(lemma.lower())
+    return folded if folded.isalpha() else fold(lemma)
 
 
 # Inflection endings mapped back to the dictionary form, for adjectives the lemma dictionary misses.
@@ -155,6 +164,19 @@ def last_contrast(folded: str, language: str) -> int:
     return position
 
 
+@functools.cache
+def lexicon_languages() -> frozenset[str]:
+    """Languages scored over their own lexicon; every other one is scored by VADER with English phrases."""
+    return frozenset(lang for lang in available_languages() if lang != "en")
+
+
+def phrases_for(language: str) -> WeightedPatterns:
+    """The domain phrases SentimentScorer.score weighs for a language."""
+    phrases = load_lexicon(language if language in lexicon_languages() else "en").phrases
+    assert phrases is not None  # every lexicon file is loaded with its phrases
+    return phrases
+
+
 class SentimentScorer:
     """Scores text in its detected language; build once (loads VADER and the lexicons)."""
 
@@ -163,7 +185,7 @@ class SentimentScorer:
         english = load_lexicon("en")
         self.vader.lexicon.update(english.words)
         self.english_phrases = english.phrases
-        self.lexicon_languages = frozenset(lang for lang in available_languages() if lang != "en")
+        self.lexicon_languages = lexicon_languages()
         for language in self.lexicon_languages:
             load_lexicon(language)
         # simplemma's dictionaries (~1-4 s each) load on the first text of their language, once per process.
@@ -176,18 +198,21 @@ class SentimentScorer:
         if language in available_languages():
             _contrast_words(language)
 
-    def score(self, text: str, folded: str, language: str) -> SentimentResult:
+    def score(self, text: str, folded: str, language: str, phrases: dict[str, int] | None = None) -> SentimentResult:
+        """`phrases`: where phrases_for(language) matched in `folded`, when a shared scan found them already."""
         if language in self.lexicon_languages:
-            return self._score_lexicon(text, folded, language)
-        return self._score_vader(text, folded)
+            return self._score_lexicon(text, folded, language, phrases)
+        return self._score_vader(text, folded, phrases)
 
-    def _score_vader(self, text: str, folded: str) -> SentimentResult:
+    def _score_vader(self, text: str, folded: str, phrases: dict[str, int] | None) -> SentimentResult:
         scores = self.vader.polarity_scores(text)
         compound = max(-0.9999, min(0.9999, scores["compound"]))
         total = compound * math.sqrt(ALPHA / (1 - compound * compound))
         contrast = last_contrast(folded, "en")
         assert self.english_phrases is not None  # every lexicon file is loaded with its phrases
-        positive, negative, hits = self.english_phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST)
+        positive, negative, hits = self.english_phrases.evidence(
+            folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST, phrases
+        )
         negative *= NEGATIVE_BIAS
         total += positive - negative
         final = _complaint_wins(normalise(total), positive, negative / NEGATIVE_BIAS, VADER_THRESHOLD)
@@ -199,14 +224,14 @@ class SentimentScorer:
             hits,
         )
 
-    def _score_lexicon(self, text: str, folded: str, language: str) -> SentimentResult:
+    def _score_lexicon(self, text: str, folded: str, language: str, phrases: dict[str, int] | None) -> SentimentResult:
         lexicon = load_lexicon(language)
         parts, exclamations = _word_evidence(text, lexicon, language)
         positive = sum(p for p in parts if p > 0)
         negative = -sum(p for p in parts if p < 0) * NEGATIVE_BIAS
         contrast = last_contrast(folded, language)
         assert lexicon.phrases is not None  # every lexicon file is loaded with its phrases
-        phrase_pos, phrase_neg, hits = lexicon.phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST)
+        phrase_pos, phrase_neg, hits = lexicon.phrases.evidence(folded, contrast, BEFORE_CONTRAST, AFTER_CONTRAST, phrases)
         happy, sad = emoticon_counts(text)
         positive += phrase_pos + 1.5 * happy
         negative += phrase_neg * NEGATIVE_BIAS + 1.5 * sad

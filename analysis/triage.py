@@ -28,7 +28,7 @@ def find_signals(
     """The urgency reasons the words carry, with the words; `praise` when the mention reads as praise.
 
     A news item reporting on complaints and regulators is not itself a legal threat (`news`). `candidate` is
-    the surface pre-check's answer when it ran already (rules.find_cues runs it with the other cues).
+    the surface pre-check's answer when it ran already (analysis.textscan runs it with the other cues).
     """
     cues = load_triage(language)
     if cues is None:

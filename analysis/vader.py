@@ -47,7 +47,9 @@ class BiasedVader(SentimentIntensityAnalyzer):
                 sentiments.append(self._lexicon_valence(i, words, lowered, is_cap_diff))
             else:
                 sentiments.append(0)
-        return self.score_valence(self._but_check(words, sentiments), text)
+        if "but" in lowered:  # VADER's _but_check lower-cases every word again to find out
+            sentiments = self._but_check(words, sentiments)
+        return self.score_valence(sentiments, text)
 
     def _lexicon_valence(self, i: int, words: list[str], lowered: list[str], is_cap_diff: bool) -> float:
         """SentimentIntensityAnalyzer.sentiment_valence for a lexicon word, over the lower-cased words."""

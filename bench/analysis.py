@@ -48,7 +48,7 @@ TARGET = 3000.0  # texts/s on one core (issue 17)
 WARM_PASSES = 3
 TRAIN_PER_LANGUAGE = 500  # eval rows per language given to training as sentiment labels (never timed)
 # Stage name -> the analyzer module's function it times (analyse_text calls them through that module).
-STAGES = ("find_cues", "detect_topics", "find_signals", "decide_kind", "extract_features", "assess_urgency",
+STAGES = ("scan_text", "detect_topics", "find_signals", "decide_kind", "extract_features", "assess_urgency",
           "cue_text", "is_question")
 
 Text = tuple[str, str]  # (declared language, text)

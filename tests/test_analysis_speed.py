@@ -12,8 +12,11 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import sentiment
 from analysis.language import LanguageDetector
-from analysis.lexicon import _FOLD, fold, load_cues, load_lexicon
-from analysis.patternset import PatternSet, _starts
+from analysis.lemmacues import load_triage
+from analysis.lexicon import _FOLD, fold, fold_word, load_cues, load_lexicon
+from analysis.patternset import PatternSet, SharedScan, _starts
+from analysis.rules import find_cues
+from analysis.textscan import scan_text
 
 pytestmark = pytest.mark.slow  # property tests over many generated inputs: not in `make test-fast`
 
@@ -80,6 +83,47 @@ def test_patternset_equals_plain_matching_on_tricky_patterns(text: str, word_end
     assert patterns.positions(text) == reference_positions(TRICKY, text, word_end)
 
 
+# A second set sharing openings with TRICKY (some filed under shorter or longer keys), others of its own.
+OTHER = [
+    ("w", "w\\w*"),
+    ("wiz-long", "wizyta"),
+    ("zlo", "zlo\\w*"),
+    ("not-end", "not\\b"),
+    ("dot2", ".oo"),
+    ("half", "half( an)?"),
+]
+
+
+@FAST
+@given(texts(FRAGMENTS))
+def test_shared_scan_gives_each_set_its_own_positions(text: str) -> None:
+    sets = (PatternSet(TRICKY, word_end=True), PatternSet(OTHER), PatternSet(TRICKY))
+    assert SharedScan(sets).positions(text) == [s.positions(text) for s in sets]
+
+
+@pytest.mark.parametrize("language", ["pl", "it", "en", "de"])
+def test_scan_text_equals_the_separate_scans(language: str) -> None:
+    """One pass over the shipped sets gives find_cues', the phrases' and the triage pre-check's answers."""
+    phrases = load_lexicon(language if language != "de" else "en").phrases.patterns  # type: ignore[union-attr]
+    triage = load_triage(language)
+    words = _words_of(load_cues("topics").patterns.entries + load_cues("kind").patterns.entries + phrases.entries)
+    if triage is not None and triage.precheck is not None:
+        words += _words_of(triage.precheck.entries)
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(texts(words))
+    def check(text: str) -> None:
+        folded = fold(text)
+        scanned = scan_text(folded, language)
+        assert scanned.cues == find_cues(folded)
+        assert list(scanned.cues.items()) == list(find_cues(folded).items())
+        assert scanned.phrases == phrases.positions(folded)
+        precheck = triage.precheck if triage is not None else None
+        assert scanned.candidate == (precheck is not None and bool(precheck.matches(folded)))
+
+    check()
+
+
 def _words_of(entries: list[tuple[str, str]]) -> list[str]:
     """Letter runs of the patterns themselves, so that generated texts hit many of them."""
     words = sorted({w for _, pattern in entries for w in re.findall(r"[a-z]{2,}", pattern)})
@@ -144,6 +188,17 @@ def test_fold_equals_translate_and_whitespace_collapse(text: str) -> None:
 @given(st.text(max_size=60))
 def test_fold_equals_reference_on_any_text(text: str) -> None:
     assert fold(text) == reference_fold(text)
+
+
+FOLD_ALPHABET = list("aAłŁżŻéÈçÇ’`'ǅǄﬁ ß\t\n\u00a0\u2003\u3000\x1c\x85İ") + ["x"]
+
+
+@FAST
+@given(st.one_of(st.text(max_size=20), st.text(alphabet=st.sampled_from(FOLD_ALPHABET), max_size=20)))
+def test_fold_word_and_fold_lemma_equal_the_plain_folds(text: str) -> None:
+    """fold_word's ASCII shortcut is translate(); sentiment's per-lemma fold is fold()."""
+    assert fold_word(text) == text.translate(_FOLD)
+    assert sentiment._fold_lemma(text) == fold(text)
 
 
 EMOTICON_PIECES = [
