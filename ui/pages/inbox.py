@@ -23,24 +23,24 @@ def render(ctx: Context) -> None:
     # Assignees are the users who can sign in (and the demo user), not a scan of the mentions.
     assignees = sorted({u["username"] for u in list_users(ctx.users_file)} | {ctx.user.username})
     flt = mention_filters(ctx, queries.source_names(ctx.store), assignees)
-    flt, view = inbox_views.pick(ctx, flt)
-    signature = repr(flt)
-    if st.session_state.get("inbox_filter") != signature:  # new filters start again from the first page
-        st.session_state["inbox_filter"] = signature
-        st.session_state["inbox_page"] = 0
-    _work_area(ctx, flt, view, assignees)
+    _work_area(ctx, flt, assignees)
 
 
-# Opening a card or turning a page reruns only this fragment: the sidebar, the filters and the view counts are
-# not drawn again. An action that changes a mention reruns the whole page so the counts follow.
+# Opening a card, turning a page, choosing a view or acting on a mention reruns only this fragment: the sidebar
+# and its filters (which nothing here changes) are not drawn again; the view counts are inside, so they follow.
 @st.fragment
-def _work_area(ctx: Context, flt: queries.MentionFilter, view: str, assignees: list[str]) -> None:
-    """The queue and the open mention."""
+def _work_area(ctx: Context, flt: queries.MentionFilter, assignees: list[str]) -> None:
+    """The views with their counts, the queue and the open mention."""
     if current_role(ctx.users_file, ctx.user) != ctx.user.role:
         # A fragment's own run skips the sign-in check of a full run: a user demoted or removed since the page
         # was drawn gets the whole page again, which decides what they may see.
         st.rerun(scope="app")
     lang = ctx.lang
+    flt, view = inbox_views.pick(ctx, flt)
+    signature = repr(flt)
+    if st.session_state.get("inbox_filter") != signature:  # new filters start again from the first page
+        st.session_state["inbox_filter"] = signature
+        st.session_state["inbox_page"] = 0
     total = queries.inbox_count(ctx.store, flt)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(st.session_state.get("inbox_page", 0), pages - 1)

@@ -137,9 +137,9 @@ ACTION_ERROR = "action_error"  # a refused action's message, shown above the act
 
 
 def _act(ctx: Context, action: Callable[[], None], done: str = "done", clear: str | None = None) -> None:
-    """A button's callback: run a workflow action, then rerun the whole page at once so the queue and the view
-    counts show the new state; `done` is the message key to show, `clear` an input box to empty. Values are
-    read from the session inside `action`, as the click left them."""
+    """A button's callback: run a workflow action before the Inbox's fragment reruns (the queue and the view
+    counts then show the new state); `done` is the message key to show, `clear` an input box to empty. Values
+    are read from the session inside `action`, as the click left them."""
     try:
         action()
     except workflow.WorkflowError as exc:
@@ -148,7 +148,6 @@ def _act(ctx: Context, action: Callable[[], None], done: str = "done", clear: st
     if clear:
         st.session_state[clear] = ""
     st.session_state["flash"] = t(done, ctx.lang)
-    st.rerun()  # from a callback: the one run that follows is of the whole page
 
 
 def _mark_replied(ctx: Context, row: dict[str, Any]) -> None:
