@@ -45,9 +45,12 @@ def _work_area(ctx: Context, flt: queries.MentionFilter, assignees: list[str]) -
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(st.session_state.get("inbox_page", 0), pages - 1)
     rows = queries.inbox_page(ctx.store, flt, page, PAGE_SIZE)
+    # Always drawn, empty or not: were the message there one run and gone the next, everything below it would
+    # move up one place and the browser would build the whole queue and detail anew (showing both meanwhile).
+    notice = st.empty()
     flash = st.session_state.pop("flash", None)  # inside the fragment, so that opening the next card clears it
     if flash:
-        st.success(flash)
+        notice.success(flash)
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.caption(tn("queue_count", lang, total))

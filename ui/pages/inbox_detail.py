@@ -168,9 +168,9 @@ def _actions(ctx: Context, mention_id: int, row: dict[str, Any], assignees: list
     lang, store, actor = ctx.lang, ctx.store, ctx.user.username
     state = st.session_state
     st.subheader(t("actions", lang))
-    refused = state.pop(ACTION_ERROR, None)
+    refused, slot = state.pop(ACTION_ERROR, None), st.empty()  # a slot either way: the buttons keep their place
     if refused:
-        st.error(refused)
+        slot.error(refused)
     st.text_input(t("posted_url", lang), key=f"posted_{mention_id}")
     replied_col, escalate_col, waiting_col, review_col = st.columns([2, 1, 1, 1])
     replied_col.button(t("mark_replied", lang), type="primary", key="act_replied", on_click=_mark_replied,
