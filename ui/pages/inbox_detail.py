@@ -36,10 +36,16 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
         if _safe_url(row.get("url")):
             st.link_button(t("original", lang), visible_href(row["url"]))
         _thread(ctx, row)
-    _reply(ctx, row)
-    _actions(ctx, mention_id, row, assignees)
-    _corrections(ctx, mention_id, row)
-    _history(ctx, mention_id)
+    # Each part in a box of its own: a part with more or fewer elements for this mention (variants, findings,
+    # no history yet) then moves nothing after it, and the browser redraws only what changed.
+    with st.container():
+        _reply(ctx, row)
+    with st.container():
+        _actions(ctx, mention_id, row, assignees)
+    with st.container():
+        _corrections(ctx, mention_id, row)
+    with st.container():
+        _history(ctx, mention_id)
 
 
 def _safe_url(url: str | None) -> bool:
