@@ -42,7 +42,8 @@ def start_dashboard(db: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "CLINICWATCH_CONFIG": str(config), "CLINICWATCH_USERS": str(db.parent / "no-users.yaml")}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    log = (db.parent / "browser-server.log").open("wb")  # the server's own account when a run fails
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -1,7 +1,9 @@
 """Every dashboard page through Streamlit's AppTest: filters change results, actions change the store."""
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,7 +21,9 @@ pytestmark = pytest.mark.slow  # subprocesses, AppTest runs or kill tests: not i
 
 
 def queue_texts(app: AppTest) -> list[str]:
-    return [element.value for element in app.text]
+    """The cards' first words, in queue order, as the reader sees them (the card's HTML unescaped)."""
+    previews = (re.search(r'<div class="cw-preview"[^>]*>(.*?)</div>', h.proto.body) for h in app.get("html"))
+    return [html.unescape(found.group(1)) for found in previews if found]
 
 
 # --- inbox ----------------------------------------------------------------------------------------

@@ -115,3 +115,19 @@ def test_add_user_writes_no_cookie_key_and_drops_an_old_one(tmp_path):
     write_users(path, {"credentials": {"usernames": {}}, "cookie": {"name": "x", "key": "0" * 64, "expiry_days": 7}})
     add_user(path, "anna", "Anna", "long-secret-1", "staff")
     assert "cookie" not in yaml.safe_load(path.read_text())
+
+
+def test_a_user_removed_while_the_page_is_open_acts_on_nothing(site):
+    add_user(site, "sam", "Sam Staff", "staff-pass-12", "staff")
+    app = submit(start(), "sam", "staff-pass-12")
+    assert signed_in(app) and app.button(key="act_escalate")
+    data = read_users(site)
+    del data["credentials"]["usernames"]["sam"]
+    write_users(site, data)
+    # The button's callback runs before the script's sign-in check: it must refuse by itself.
+    app.button(key="act_escalate").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    with sqlite3.connect(site.parent / "data" / "dashboard.db") as conn:
+        escalated = conn.execute("SELECT count(*) FROM mentions WHERE status = 'escalated'").fetchone()[0]
+    assert escalated == 0
+    assert not signed_in(app)

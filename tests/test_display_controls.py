@@ -1,6 +1,8 @@
 """Invisible and direction-changing characters are shown as markers in the dashboard, alerts and reports."""
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -80,7 +82,8 @@ def test_the_inbox_shows_markers_in_title_author_and_link(demo):
     next(b for b in open_buttons(app) if b.key == f"open_{mention_id}").click().run()
     texts = [t.value for t in app.text]
     htmls = " ".join(h.proto.body for h in app.get("html"))
-    assert any("invoice⟦U+202E⟧gnp.exe" in value for value in texts)  # the queue's preview
+    previews = [html.unescape(card) for card in re.findall(r'<div class="cw-preview"[^>]*>(.*?)</div>', htmls)]
+    assert any("invoice⟦U+202E⟧gnp.exe" in preview for preview in previews)  # the queue's card
     assert any("Author: ad⟦U+200B⟧min" in value for value in texts)
     assert any("thread⟦U+200B⟧" in value for value in texts)
     assert "&#10214;U&#43;202E&#10215;" in htmls  # the title and text as escaped HTML

@@ -6,7 +6,6 @@ from typing import Any
 
 import streamlit as st
 
-from core.display import visible_controls
 from core.i18n import t, tn
 from core.urls import MENTION_PARAM
 from storage import queries
@@ -21,10 +20,22 @@ PAGE_SIZE = 20
 
 
 def render(ctx: Context) -> None:
-    lang = ctx.lang
     # Assignees are the users who can sign in (and the demo user), not a scan of the mentions.
     assignees = sorted({u["username"] for u in list_users(ctx.users_file)} | {ctx.user.username})
     flt = mention_filters(ctx, queries.source_names(ctx.store), assignees)
+    _work_area(ctx, flt, assignees)
+
+
+# Opening a card, turning a page, choosing a view or acting on a mention reruns only this fragment: the sidebar
+# and its filters (which nothing here changes) are not drawn again; the view counts are inside, so they follow.
+@st.fragment
+def _work_area(ctx: Context, flt: queries.MentionFilter, assignees: list[str]) -> None:
+    """The views with their counts, the queue and the open mention."""
+    if current_role(ctx.users_file, ctx.user) != ctx.user.role:
+        # A fragment's own run skips the sign-in check of a full run: a user demoted or removed since the page
+        # was drawn gets the whole page again, which decides what they may see.
+        st.rerun(scope="app")
+    lang = ctx.lang
     flt, view = inbox_views.pick(ctx, flt)
     signature = repr(flt)
     if st.session_state.get("inbox_filter") != signature:  # new filters start again from the first page
@@ -34,10 +45,12 @@ def render(ctx: Context) -> None:
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(st.session_state.get("inbox_page", 0), pages - 1)
     rows = queries.inbox_page(ctx.store, flt, page, PAGE_SIZE)
-
-    flash = st.session_state.pop("flash", None)
+    # Always drawn, empty or not: were the message there one run and gone the next, everything below it would
+    # move up one place and the browser would build the whole queue and detail anew (showing both meanwhile).
+    notice = st.empty()
+    flash = st.session_state.pop("flash", None)  # inside the fragment, so that opening the next card clears it
     if flash:
-        st.success(flash)
+        notice.success(flash)
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.caption(tn("queue_count", lang, total))
@@ -95,29 +108,39 @@ def _queue(rows: list[dict[str, Any]], lang: str, empty: str) -> None:
     if not rows:
         st.info(empty)
     for row in rows:
+        # One drawn element and one button per card: every element costs the browser time on each rerun.
         with st.container(border=True, key=f"row_{row['id']}"):
-            meta = f"{row['source_name']} · {time_ago(row['published_at'], lang)}"
-            if row.get("assignee"):
-                meta += " " + t("assigned_short", lang, name=row["assignee"])
-            st.html(badges_html(row, lang) + f'<span style="color:#666;font-size:0.85em">{escape_all(meta)}</span>')
-            preview = (row.get("title") or row.get("text") or "").strip().replace("\n", " ")
-            st.text(visible_controls(preview[:160]) + ("…" if len(preview) > 160 else ""))
-            if st.button(t("open", lang), key=f"open_{row['id']}"):
-                st.session_state["selected_id"] = row["id"]
-                st.session_state["scroll_to_detail"] = True
-                st.session_state.pop("selected_from_link", None)
-                st.rerun()
+            st.html(card_html(row, lang))
+            st.button(t("open", lang), key=f"open_{row['id']}", on_click=_open, args=(row["id"],))
+
+
+def card_html(row: dict[str, Any], lang: str) -> str:
+    """A card's badges, source, age, assignee and the first words, all escaped (text from a source is never markup)."""
+    meta = f"{row['source_name']} · {time_ago(row['published_at'], lang)}"
+    if row.get("assignee"):
+        meta += " " + t("assigned_short", lang, name=row["assignee"])
+    preview = (row.get("title") or row.get("text") or "").strip().replace("\n", " ")
+    preview = preview[:160] + ("…" if len(preview) > 160 else "")  # escape_all shows invisible characters
+    return (badges_html(row, lang) + f'<span style="color:#666;font-size:0.85em">{escape_all(meta)}</span>'
+            f'<div class="cw-preview" style="overflow-wrap:anywhere">{escape_all(preview)}</div>')
+
+
+def _open(mention_id: int) -> None:
+    """The card becomes the open mention (a callback: one run of the fragment draws it, not a run and a rerun)."""
+    st.session_state["selected_id"] = mention_id
+    st.session_state["scroll_to_detail"] = True
+    st.session_state.pop("selected_from_link", None)
 
 
 def _pagination(page: int, pages: int, lang: str) -> None:
     prev_col, label_col, next_col = st.columns([1, 2, 1])
-    if prev_col.button(t("prev", lang), disabled=page == 0, key="page_prev"):
-        st.session_state["inbox_page"] = page - 1
-        st.rerun()
+    prev_col.button(t("prev", lang), disabled=page == 0, key="page_prev", on_click=_turn, args=(page - 1,))
     label_col.caption(t("page_of", lang, page=page + 1, pages=pages))
-    if next_col.button(t("next", lang), disabled=page >= pages - 1, key="page_next"):
-        st.session_state["inbox_page"] = page + 1
-        st.rerun()
+    next_col.button(t("next", lang), disabled=page >= pages - 1, key="page_next", on_click=_turn, args=(page + 1,))
+
+
+def _turn(page: int) -> None:
+    st.session_state["inbox_page"] = page
 
 
 def _export(ctx: Context, flt: queries.MentionFilter) -> None:

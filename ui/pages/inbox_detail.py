@@ -14,6 +14,7 @@ from core.i18n import label, t, tn
 from core.labels import KINDS, SENTIMENTS, TOPICS
 from replies import gate
 from storage import queries, workflow
+from ui.auth import current_role
 from ui.components import Context, badges_html, clinic_time, escape_all, marked_html, time_ago
 from ui.explain import render_why, show_marked_text
 from ui.post_reply import render_post_button
@@ -36,10 +37,16 @@ def render(ctx: Context, row: dict[str, Any], assignees: list[str]) -> None:
         if _safe_url(row.get("url")):
             st.link_button(t("original", lang), visible_href(row["url"]))
         _thread(ctx, row)
-    _reply(ctx, row)
-    _actions(ctx, mention_id, row, assignees)
-    _corrections(ctx, mention_id, row)
-    _history(ctx, mention_id)
+    # Each part in a box of its own: a part with more or fewer elements for this mention (variants, findings,
+    # no history yet) then moves nothing after it, and the browser redraws only what changed.
+    with st.container():
+        _reply(ctx, row)
+    with st.container():
+        _actions(ctx, mention_id, row, assignees)
+    with st.container():
+        _corrections(ctx, mention_id, row)
+    with st.container():
+        _history(ctx, mention_id)
 
 
 def _safe_url(url: str | None) -> bool:
@@ -133,75 +140,96 @@ def _show_findings(text: str, findings: list[Any], lang: str) -> None:
     st.html(marked_html(text, spans))
 
 
+ACTION_ERROR = "action_error"  # a refused action's message, shown above the actions on the run that follows
+
+
 def _act(ctx: Context, action: Callable[[], None], done: str = "done", clear: str | None = None) -> None:
-    """Run a workflow action, then rerun so the queue shows the new state; `done` is the message key to show,
-    `clear` an input box to empty."""
+    """A button's callback: run a workflow action before the Inbox's fragment reruns (the queue and the view
+    counts then show the new state); `done` is the message key to show, `clear` an input box to empty. Values
+    are read from the session inside `action`, as the click left them."""
+    if current_role(ctx.users_file, ctx.user) != ctx.user.role:
+        # Callbacks run before the script's sign-in check: a user removed or demoted since the page was drawn
+        # acts on nothing; the run that follows signs them out or redraws what their role allows.
+        return
     try:
         action()
     except workflow.WorkflowError as exc:
-        st.error(t("action_failed", ctx.lang, error=exc))
+        st.session_state[ACTION_ERROR] = t("action_failed", ctx.lang, error=exc)
         return
     if clear:
-        del st.session_state[clear]
+        st.session_state[clear] = ""
     st.session_state["flash"] = t(done, ctx.lang)
-    st.rerun()
+
+
+def _mark_replied(ctx: Context, row: dict[str, Any]) -> None:
+    """The gate first: an unsafe reply is not recorded as the public answer."""
+    mention_id = row["id"]
+    text = st.session_state.get(f"reply_{mention_id}") or None
+    verdict = _verdict(ctx, row, text or "")
+    if not verdict.allowed:
+        st.session_state[ACTION_ERROR] = tn("replied_refused_lint", ctx.lang, len(verdict.findings))
+        return
+    override = gate.override_detail(verdict) if verdict.overridden else None
+    posted_url = st.session_state.get(f"posted_{mention_id}") or ""
+    _act(ctx, lambda: workflow.mark_replied(ctx.store, mention_id, ctx.user.username, posted_url=posted_url,
+                                            text=text, language=row.get("language"), lint_override=override))
 
 
 def _actions(ctx: Context, mention_id: int, row: dict[str, Any], assignees: list[str]) -> None:
     lang, store, actor = ctx.lang, ctx.store, ctx.user.username
+    state = st.session_state
     st.subheader(t("actions", lang))
-    posted_url = st.text_input(t("posted_url", lang), key=f"posted_{mention_id}")
+    refused, slot = state.pop(ACTION_ERROR, None), st.empty()  # a slot either way: the buttons keep their place
+    if refused:
+        slot.error(refused)
+    st.text_input(t("posted_url", lang), key=f"posted_{mention_id}")
     replied_col, escalate_col, waiting_col, review_col = st.columns([2, 1, 1, 1])
-    if replied_col.button(t("mark_replied", lang), type="primary", key="act_replied"):
-        text = st.session_state.get(f"reply_{mention_id}") or None
-        language = row.get("language")
-        verdict = _verdict(ctx, row, text or "")
-        if not verdict.allowed:  # the gate: an unsafe reply is not recorded as the public answer
-            st.error(tn("replied_refused_lint", lang, len(verdict.findings)))
-        else:
-            override = gate.override_detail(verdict) if verdict.overridden else None
-            _act(ctx, lambda: workflow.mark_replied(store, mention_id, actor, posted_url=posted_url, text=text,
-                                                    language=language, lint_override=override))
-    if escalate_col.button(t("escalate", lang), key="act_escalate"):
-        _act(ctx, lambda: workflow.escalate(store, mention_id, actor), "moved_escalated")
-    if waiting_col.button(t("wait_patient", lang), key="act_waiting"):
-        _act(ctx, lambda: workflow.wait_for_patient(store, mention_id, actor), "moved_waiting_patient")
-    if row.get("status") == "new" and review_col.button(t("start_review", lang), key="act_review"):
-        _act(ctx, lambda: workflow.start_review(store, mention_id, actor))
-    reason = st.text_input(t("dismiss_reason", lang), key=f"reason_{mention_id}")
-    if st.button(t("dismiss", lang), key="act_dismiss"):
-        _act(ctx, lambda: workflow.dismiss(store, mention_id, actor, reason))
+    replied_col.button(t("mark_replied", lang), type="primary", key="act_replied", on_click=_mark_replied,
+                       args=(ctx, row))
+    escalate_col.button(t("escalate", lang), key="act_escalate", on_click=_act,
+                        args=(ctx, lambda: workflow.escalate(store, mention_id, actor), "moved_escalated"))
+    waiting_col.button(t("wait_patient", lang), key="act_waiting", on_click=_act,
+                       args=(ctx, lambda: workflow.wait_for_patient(store, mention_id, actor), "moved_waiting_patient"))
+    if row.get("status") == "new":
+        review_col.button(t("start_review", lang), key="act_review", on_click=_act,
+                          args=(ctx, lambda: workflow.start_review(store, mention_id, actor)))
+    st.text_input(t("dismiss_reason", lang), key=f"reason_{mention_id}")
+    st.button(t("dismiss", lang), key="act_dismiss", on_click=_act, args=(
+        ctx, lambda: workflow.dismiss(store, mention_id, actor, state.get(f"reason_{mention_id}") or "")))
     choices = ["", *assignees]
     current = row.get("assignee") or ""
-    who = st.selectbox(
+    st.selectbox(
         t("assign_to", lang), choices, index=choices.index(current) if current in choices else 0,
         format_func=lambda v: v or t("f_unassigned", lang), key=f"assignee_{mention_id}",
     )
-    if st.button(t("assign", lang), key="act_assign"):
-        _act(ctx, lambda: workflow.assign(store, mention_id, who or None, actor))
-    note = st.text_area(t("note", lang), key=f"note_{mention_id}", height=80)
-    if st.button(t("add_note", lang), key="act_note"):
-        _act(ctx, lambda: workflow.add_note(store, mention_id, actor, note), clear=f"note_{mention_id}")
+    st.button(t("assign", lang), key="act_assign", on_click=_act, args=(
+        ctx, lambda: workflow.assign(store, mention_id, state.get(f"assignee_{mention_id}") or None, actor)))
+    st.text_area(t("note", lang), key=f"note_{mention_id}", height=80)
+    st.button(t("add_note", lang), key="act_note", on_click=_act, args=(
+        ctx, lambda: workflow.add_note(store, mention_id, actor, state.get(f"note_{mention_id}") or ""), "done",
+        f"note_{mention_id}"))
 
 
 def _corrections(ctx: Context, mention_id: int, row: dict[str, Any]) -> None:
     lang = ctx.lang
     with st.expander(t("corrections", lang)):
-        kind = st.selectbox(
+        st.selectbox(
             t("f_kind", lang), KINDS, index=KINDS.index(row["kind"]) if row.get("kind") in KINDS else 0,
             format_func=lambda v: label("kind", v, lang), key=f"fix_kind_{mention_id}",
         )
-        sentiment = st.selectbox(
+        st.selectbox(
             t("f_sentiment", lang), SENTIMENTS,
             index=SENTIMENTS.index(row["sentiment"]) if row.get("sentiment") in SENTIMENTS else 1,
             format_func=lambda v: label("sentiment", v, lang), key=f"fix_sentiment_{mention_id}",
         )
-        topics = st.multiselect(
+        st.multiselect(
             t("f_topic", lang), TOPICS, default=[x for x in row.get("topics") or [] if x in TOPICS],
             format_func=lambda v: label("topic", v, lang), key=f"fix_topics_{mention_id}", placeholder=t("f_choose", lang),
         )
-        if st.button(t("save_labels", lang), key="act_labels"):
-            _act(ctx, lambda: _save_corrections(ctx, mention_id, row, kind, sentiment, topics))
+        st.button(t("save_labels", lang), key="act_labels", on_click=_act, args=(
+            ctx, lambda: _save_corrections(ctx, mention_id, row, st.session_state[f"fix_kind_{mention_id}"],
+                                           st.session_state[f"fix_sentiment_{mention_id}"],
+                                           list(st.session_state[f"fix_topics_{mention_id}"]))))
 
 
 def _save_corrections(ctx: Context, mention_id: int, row: dict[str, Any], kind: str, sentiment: str, topics: list[str]) -> None:

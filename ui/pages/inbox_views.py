@@ -26,8 +26,9 @@ def pick(ctx: Context, flt: MentionFilter) -> tuple[MentionFilter, str]:
         return t("view_with_count", lang, name=t(f"view_{view}", lang), count=counts[view])
 
     view = st.radio(t("view", lang), [FILTERS, *views.VIEWS], format_func=name, horizontal=True, key=VIEW_KEY)
+    note = st.empty()  # drawn either way, so that what follows keeps its place when the view changes
     if not view:
         return flt, FILTERS
-    st.caption(t("view_sets_status", lang))
+    note.caption(t("view_sets_status", lang))
     return views.view_filter(view, ctx.user.username, today, flt), view
 
