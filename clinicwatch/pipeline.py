@@ -276,7 +276,11 @@ class Pipeline:
         return SourceRun(source.name, source.kind, "lease_lost", note=LEASE_LOST_NOTE)
 
     def store_result(self, source: Source, result: CollectResult) -> SourceRun:
-        """Match and analyse a collector's items in this process, then store them with its cursor."""
+        """Match and analyse a collector's items in this process, then store them with its cursor (on PostgreSQL
+        leasing the source first unless this process holds it; held by another collector, nothing is stored)."""
+        if self.leases is not None and source.name not in self.leases.held and not self.leases.take(
+                lambda: [source], 1):
+            return self._lease_lost(source)
         ready = self._match_and_analyse_here(source, result, time.monotonic())
         return self._store_ready([ready])[0][0]
 
