@@ -79,18 +79,17 @@ def run_collectors(config: Path, url: str, count: int) -> dict[str, object]:
     outputs = [proc.communicate()[0] for proc in procs]
     wall = time.perf_counter() - started
     with psycopg.connect(url) as conn:
-        first_taken = conn.execute("SELECT min(taken_at) FROM source_leases").fetchone()[0]
-        last_stored = conn.execute("SELECT max(last_success) FROM sources").fetchone()[0]
-        mentions, distinct = conn.execute("SELECT count(*), count(DISTINCT external_id) FROM mentions").fetchone()
-        unstored = conn.execute("SELECT count(*) FROM sources WHERE last_success IS NULL").fetchone()[0]
-        duplicates = conn.execute("SELECT coalesce(sum(total), 0) FROM source_drops WHERE reason = 'duplicate'"
-                                  ).fetchone()[0]
+        first_taken, last_stored = _row(conn, "SELECT (SELECT min(taken_at) FROM source_leases), "
+                                              "(SELECT max(last_success) FROM sources)")
+        mentions, distinct = _row(conn, "SELECT count(*), count(DISTINCT external_id) FROM mentions")
+        unstored, = _row(conn, "SELECT count(*) FROM sources WHERE last_success IS NULL")
+        duplicates, = _row(conn, "SELECT coalesce(sum(total), 0) FROM source_drops WHERE reason = 'duplicate'")
     span = (datetime.fromisoformat(last_stored.replace("Z", "+00:00")) - first_taken).total_seconds()
     shares = [out.count("│ feed │ ok") for out in outputs]
     return {"collectors": count, "collect_s": round(span, 2), "wall_s": round(wall, 2), "mentions": mentions,
             "mentions_per_s": round(mentions / span, 1), "sources_per_collector": shares,
             "exit_codes": [p.returncode for p in procs], "unstored_sources": unstored,
-            "duplicate_items": duplicates, "doubled_mentions": mentions - distinct}
+            "duplicate_items": int(duplicates), "doubled_mentions": mentions - distinct}
 
 
 def main() -> None:
@@ -137,6 +136,12 @@ def main() -> None:
         print(f"{r['collectors']} collector(s): collect {r['collect_s']:6.2f} s ({r['mentions_per_s']:7.1f} mentions/s), "
               f"wall {r['wall_s']:6.2f} s, sources per collector {r['sources_per_collector']}, "
               f"unstored {r['unstored_sources']}, duplicates {r['duplicate_items']}")
+
+
+def _row(conn: psycopg.Connection, sql: str) -> tuple:
+    row = conn.execute(sql).fetchone()
+    assert row is not None
+    return tuple(row)
 
 
 def _with_database(url: str, name: str) -> str:

@@ -117,18 +117,24 @@ class Pipeline:
         return self._collect_leased(lambda: sources, progress)
 
     def _collect_leased(self, due: Callable[[], list[Source]], progress: ProgressCallback | None) -> list[SourceRun]:
-        """Lease a batch of due sources nobody holds, collect it, and again until none is left for this process."""
+        """Lease a few due sources nobody holds and collect them, leasing more as threads come free, until none is
+        left for this process: several collectors then share one cycle's sources."""
         assert self.leases is not None
-        runs: list[SourceRun] = []
+        leases = self.leases
         done: set[str] = set()
-        batch_size = LEASED_PER_THREAD * self.config.http.concurrency
-        while batch := self.leases.take(lambda: [s for s in due() if s.name not in done], batch_size):
-            done.update(s.name for s in batch)
-            runs.extend(self._collect(batch, progress))
-        return runs
 
-    def _collect(self, sources: list[Source], progress: ProgressCallback | None = None) -> list[SourceRun]:
-        """Run collectors concurrently; match, analyse and store each result as it arrives.
+        def more(limit: int) -> list[Source]:
+            taken = leases.take(lambda: [s for s in due() if s.name not in done], limit)
+            done.update(s.name for s in taken)
+            return taken
+
+        first = more(LEASED_PER_THREAD * self.config.http.concurrency)
+        return self._collect(first, progress, more) if first else []
+
+    def _collect(self, sources: list[Source], progress: ProgressCallback | None = None,
+                 more: Callable[[int], list[Source]] | None = None) -> list[SourceRun]:
+        """Run collectors concurrently; match, analyse and store each result as it arrives (and, given `more`,
+        ask it for up to N further sources whenever the window has room for N, until it has none).
 
         With analysis workers, a source's items are matched and analysed in the workers while this process
         parses the next documents and stores finished sources: the stages overlap instead of taking turns.
@@ -146,7 +152,7 @@ class Pipeline:
             if progress:
                 progress(run)
 
-        threads = min(self.config.http.concurrency, len(sources))
+        threads = self.config.http.concurrency if more else min(self.config.http.concurrency, len(sources))
         window = 2 * threads + WORK_QUEUED_PER_WORKER * self.workers
         pending = list(reversed(sources))
         # Read once: a query per source would wait for the GIL behind the collector threads each time.
@@ -164,8 +170,14 @@ class Pipeline:
 
         collectors = self._threads
         collectors.limit = threads
-        while pending or collecting or analysing or ready.items:
+        while pending or collecting or analysing or ready.items or more:
             # A bounded window: parsed results never pile up faster than they are analysed and stored.
+            room = window - len(collecting) - len(analysing)
+            if more is not None and not pending and room >= threads:  # leased a few at a time, not one by one
+                pending = list(reversed(more(room)))
+                if not pending:
+                    more = None  # none left for this process this cycle: do not ask again
+                cursors.update(self.store.cursors())  # read after leasing: another collector may have moved them
             while pending and len(collecting) + len(analysing) < window:
                 source = pending.pop()
                 cursor = cursors.get(source.name, {})
