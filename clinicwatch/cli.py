@@ -294,6 +294,8 @@ def _collect_with_progress(pipeline: Pipeline, only: list[str] | None = None) ->
 
         runs = pipeline.collect(sources, advance)
     _print_summary(runs)
+    if len(runs) < len(sources):  # PostgreSQL: the rest were leased to another collector process, which collects them
+        console.print(f"{len(sources) - len(runs)} sources left to other collector processes (leased by them)")
     _after_cycle(pipeline.config, pipeline.store)
     return runs
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import tomli_w
 
 from analysis import Analyzer
 from clinicwatch.leasing import SourceLeases
@@ -13,6 +14,7 @@ from collectors.base import CollectResult
 from collectors.registry import parse_config
 from core.models import Mention, utcnow
 from storage import leases, open_store
+from tests.test_cli import cli
 
 
 @pytest.fixture
@@ -131,4 +133,26 @@ def test_sqlite_pipelines_take_no_leases(tmp_path):
             with pytest.raises(ValueError, match="PostgreSQL"):
                 leases.ensure_leases(store, ["feed"])
     finally:
+        store.close()
+
+
+def test_collect_once_leaves_a_source_another_collector_holds(tmp_path, pg_url):
+    path = tmp_path / "config.toml"
+    path.write_text(tomli_w.dumps({
+        "clinic_name": "Salus", "database": str(tmp_path / "cw.db"), "database_url": pg_url,
+        "brand": {"names": ["Salus"]}, "http": {"allow_private_addresses": True, "retries": 0},
+        "sources": [{"kind": "feed", "name": n, "url": f"http://127.0.0.1:9/{n}.xml"} for n in ("mine", "theirs")],
+    }), encoding="utf-8")
+    store = open_store(pg_url)
+    other = SourceLeases(store, ["mine", "theirs"], seconds=60)
+    try:
+        assert _take(other, ["theirs"]) == ["theirs"]
+        done = cli("collect", "--once", "--config", str(path))
+        assert "1 sources left to other collector processes" in done.stderr, done.stderr
+        states = {row["name"]: row for row in store.sources()}
+        assert states["mine"]["last_error_kind"] is not None  # collected (nothing listens on port 9: an error)
+        assert states["theirs"]["last_attempt"] is None  # not touched: another collector holds it
+        assert leases.holders(store) == {"theirs": other.holder}
+    finally:
+        other.close()
         store.close()
