@@ -18,6 +18,7 @@ from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
 from clinicwatch.demo import DEMO_CONFIG, bundled_folder, collection_config
+from clinicwatch.leasing import DEFAULT_LEASE_SECONDS
 from clinicwatch.pipeline import Pipeline
 from clinicwatch.save_batch import SourceRun
 from clinicwatch.schedule import seconds_until_next_due
@@ -42,6 +43,9 @@ ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: 
 WorkersOption = typer.Option(0, "--workers", min=0, max=32,
                              help="Worker processes that parse feeds, match and analyse, beside the storing one "
                                   "(0: all in one process; for a large first collection use the number of cores).")
+LeaseOption = typer.Option(DEFAULT_LEASE_SECONDS, "--lease-seconds", min=1.0,
+                           help="PostgreSQL only: how long a source stays leased to this collector unless renewed "
+                                "(a killed collector's sources go to another after this long).")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 
 
@@ -86,15 +90,16 @@ def collect(
     once: bool = typer.Option(False, "--once", help="Collect every enabled source once and exit."),
     source: list[str] = typer.Option([], "--source", "-s", help="Only this source (repeatable)."),
     workers: int = WorkersOption,
+    lease_seconds: float = LeaseOption,
     config: Path | None = ConfigOption,
 ) -> None:
     """Collect mentions: with --once a single cycle, otherwise the same as `run`."""
     if not once:
-        run(workers=workers, config=config)
+        run(workers=workers, lease_seconds=lease_seconds, config=config)
         return
     with collection_config(_load(config)) as cfg:
         store = _open(cfg)
-        with Pipeline(cfg, store, analysis_workers=workers) as pipeline:
+        with Pipeline(cfg, store, analysis_workers=workers, lease_seconds=lease_seconds) as pipeline:
             runs = _collect_with_progress(pipeline, only=source or None)
         console.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
         store.close()
@@ -102,24 +107,26 @@ def collect(
 
 
 @app.command()
-def run(workers: int = WorkersOption, config: Path | None = ConfigOption) -> None:
-    """Collect each source at its own interval until Ctrl-C or SIGTERM; alerts are checked after each cycle."""
+def run(workers: int = WorkersOption, lease_seconds: float = LeaseOption,
+        config: Path | None = ConfigOption) -> None:
+    """Collect each source at its own interval until Ctrl-C or SIGTERM; alerts are checked after each cycle.
+
+    On PostgreSQL several `run` processes (on one machine or several) share the sources through leases."""
     with collection_config(_load(config)) as cfg:
-        _run_loop(cfg, workers)
+        _run_loop(cfg, workers, lease_seconds)
 
 
-def _run_loop(cfg: Config, workers: int) -> None:
+def _run_loop(cfg: Config, workers: int, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
     store = _open(cfg)
-    pipeline = Pipeline(cfg, store, analysis_workers=workers)
+    pipeline = Pipeline(cfg, store, analysis_workers=workers, lease_seconds=lease_seconds)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     console.print(f"collecting from {len(cfg.sources)} sources; Ctrl-C to stop")
     while not stop.is_set():
         store.beat(store.COLLECTOR, os.getpid())
-        due = pipeline.due_sources()
-        if due:
-            runs = pipeline.collect(due)
+        runs = pipeline.collect_due()
+        if runs:
             _print_summary(runs)
             _after_cycle(cfg, store)
             _retrain_if_enough_labels(pipeline)
@@ -287,6 +294,8 @@ def _collect_with_progress(pipeline: Pipeline, only: list[str] | None = None) ->
 
         runs = pipeline.collect(sources, advance)
     _print_summary(runs)
+    if len(runs) < len(sources):  # PostgreSQL: the rest were leased to another collector process, which collects them
+        console.print(f"{len(sources) - len(runs)} sources left to other collector processes (leased by them)")
     _after_cycle(pipeline.config, pipeline.store)
     return runs
 

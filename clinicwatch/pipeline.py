@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from analysis import Analyzer
+from clinicwatch.leasing import DEFAULT_LEASE_SECONDS, SourceLeases
 from clinicwatch.save_batch import ReadyToStore, SaveBatch, SourceRun, earliest, next_done
 from clinicwatch.schedule import due_sources
 from clinicwatch.source_threads import SourceThreads
@@ -25,7 +26,7 @@ from core.models import Mention
 from core.redact import redact
 from matching import Matcher
 from storage.rows import stored_items
-from storage.store import Store
+from storage.store import SaveResult, Store
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,11 @@ CollectorFactory = Callable[[Source, Config], Collector]
 WORK_QUEUED_PER_WORKER = 4
 # Below this many matched items a source is analysed in-process: shipping them to a worker costs more.
 MIN_BATCH_FOR_WORKERS = 64
+# On PostgreSQL a collector leases this many sources per concurrent collector thread at a time, so several
+# collector processes share a cycle's sources instead of the first one taking them all.
+LEASED_PER_THREAD = 2
+# What a source whose lease was taken over (this process stalled past its expiry) comes to: nothing stored.
+LEASE_LOST_NOTE = "lease taken over by another collector before storing; nothing stored, that collector stores it"
 
 
 class Pipeline:
@@ -50,7 +56,8 @@ class Pipeline:
     """
 
     def __init__(self, config: Config, store: Store, *, analyzer: Analyzer | None = None,
-                 analysis_workers: int = 0, collector_factory: CollectorFactory = build_collector) -> None:
+                 analysis_workers: int = 0, collector_factory: CollectorFactory = build_collector,
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
         self.config = config
         self.store = store
         self.matcher = Matcher(config.brand)
@@ -62,16 +69,26 @@ class Pipeline:
         self._threads = SourceThreads(config.http.source_seconds)
         for source in config.sources:
             store.ensure_source(source.name, source.kind)
+        # PostgreSQL may have several collector processes: each collects only the sources it leased. SQLite has
+        # one `run` process, which needs no leases.
+        self.leases = (SourceLeases(store, [s.name for s in config.sources], seconds=lease_seconds)
+                       if store.dialect.postgres else None)
 
     def replace_analyzer(self, analyzer: Analyzer) -> None:
         """Use a new analyzer (a retrained model); workers are forked again so they see it too."""
         workers = self.workers
-        self.close()
+        self._close_pool()
         self.analyzer = analyzer
         self._pool = fork_workers(self.matcher, analyzer, workers) if workers > 0 else None
         self._pool_broken = False
 
     def close(self) -> None:
+        self._close_pool()
+        if self.leases is not None:
+            self.leases.close()
+            self.leases = None
+
+    def _close_pool(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -87,8 +104,37 @@ class Pipeline:
         """Enabled sources whose interval has passed and whose failure back-off has expired."""
         return due_sources(self.config, self.store, only=only, force=force, now=now)
 
+    def collect_due(self, progress: ProgressCallback | None = None) -> list[SourceRun]:
+        """Collect the sources due now (the `run` loop's cycle); on PostgreSQL those no other collector holds."""
+        if self.leases is None:
+            return self.collect(self.due_sources(), progress)
+        return self._collect_leased(self.due_sources, progress)
+
     def collect(self, sources: list[Source], progress: ProgressCallback | None = None) -> list[SourceRun]:
-        """Run collectors concurrently; match, analyse and store each result as it arrives.
+        """Collect these sources (on PostgreSQL those of them no other collector holds): see _collect."""
+        if self.leases is None:
+            return self._collect(sources, progress)
+        return self._collect_leased(lambda: sources, progress)
+
+    def _collect_leased(self, due: Callable[[], list[Source]], progress: ProgressCallback | None) -> list[SourceRun]:
+        """Lease a few due sources nobody holds and collect them, leasing more as threads come free, until none is
+        left for this process: several collectors then share one cycle's sources."""
+        assert self.leases is not None
+        leases = self.leases
+        done: set[str] = set()
+
+        def more(limit: int) -> list[Source]:
+            taken = leases.take(lambda: [s for s in due() if s.name not in done], limit)
+            done.update(s.name for s in taken)
+            return taken
+
+        first = more(LEASED_PER_THREAD * self.config.http.concurrency)
+        return self._collect(first, progress, more) if first else []
+
+    def _collect(self, sources: list[Source], progress: ProgressCallback | None = None,
+                 more: Callable[[int], list[Source]] | None = None) -> list[SourceRun]:
+        """Run collectors concurrently; match, analyse and store each result as it arrives (and, given `more`,
+        ask it for up to N further sources whenever the window has room for N, until it has none).
 
         With analysis workers, a source's items are matched and analysed in the workers while this process
         parses the next documents and stores finished sources: the stages overlap instead of taking turns.
@@ -106,7 +152,7 @@ class Pipeline:
             if progress:
                 progress(run)
 
-        threads = min(self.config.http.concurrency, len(sources))
+        threads = self.config.http.concurrency if more else min(self.config.http.concurrency, len(sources))
         window = 2 * threads + WORK_QUEUED_PER_WORKER * self.workers
         pending = list(reversed(sources))
         # Read once: a query per source would wait for the GIL behind the collector threads each time.
@@ -124,8 +170,14 @@ class Pipeline:
 
         collectors = self._threads
         collectors.limit = threads
-        while pending or collecting or analysing or ready.items:
+        while pending or collecting or analysing or ready.items or more:
             # A bounded window: parsed results never pile up faster than they are analysed and stored.
+            room = window - len(collecting) - len(analysing)
+            if more is not None and not pending and room >= threads:  # leased a few at a time, not one by one
+                pending = list(reversed(more(room)))
+                if not pending:
+                    more = None  # none left for this process this cycle: do not ask again
+                cursors.update(self.store.cursors())  # read after leasing: another collector may have moved them
             while pending and len(collecting) + len(analysing) < window:
                 source = pending.pop()
                 cursor = cursors.get(source.name, {})
@@ -212,15 +264,35 @@ class Pipeline:
         return self._internal_error(source, redact(f"internal error while {stage}: {type(exc).__name__}: {exc}"))
 
     def _source_error(self, source: Source, exc: SourceError) -> SourceRun:
-        self.store.record_failure(source.name, exc.kind, exc.message, retry_after=exc.retry_after)
+        if not self._record_failure(source, exc.kind, exc.message, exc.retry_after):
+            return self._lease_lost(source)
         return SourceRun(source.name, source.kind, "error", error_kind=exc.kind, error=exc.message)
 
     def _internal_error(self, source: Source, message: str) -> SourceRun:
-        self.store.record_failure(source.name, "internal", message)
+        if not self._record_failure(source, "internal", message, None):
+            return self._lease_lost(source)
         return SourceRun(source.name, source.kind, "error", error_kind="internal", error=message)
 
+    def _record_failure(self, source: Source, kind: str, message: str, retry_after: float | None) -> bool:
+        """Record a failed attempt; on PostgreSQL only while this process still holds the source's lease."""
+        if self.leases is None:
+            self.store.record_failure(source.name, kind, message, retry_after=retry_after)
+            return True
+        with self.leases.giving_back([source.name]) as kept:
+            if kept:
+                self.store.record_failure(source.name, kind, message, retry_after=retry_after)
+        return bool(kept)
+
+    @staticmethod
+    def _lease_lost(source: Source) -> SourceRun:
+        return SourceRun(source.name, source.kind, "lease_lost", note=LEASE_LOST_NOTE)
+
     def store_result(self, source: Source, result: CollectResult) -> SourceRun:
-        """Match and analyse a collector's items in this process, then store them with its cursor."""
+        """Match and analyse a collector's items in this process, then store them with its cursor (on PostgreSQL
+        leasing the source first unless this process holds it; held by another collector, nothing is stored)."""
+        if self.leases is not None and source.name not in self.leases.held and not self.leases.take(
+                lambda: [source], 1):
+            return self._lease_lost(source)
         ready = self._match_and_analyse_here(source, result, time.monotonic())
         return self._store_ready([ready])[0][0]
 
@@ -242,14 +314,26 @@ class Pipeline:
         if not ready:
             return []
         try:
-            saved = self.store.record_saves([r.save for r in ready])
+            stored, lost = self._record_saves(ready)
         except Exception as exc:  # the batch is retried source by source, so only the bad source fails (recorded)
             if len(ready) > 1:
                 return [pair for r in ready for pair in self._store_ready([r])]
             return [(self._failed(ready[0].source, exc, "storing"), ready[0].started)]
-        for r in ready:
+        for r, _ in stored:
             self._mark_deleted(r.source.name, r.result.extra.get(DELETED_IDS) or [])
-        return [(r.run(s.new, s.duplicates), r.started) for r, s in zip(ready, saved)]
+        return [(r.run(s.new, s.duplicates), r.started) for r, s in stored] + [
+            (self._lease_lost(r.source), r.started) for r in lost]
+
+    def _record_saves(self, ready: list[ReadyToStore]) -> tuple[list[tuple[ReadyToStore, SaveResult]],
+                                                                  list[ReadyToStore]]:
+        """Store in one transaction; on PostgreSQL only the sources whose lease this process still holds, giving
+        the leases back in that transaction. Returns (stored with their results, lost to another collector)."""
+        if self.leases is None:
+            return list(zip(ready, self.store.record_saves([r.save for r in ready]))), []
+        with self.leases.giving_back([r.source.name for r in ready]) as kept:
+            mine = [r for r in ready if r.source.name in kept]
+            saved = self.store.record_saves([r.save for r in mine])
+        return list(zip(mine, saved)), [r for r in ready if r.source.name not in kept]
 
     def _mark_deleted(self, source_name: str, external_ids: list[str]) -> None:
         """Mentions whose item the platform no longer lists stay stored, with an event in their history."""

@@ -105,6 +105,16 @@ MIGRATIONS: list[str] = [
         total BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (source_name, reason)
     );
     """,
+    # 2: source leases for several collector processes (storage/leases.py); PostgreSQL only, as SQLite keeps one
+    # `run` process. A row per source; `grant_no` counts grants, so a lease taken over and given back is not
+    # mistaken for the one its first holder had.
+    """
+    CREATE TABLE source_leases (
+        source_name TEXT PRIMARY KEY, holder TEXT, grant_no BIGINT NOT NULL DEFAULT 0,
+        taken_at TIMESTAMPTZ, expires_at TIMESTAMPTZ
+    );
+    CREATE INDEX source_leases_holder ON source_leases (holder) WHERE holder IS NOT NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
