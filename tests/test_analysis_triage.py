@@ -131,6 +131,8 @@ def test_plain_questions_are_neutral_questions(analyzer, text, language):
         ("Grazie Aurora per 60 euro per un certificato scritto in due minuti. Davvero apprezzato.", "it"),
         ("Czy to naprawdę tak dużo, żeby ktoś oddzwonił, kiedy obiecuje? Czwarty dzień.", "pl"),
         ("È chiedere troppo che qualcuno richiami quando lo promette? Quarto giorno.", "it"),
+        ("Skierowanie do kardiologa czeka na podpis od tygodnia. Ile jeszcze?", "pl"),
+        ("L'impegnativa per il cardiologo aspetta la firma da una settimana. Quanto ancora?", "it"),
         ("Uprzejmie informuję, że moja recepta 'zaginęła' już dwa razy. Proszę o kontakt.", "pl"),
         ("Gentilmente faccio presente che la mia ricetta è stata 'persa' due volte. Gradirei essere richiamata.", "it"),
     ],
