@@ -26,36 +26,7 @@ import psycopg
 import tomli_w
 
 from bench.common import ROOT
-from bench.poll import BRAND, feed_document
-
-
-def serve(feeds: int, items: int, delay: float, ready: multiprocessing.Queue[int]) -> None:
-    """bench.poll's documents, each answer after `delay` seconds (threads, so the delays overlap)."""
-    from http.server import BaseHTTPRequestHandler
-
-    from bench.poll import BacklogServer
-
-    documents = [feed_document(i, items) for i in range(feeds)]
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            body = documents[int(self.path.rsplit("/", 1)[-1].split(".")[0])]
-            time.sleep(delay)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = BacklogServer(("127.0.0.1", 0), Handler)
-    ready.put(server.server_address[1])
-    server.serve_forever()
+from bench.poll import BRAND, serve
 
 
 def write_config(folder: Path, url: str, feeds: int, port: int, concurrency: int) -> Path:
@@ -110,7 +81,7 @@ def main() -> None:
         cluster = Cluster().start()
         server_url = cluster.url()
     ready: multiprocessing.Queue[int] = multiprocessing.Queue()
-    server = multiprocessing.Process(target=serve, args=(args.feeds, args.items, args.delay, ready), daemon=True)
+    server = multiprocessing.Process(target=serve, args=(args.feeds, args.items, ready, args.delay), daemon=True)
     server.start()
     results = []
     try:

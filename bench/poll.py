@@ -55,7 +55,9 @@ class BacklogServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def serve(feeds: int, items: int, ready: multiprocessing.Queue[int]) -> None:
+def serve(feeds: int, items: int, ready: multiprocessing.Queue[int], delay: float = 0.0) -> None:
+    """N feed documents on 127.0.0.1 (the port goes to `ready`), each answered after `delay` seconds (threads, so
+    the delays overlap: a stand-in for remote hosts), honouring If-None-Match with a 304."""
     documents = [feed_document(i, items) for i in range(feeds)]
 
     class Handler(BaseHTTPRequestHandler):
@@ -68,6 +70,8 @@ def serve(feeds: int, items: int, ready: multiprocessing.Queue[int]) -> None:
         def do_GET(self) -> None:
             index = int(self.path.rsplit("/", 1)[-1].split(".")[0])
             etag = f'"feed-{index}-v1"'
+            if delay:
+                time.sleep(delay)
             if self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
                 self.send_header("ETag", etag)
