@@ -178,10 +178,10 @@ def _keys(token: str, language: str) -> tuple[str, ...]:
     if token[0].isalpha():
         keys.append(fold_word(lemma_of(token, language).lower()))
         head, apostrophe, tail = token.partition("'")
-        if apostrophe and len(head) <= 4 and tail:
+        if tail == "s" and len(head) > 1:  # a possessive ("arm's") or "is" ("son's a journalist")
+            keys += [fold_word(head), fold_word(lemma_of(head, language).lower()), "s"]
+        elif apostrophe and len(head) <= 4 and tail:
             keys += [fold_word(tail), fold_word(lemma_of(tail, language).lower())]
-        elif tail == "s" and len(head) > 1:
-            keys += [fold_word(head), fold_word(lemma_of(head, language).lower())]
     return tuple(dict.fromkeys(keys))
 
 
