@@ -27,6 +27,7 @@ import tomli_w
 
 from bench.common import ROOT
 from bench.poll import BRAND, serve
+from tests.pg_cluster import Cluster
 
 
 def write_config(folder: Path, url: str, feeds: int, port: int, concurrency: int) -> Path:
@@ -76,8 +77,6 @@ def main() -> None:
     cluster = None
     server_url = args.database_url
     if server_url is None:
-        from tests.pg_cluster import Cluster
-
         cluster = Cluster().start()
         server_url = cluster.url()
     ready: multiprocessing.Queue[int] = multiprocessing.Queue()

@@ -19,10 +19,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import ROOT, time_calls
-from bench.dataset import add_confidences
+from bench.dataset import add_confidences, build
 from storage import open_store, queries, views
 from storage.queries import MentionFilter
 from storage.store import Store
+from tests.pg_cluster import Cluster
 
 INBOX_TARGET_MS = 150.0
 TRENDS_TARGET_MS = 500.0
@@ -206,8 +207,6 @@ def main(argv: list[str] | None = None) -> None:
         return _postgresql(args)
 
     if not args.db.exists():
-        from bench.dataset import build
-
         print(f"building {args.db} with {args.mentions:,} mentions (once; reused afterwards)", file=sys.stderr)
         args.db.parent.mkdir(parents=True, exist_ok=True)
         build(args.db, args.mentions)
@@ -239,15 +238,11 @@ def _postgresql(args: argparse.Namespace) -> None:
     cluster = None
     url = args.database_url
     if url is None:
-        from tests.pg_cluster import Cluster
-
         cluster = Cluster().start()
         url = cluster.url()
     try:
         store = open_store(url)
         if store.count_mentions() == 0:
-            from bench.dataset import build
-
             print(f"filling {url} with {args.mentions:,} mentions", file=sys.stderr)
             started = time.perf_counter()
             build(url, args.mentions)

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.config import ConfigError, parse_config
 from core.models import Analysis, Mention, TermMatch
-from storage import open_store
-from storage.engine import DATABASE_ERRORS
+from storage import open_store, pg_schema
+from storage.engine import DATABASE_ERRORS, expand_url
 from storage.rows import MENTION_COLUMNS, SourceSave, matches_json, mention_row, stored_items
 from storage.schema import SCHEMA_VERSION
 from storage.triggers import LIVE_TRIGGERS
@@ -276,8 +277,6 @@ def test_live_triggers_are_exactly_those_stated_in_triggers_py(sqlite_store, tmp
 
 
 def test_postgresql_schema_is_migrated_once_and_a_newer_one_refused(pg_url):
-    from storage import pg_schema
-
     store = open_store(pg_url)  # the template was migrated: opening again changes nothing
     try:
         version = store._conn.execute("SELECT value FROM cw_meta WHERE key = 'schema_version'").fetchone()[0]
@@ -295,8 +294,6 @@ def test_postgresql_schema_is_migrated_once_and_a_newer_one_refused(pg_url):
 
 
 def test_a_database_url_takes_its_password_from_the_environment(monkeypatch):
-    from storage.engine import expand_url
-
     monkeypatch.setenv("CW_TEST_PASSWORD", "s3cret")
     assert expand_url("postgresql://cw:${CW_TEST_PASSWORD}@db/cw") == "postgresql://cw:s3cret@db/cw"
     monkeypatch.delenv("CW_TEST_PASSWORD")
@@ -305,8 +302,6 @@ def test_a_database_url_takes_its_password_from_the_environment(monkeypatch):
 
 
 def test_the_config_names_a_postgresql_database_by_url(tmp_path, pg_url):
-    from core.config import ConfigError, parse_config
-
     base = {"clinic_name": "Salus", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Salus"]}}
     assert parse_config(base).store_target == tmp_path / "cw.db"
     config = parse_config({**base, "database_url": pg_url})
@@ -320,8 +315,6 @@ def test_the_config_names_a_postgresql_database_by_url(tmp_path, pg_url):
 
 
 def test_messages_name_a_database_url_without_its_password(tmp_path):
-    from core.config import parse_config
-
     base = {"clinic_name": "Salus", "database": str(tmp_path / "cw.db"), "brand": {"names": ["Salus"]}}
     assert parse_config(base).store_label == str(tmp_path / "cw.db")
     url = "postgresql://cw:s3cret@db.internal:5433/clinicwatch"
