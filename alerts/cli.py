@@ -12,12 +12,16 @@ from alerts.report import Report, build_weekly_report, report_subject
 from alerts.report_pdf import PdfUnavailable, render_pdf
 from alerts.service import evaluate_and_send
 from core.config import Config, ConfigError, find_config, load_config
+from core.workspaces import load_install
 from storage import open_store
 
+WorkspaceOption = typer.Option(None, "--workspace", "-w",
+                               help="With a workspaces file: the clinic (workspace id) to work on.")
 
-def _load(config_path: Path | None) -> Config:
+
+def _load(config_path: Path | None, workspace: str | None = None) -> Config:
     try:
-        return load_config(find_config(config_path))
+        return load_install(find_config(config_path), load_config).workspace(workspace).config
     except ConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -47,9 +51,10 @@ def report(
     email: bool = typer.Option(False, "--email", help="Also e-mail the report to alerts.email_to."),
     pdf: bool = typer.Option(False, "--pdf", help="Also make a PDF (saved beside the HTML, attached to e-mails)."),
     config: Path | None = typer.Option(None, "--config", help="Config file (default: CLINICWATCH_CONFIG or config.toml)."),
+    workspace: str | None = WorkspaceOption,
 ) -> None:
     """Build the weekly report; save it as HTML and optionally e-mail it."""
-    cfg = _load(config)
+    cfg = _load(config, workspace)
     store = open_store(cfg.store_target)
     try:
         built = build_weekly_report(store, cfg, week)
@@ -78,9 +83,10 @@ def report(
 def alerts_check(
     config: Path | None = typer.Option(None, "--config", help="Config file (default: CLINICWATCH_CONFIG or config.toml)."),
     now: datetime | None = typer.Option(None, "--now", help="Evaluate as of this UTC time (for testing rules)."),
+    workspace: str | None = WorkspaceOption,
 ) -> None:
     """Evaluate the alert rules once and deliver what is due (what the `run` loop does after each cycle)."""
-    cfg = _load(config)
+    cfg = _load(config, workspace)
     if not targets(cfg):
         typer.echo(f"warning: no alert recipients, so nothing can be delivered: set alerts.email_to and/or "
                    f"alerts.webhooks in the [alerts] table of {cfg.path}", err=True)

@@ -133,7 +133,7 @@ def _send_batch(
 ) -> bool:
     """Deliver one message for these rows, with quick retries; False when the channel refused it."""
     dashboard = str(config.alerts.dashboard_url) if config.alerts.dashboard_url else None
-    messages = [render(row["payload"], target.language, dashboard) for row in rows]
+    messages = [render(row["payload"], target.language, dashboard, config.workspace) for row in rows]
     subject = messages[0].subject if len(messages) == 1 else digest_subject(target.language, len(messages))
     send = _sender(config, target, messages, subject)
     ids = [row["id"] for row in rows]

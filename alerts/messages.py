@@ -56,9 +56,10 @@ def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def render(payload: dict[str, Any], language: str, dashboard_url: str | None = None) -> Message:
+def render(payload: dict[str, Any], language: str, dashboard_url: str | None = None,
+           workspace: str | None = None) -> Message:
     """Turn a recorded alert payload into a Message in `language`; with `dashboard_url`, it links to the mention
-    (or, for a spike, the Trends page) in ClinicWatch."""
+    (or, for a spike, the Trends page) in ClinicWatch, in the clinic's `workspace` of a multi-workspace install."""
     rule, data, critical = payload["rule"], payload["data"], payload.get("critical", False)
     if rule.startswith("spike"):
         values = dict(
@@ -73,7 +74,7 @@ def render(payload: dict[str, Any], language: str, dashboard_url: str | None = N
             intro = tn(intro_key, language, values.pop("count"), **values)
         else:
             intro = text(language, intro_key, **values)
-        return Message(subject, intro, dashboard_link=page_link(dashboard_url, "trends") if dashboard_url else None,
+        return Message(subject, intro, dashboard_link=page_link(dashboard_url, "trends", workspace) if dashboard_url else None,
                        dashboard_label=text(language, "label.open_dashboard"))
     reasons = reason_names(language, data.get("urgency_reasons", []))
     hours = _number(data.get("sla_hours", 0))
@@ -96,7 +97,7 @@ def render(payload: dict[str, Any], language: str, dashboard_url: str | None = N
     excerpt = visible_controls("\n".join(part for part in (data.get("title") or "", data.get("text") or "") if part))
     url = visible_href(data.get("url") or "")
     link = url if url.startswith(("https://", "http://")) else None  # never javascript: or data: links
-    inbox = mention_link(dashboard_url, int(data["id"])) if dashboard_url and data.get("id") is not None else None
+    inbox = mention_link(dashboard_url, int(data["id"]), workspace) if dashboard_url and data.get("id") is not None else None
     return Message(subject, intro, facts, excerpt, link, text(language, "label.open"), critical,
                    dashboard_link=inbox, dashboard_label=text(language, "label.open_dashboard"))
 

@@ -91,7 +91,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _complaints(report: Report, dashboard_url: str | None = None) -> str:
+def _complaints(report: Report, dashboard_url: str | None = None, workspace: str | None = None) -> str:
     if not report.top_complaints:
         return f"<p>{escape(text(report.language, 'report.none'))}</p>"
     rows = []
@@ -100,7 +100,7 @@ def _complaints(report: Report, dashboard_url: str | None = None) -> str:
         words = visible_controls(words if len(words) <= 400 else words[:399]) + ("…" if len(words) > 400 else "")
         link = f' <a href="{escape(visible_href(item["url"]), quote=True)}">↗</a>' if item.get("url") else ""
         if dashboard_url:
-            inbox = mention_link(dashboard_url, int(item["id"]))
+            inbox = mention_link(dashboard_url, int(item["id"]), workspace)
             link += f' <a href="{escape(inbox, quote=True)}">{escape(text(report.language, "label.open_dashboard"))}</a>'
         rows.append(
             f"<tr><td>{escape((item.get('published_at') or '')[:10])}</td><td>{escape(item['source_name'])}</td>"
@@ -150,7 +150,7 @@ def render_html(report: Report, config: Config) -> str:
         section("report.response"),
         f"<p>{escape(response_line(report, config))}</p>",
         section("report.top_complaints"),
-        _complaints(report, str(config.alerts.dashboard_url) if config.alerts.dashboard_url else None),
+        _complaints(report, str(config.alerts.dashboard_url) if config.alerts.dashboard_url else None, config.workspace),
         section("report.sources"),
         _sources(report),
         f"<p class='muted'>{escape(text(language, 'footer', clinic=config.clinic_name))}</p></body></html>",

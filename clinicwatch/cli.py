@@ -7,37 +7,44 @@ import shutil
 import signal
 import sys
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from alerts import evaluate_and_send
 from alerts.cli import alerts_check, report
 from analysis import Analyzer
+from clinicwatch.cli_common import (
+    ConfigOption,
+    WorkspaceOption,
+    WorkspacesOption,
+    console,
+    fail,
+    load_each_or_exit,
+    load_or_exit,
+    open_or_exit,
+    stdout,
+)
 from clinicwatch.demo import DEMO_CONFIG, bundled_folder, collection_config
 from clinicwatch.leasing import DEFAULT_LEASE_SECONDS
 from clinicwatch.pipeline import Pipeline
 from clinicwatch.save_batch import SourceRun
 from clinicwatch.schedule import seconds_until_next_due
 from clinicwatch.training import maybe_retrain, retrain_from_store
-from collectors.registry import load_config, missing_credentials
-from core.config import Config, ConfigError, find_config
+from clinicwatch.users_cli import add_user
+from clinicwatch.workspace_cli import migrate_workspace
+from collectors.registry import missing_credentials
+from core.config import Config
 from core.redact import redact
 from replies import gate
-from storage import Store, open_store
-from storage.users import UserExists, check_user, has_user, users_path
-from storage.users import add_user as store_user
+from storage import Store
 
 # Plain tracebacks: rich ones print local variables, which could include secrets.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="ClinicWatch: brand monitoring and social response for medical clinics.")
-console = Console(stderr=True)
-# Piped output (cron logs, tests) gets wide tables rather than truncated names.
-stdout = Console(width=None if sys.stdout.isatty() else 320)
-ConfigOption = typer.Option(None, "--config", "-c", help="Config TOML (default: $CLINICWATCH_CONFIG, config.toml).")
 # Off by default: a clinic's few new items a cycle do not need them, and each worker holds its own caches.
 # For a large first collection they pay: bench/ingest.py ran 2.0x faster with 2 workers on 2 cores.
 WorkersOption = typer.Option(0, "--workers", min=0, max=32,
@@ -49,30 +56,6 @@ LeaseOption = typer.Option(DEFAULT_LEASE_SECONDS, "--lease-seconds", min=1.0,
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 
 
-def fail(message: str, code: int = 1) -> None:
-    """Print a one-line reason and exit non-zero."""
-    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _load(config_path: Path | None) -> Config:
-    try:
-        config = load_config(find_config(config_path))
-        bundled_folder(config)  # a demo config's folder of bundled sources must exist
-        return config
-    except ConfigError as exc:
-        fail(str(exc), 2)
-        raise  # unreachable, for type checkers
-
-
-def _open(config: Config) -> Store:
-    try:
-        return open_store(config.store_target, map_file=True)
-    except Exception as exc:  # sqlite3.DatabaseError, permission errors …
-        fail(f"cannot open database {config.store_label}: {exc}")
-        raise
-
-
 @app.command()
 def init(config: Path | None = ConfigOption) -> None:
     """Create config.toml from the example (if missing) and the database."""
@@ -80,8 +63,8 @@ def init(config: Path | None = ConfigOption) -> None:
     if not path.exists():
         shutil.copyfile(EXAMPLE_CONFIG, path)
         console.print(f"wrote {path}: fill in brand terms, sources and channels")
-    cfg = _load(path)
-    _open(cfg).close()
+    cfg = load_or_exit(path)
+    open_or_exit(cfg).close()
     console.print(f"database ready at {cfg.database}")
 
 
@@ -92,48 +75,67 @@ def collect(
     workers: int = WorkersOption,
     lease_seconds: float = LeaseOption,
     config: Path | None = ConfigOption,
+    workspace: list[str] = WorkspacesOption,
 ) -> None:
     """Collect mentions: with --once a single cycle, otherwise the same as `run`."""
     if not once:
-        run(workers=workers, lease_seconds=lease_seconds, config=config)
+        run(workers=workers, lease_seconds=lease_seconds, config=config, workspace=workspace)
         return
-    with collection_config(_load(config)) as cfg:
-        store = _open(cfg)
-        with Pipeline(cfg, store, analysis_workers=workers, lease_seconds=lease_seconds) as pipeline:
-            runs = _collect_with_progress(pipeline, only=source or None)
-        console.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
-        store.close()
+    runs: list[SourceRun] = []
+    for loaded in load_each_or_exit(config, workspace):
+        with collection_config(loaded) as cfg:
+            if cfg.workspace:
+                console.print(f"workspace {cfg.workspace} ({cfg.clinic_name})", highlight=False)
+            store = open_or_exit(cfg)
+            with Pipeline(cfg, store, analysis_workers=workers, lease_seconds=lease_seconds) as pipeline:
+                runs += _collect_with_progress(pipeline, only=source or None)
+            console.print(f"{store.count_mentions()} mentions stored in {cfg.store_label}", highlight=False)
+            store.close()
     _exit_for(runs)
 
 
 @app.command()
 def run(workers: int = WorkersOption, lease_seconds: float = LeaseOption,
-        config: Path | None = ConfigOption) -> None:
+        config: Path | None = ConfigOption, workspace: list[str] = WorkspacesOption) -> None:
     """Collect each source at its own interval until Ctrl-C or SIGTERM; alerts are checked after each cycle.
 
-    On PostgreSQL several `run` processes (on one machine or several) share the sources through leases."""
-    with collection_config(_load(config)) as cfg:
-        _run_loop(cfg, workers, lease_seconds)
+    With a workspaces file, one process collects for every clinic (or the --workspace ones), each into its own
+    store. On PostgreSQL several `run` processes (on one machine or several) share the sources through leases."""
+    with ExitStack() as stack:
+        configs = [stack.enter_context(collection_config(loaded)) for loaded in load_each_or_exit(config, workspace)]
+        _run_loop(configs, workers, lease_seconds)
 
 
-def _run_loop(cfg: Config, workers: int, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
-    store = _open(cfg)
-    pipeline = Pipeline(cfg, store, analysis_workers=workers, lease_seconds=lease_seconds)
+def _run_loop(configs: list[Config], workers: int, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+    pipelines = [Pipeline(cfg, open_or_exit(cfg), analysis_workers=workers, lease_seconds=lease_seconds) for cfg in configs]
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    console.print(f"collecting from {len(cfg.sources)} sources; Ctrl-C to stop")
+    sources = sum(len(cfg.sources) for cfg in configs)
+    clinics = f" of {len(configs)} clinics" if len(configs) > 1 else ""
+    console.print(f"collecting from {sources} sources{clinics}; Ctrl-C to stop")
     while not stop.is_set():
-        store.beat(store.COLLECTOR, os.getpid())
-        runs = pipeline.collect_due()
-        if runs:
-            _print_summary(runs)
-            _after_cycle(cfg, store)
-            _retrain_if_enough_labels(pipeline)
-        stop.wait(max(1.0, seconds_until_next_due(cfg, store)))
-    pipeline.close()
-    store.close()
+        for pipeline in pipelines:
+            _run_cycle(pipeline)
+        wait = min(seconds_until_next_due(p.config, p.store) for p in pipelines)
+        stop.wait(max(1.0, wait))
+    for pipeline in pipelines:
+        pipeline.close()
+        pipeline.store.close()
     console.print("stopped cleanly")
+
+
+def _run_cycle(pipeline: Pipeline) -> None:
+    """One workspace's due sources, then its alerts and retraining."""
+    store, cfg = pipeline.store, pipeline.config
+    store.beat(store.COLLECTOR, os.getpid())
+    runs = pipeline.collect_due()
+    if runs:
+        if cfg.workspace:
+            console.print(f"workspace {cfg.workspace} ({cfg.clinic_name})", highlight=False)
+        _print_summary(runs)
+        _after_cycle(cfg, store)
+        _retrain_if_enough_labels(pipeline)
 
 
 @app.command()
@@ -143,12 +145,12 @@ def demo(
                                        help=f"A demo config, one with a [demo] table (default: {DEMO_CONFIG.name})."),
 ) -> None:
     """Build the demo database from the bundled offline sources, through the real collectors."""
-    cfg = _load(config or DEMO_CONFIG)
+    cfg = load_or_exit(config or DEMO_CONFIG)
     if bundled_folder(cfg) is None:
         fail(f"{cfg.path} is not a demo config (it has no [demo] table of bundled sources); "
              "collect a real one with `collect --once`", 2)
     with collection_config(cfg, database=database) as cfg:
-        store = _open(cfg)
+        store = open_or_exit(cfg)
         with Pipeline(cfg, store) as pipeline:
             runs = _collect_with_progress(pipeline)
         total = store.count_mentions()
@@ -168,10 +170,10 @@ def _prepare_reply_checker() -> None:
 
 
 @app.command()
-def status(config: Path | None = ConfigOption) -> None:
+def status(config: Path | None = ConfigOption, workspace: str | None = WorkspaceOption) -> None:
     """Show every source and its health."""
-    cfg = _load(config)
-    store = _open(cfg)
+    cfg = load_or_exit(config, workspace)
+    store = open_or_exit(cfg)
     table = Table("source", "kind", "enabled", "last success", "failures", "last error / note", "items (new/total)",
                   "not stored: reason last run (total)", "missing credentials")
     drops = store.source_drops()
@@ -184,30 +186,30 @@ def status(config: Path | None = ConfigOption) -> None:
                       str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}",
                       format_drops(drops.get(row["name"], {})), lacking)
     stdout.print(table)
-    stdout.print(f"{store.count_mentions()} mentions stored in {cfg.database}")
+    stdout.print(f"{store.count_mentions()} mentions stored in {cfg.store_label}")
 
 
 @app.command()
-def purge(config: Path | None = ConfigOption) -> None:
+def purge(config: Path | None = ConfigOption, workspace: str | None = WorkspaceOption) -> None:
     """Delete mentions older than retention_days (and everything attached to them)."""
-    cfg = _load(config)
-    removed = _open(cfg).purge_older_than(cfg.retention_days)
+    cfg = load_or_exit(config, workspace)
+    removed = open_or_exit(cfg).purge_older_than(cfg.retention_days)
     console.print(f"purged {removed} mentions older than {cfg.retention_days} days")
 
 
 @app.command("erase-author")
-def erase_author(author: str, config: Path | None = ConfigOption) -> None:
+def erase_author(author: str, config: Path | None = ConfigOption, workspace: str | None = WorkspaceOption) -> None:
     """Erase every mention (and its history) by one author, e.g. on a GDPR request."""
-    cfg = _load(config)
-    removed = _open(cfg).erase_author(author)
+    cfg = load_or_exit(config, workspace)
+    removed = open_or_exit(cfg).erase_author(author)
     console.print(f"erased {removed} mentions by {author!r}")
 
 
 @app.command()
-def retrain(config: Path | None = ConfigOption) -> None:
+def retrain(config: Path | None = ConfigOption, workspace: str | None = WorkspaceOption) -> None:
     """Train the clinic's model on staff corrections and rated reviews now (a new version under data/models/)."""
-    cfg = _load(config)
-    store = _open(cfg)
+    cfg = load_or_exit(config, workspace)
+    store = open_or_exit(cfg)
     try:
         summary = retrain_from_store(store, cfg.model_dir)
     except ValueError as exc:  # e.g. no labels yet
@@ -230,51 +232,12 @@ def _retrain_if_enough_labels(pipeline: Pipeline, every: int = 50) -> None:
         console.print(f"retrained: now using {summary['model']}")
 
 
-@app.command("add-user")
-def add_user(
-    username: str,
-    role: str = typer.Option(..., "--role", help="staff, manager or admin."),
-    name: str = typer.Option("", "--name", help="Display name (default: the username)."),
-    language: str = typer.Option("en", "--language", help="UI language: pl, it or en."),
-    replace: bool = typer.Option(False, "--replace", help="Replace an existing user of that name (role, password)."),
-    config: Path | None = ConfigOption,
-) -> None:
-    """Add a dashboard user (or replace one with --replace); the password is asked for and stored only as a hash.
-
-    From a terminal the password is asked twice, hidden; piped, the first line of stdin is the password.
-    """
-    cfg = _load(config)
-    path = users_path(cfg.database)
-    try:  # everything but the password is checked before asking for it
-        username = check_user(username, role, language)
-    except ValueError as exc:
-        fail(str(exc), 2)
-    first = not path.exists()  # with no users file the local dashboard runs without login (ui.auth)
-    existed = has_user(path, username)
-    if existed and not replace:
-        fail(f"user {username!r} already exists in {path}; pass --replace to replace them", 2)
-    password = _read_password()
-    try:
-        store_user(path, username, name or username, password, role, language, replace=replace)
-    except ValueError as exc:
-        fail(str(exc), 2 if isinstance(exc, UserExists) else 1)
-    console.print(f"user {username!r} ({role}) {'replaced' if existed else 'added'} in {path}")
-    if first:
-        console.print("[yellow]note:[/yellow] this is the first user, so the dashboard now asks everyone to sign "
-                      "in (including the local demo, which ran without login until now)", highlight=False)
-
-
-def _read_password() -> str:
-    """Hidden and confirmed from a terminal; the first line of stdin when piped (getpass would warn)."""
-    if sys.stdin.isatty():
-        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
-    return sys.stdin.readline().rstrip("\r\n")
-
-
 def _register_commands_of_other_stages() -> None:
-    """Commands whose logic lives with its stage (alerts, analysis, ui); the CLI only names them."""
+    """Commands whose logic lives in their own modules (alerts, users, workspaces); the CLI only names them."""
     app.command("report", help="Build the weekly report (HTML, optional PDF); save it or e-mail it.")(report)
     app.command("alerts-check", help="Evaluate alert rules now and deliver what is due.")(alerts_check)
+    app.command("add-user")(add_user)
+    app.command("migrate-workspace")(migrate_workspace)
 
 
 _register_commands_of_other_stages()

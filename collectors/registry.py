@@ -23,7 +23,9 @@ from collectors.google_reviews import SOURCE_KIND as GOOGLE_REVIEWS
 from collectors.mastodon import SOURCE_KIND as MASTODON
 from collectors.reddit import SOURCE_KIND as REDDIT
 from core import config as core_config
+from core import workspaces as core_workspaces
 from core.config import Config, SourceBase
+from core.workspaces import Install
 
 BUILT_IN: tuple[SourceKind, ...] = (
     FEED, REDDIT, DISCOURSE, FORUM,
@@ -81,6 +83,11 @@ def missing_credentials(source: SourceBase) -> list[str]:
 def load_config(path: str | Path) -> Config:
     """core.config.load_config with every known source kind validated by its own model."""
     return core_config.load_config(path, SOURCE_MODELS)
+
+
+def load_install(path: str | Path) -> Install:
+    """core.workspaces.load_install with every clinic's sources validated by their kinds' models."""
+    return core_workspaces.load_install(path, load_config)
 
 
 def parse_config(raw: dict[str, Any], path: str | Path = "<config>") -> Config:

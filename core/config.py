@@ -25,6 +25,7 @@ from pydantic import (
 
 from core.query_syntax import parse_syntax
 from core.redact import is_secret_name, redact
+from core.store_url import url_in_schema, workspace_schema
 
 DEFAULT_CONFIG_PATHS = ("config.toml", "data/demo/demo.toml")
 
@@ -208,9 +209,16 @@ class Config(Strict):
             seen.add(source.name)
         return self
 
+    def in_workspace(self, workspace_id: str) -> Config:
+        """This clinic's config served as workspace `workspace_id` of an install (core.workspaces)."""
+        return self.model_copy(update={"workspace": workspace_id})
+
     @property
     def store_target(self) -> str | Path:
-        """What storage.open_store opens: database_url when set, else the SQLite file `database`."""
+        """What storage.open_store opens: database_url when set (in a workspace: its own schema there), else the
+        SQLite file `database`."""
+        if self.database_url and self.workspace:
+            return url_in_schema(self.database_url, workspace_schema(self.workspace))
         return self.database_url or self.database
 
     @property
@@ -222,7 +230,8 @@ class Config(Strict):
         host = parts.hostname or ""
         where = f"{parts.username}@{host}" if parts.username else host
         port = f":{parts.port}" if parts.port else ""
-        return f"{parts.scheme}://{where}{port}{parts.path}"
+        schema = f" (schema {workspace_schema(self.workspace)})" if self.workspace else ""
+        return f"{parts.scheme}://{where}{port}{parts.path}{schema}"
 
     @property
     def model_dir(self) -> Path:
@@ -236,6 +245,9 @@ class Config(Strict):
         raise KeyError(name)
 
     path: Path | None = Field(default=None, exclude=True)
+    # Set by core.workspaces for a clinic served as one workspace of an install (links and the PostgreSQL schema
+    # carry it); None: a single-clinic install. Never read from the file, like `path`.
+    workspace: str | None = Field(default=None, exclude=True)
 
 
 def load_config(path: str | Path, source_models: SourceModels | None = None) -> Config:
@@ -257,8 +269,9 @@ def load_config(path: str | Path, source_models: SourceModels | None = None) -> 
 def parse_config(raw: dict[str, Any], path: Path | str = "<config>",
                  source_models: SourceModels | None = None) -> Config:
     path = Path(path)
-    if "path" in raw:
-        raise ConfigError(f"{path}: path: unknown key")
+    for internal in ("path", "workspace"):
+        if internal in raw:
+            raise ConfigError(f"{path}: {internal}: unknown key")
     try:
         config = config_model(source_models).model_validate(raw)
     except ValidationError as exc:

@@ -64,13 +64,20 @@ def canonical_url(url: str) -> str:
 # The dashboard's own links: a page, and one mention opened in the Inbox (alerts and reports link to them).
 PAGE_PARAM = "page"
 MENTION_PARAM = "mention"
+WORKSPACE_PARAM = "ws"  # in a multi-workspace install, which clinic's store a link is about
 
 
-def page_link(dashboard_url: str, page: str) -> str:
-    """The dashboard's `page` ("inbox", "trends", …) at `dashboard_url`."""
-    return f"{dashboard_url.rstrip('/')}/?{urlencode({PAGE_PARAM: page})}"
+def page_link(dashboard_url: str, page: str, workspace: str | None = None) -> str:
+    """The dashboard's `page` ("inbox", "trends", …) at `dashboard_url`, in `workspace` when given."""
+    return _link(dashboard_url, {PAGE_PARAM: page}, workspace)
 
 
-def mention_link(dashboard_url: str, mention_id: int) -> str:
-    """One mention opened in the Inbox at `dashboard_url`."""
-    return f"{dashboard_url.rstrip('/')}/?{urlencode({PAGE_PARAM: 'inbox', MENTION_PARAM: mention_id})}"
+def mention_link(dashboard_url: str, mention_id: int, workspace: str | None = None) -> str:
+    """One mention opened in the Inbox at `dashboard_url`, in `workspace` when given (ids are per workspace)."""
+    return _link(dashboard_url, {PAGE_PARAM: "inbox", MENTION_PARAM: mention_id}, workspace)
+
+
+def _link(dashboard_url: str, params: dict[str, object], workspace: str | None) -> str:
+    if workspace is not None:
+        params = {WORKSPACE_PARAM: workspace, **params}
+    return f"{dashboard_url.rstrip('/')}/?{urlencode(params)}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 
 from core.models import LOCATION_LABEL, RATING
+from core.store_url import SCHEMA_NAME
 from storage.dialect import POSTGRESQL
 from storage.engine import PostgresDatabase
 
@@ -268,11 +269,13 @@ ROUTINES_HASH = hashlib.sha256(ROUTINES.encode()).hexdigest()[:16]
 _MIGRATION_LOCK = 0x636C_696E  # one advisory lock id: two processes opening a new database migrate one at a time
 
 
-def migrate(db: PostgresDatabase) -> int:
-    """Bring the database up to SCHEMA_VERSION and its routines up to ROUTINES; returns the version it started
-    from. Each step runs in one transaction with its version bump."""
+def migrate(db: PostgresDatabase, schema: str | None = None) -> int:
+    """Bring the database (a workspace's `schema` in it, when given) up to SCHEMA_VERSION and its routines up to
+    ROUTINES; returns the version it started from. Each step runs in one transaction with its version bump."""
     with db.transaction():
         db.execute(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+        if schema is not None:
+            _create_schema(db, schema)
         db.execute("CREATE TABLE IF NOT EXISTS cw_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         row = db.execute("SELECT value FROM cw_meta WHERE key = 'schema_version'").fetchone()
         current = int(row[0]) if row else 0
@@ -288,6 +291,14 @@ def migrate(db: PostgresDatabase) -> int:
             db.script(ROUTINES)
             _set_meta(db, "routines", ROUTINES_HASH)
     return current
+
+
+def _create_schema(db: PostgresDatabase, schema: str) -> None:
+    """A workspace's schema; the extensions stay in public, which every workspace's search_path ends with."""
+    if not SCHEMA_NAME.match(schema):
+        raise ValueError(f"not a workspace schema name: {schema!r}")
+    db.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+    db.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
 
 
 def _set_meta(db: PostgresDatabase, key: str, value: str) -> None:

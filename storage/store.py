@@ -15,6 +15,7 @@ import sqlite_utils
 
 from core.models import Analysis, Mention, utcnow
 from core.redact import redact
+from core.store_url import schema_of_url
 from storage import pg_schema
 from storage.dialect import Dialect
 from storage.engine import PostgresDatabase, SqliteDatabase, is_postgres_url
@@ -67,9 +68,10 @@ class Store:
         if is_postgres_url(target):
             self.path: Path | None = None
             self.url: str | None = str(target)
+            schema = schema_of_url(str(target))  # a bad name is refused before connecting
             self._sql = PostgresDatabase(str(target))
             if not readonly:
-                pg_schema.migrate(self._sql)
+                pg_schema.migrate(self._sql, schema)
             return
         self.path, self.url = Path(target), None
         if not readonly:
