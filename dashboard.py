@@ -9,11 +9,13 @@ import streamlit as st
 from core.config import Config, ConfigError
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from core.urls import MENTION_PARAM, PAGE_PARAM
+from core.workspaces import Install
 from replies import gate
-from storage.users import set_user_language, users_path
+from storage.users import install_users_path, set_user_language
 from ui import auth
-from ui.components import Context, load_app_config, shared_store
+from ui.components import Context, load_app_install, shared_store
 from ui.pages import inbox, settings, sources, trends
+from ui.workspace_picker import choose_workspace
 
 PAGES = {"inbox": inbox.render, "trends": trends.render, "sources": sources.render, "settings": settings.render}
 
@@ -36,27 +38,29 @@ def main() -> None:
     st.set_page_config(page_title="ClinicWatch", page_icon="🩺", layout="wide")
     lang = st.session_state.get("ui_lang", "en")
     try:
-        config = load_app_config()
+        install = load_app_install()
     except ConfigError as exc:
         st.error(t("config_error", lang, error=exc))
         return
-    users_file = users_path(config.database)
-    store = shared_store(str(config.store_target))
-    _warm_reply_checker(tuple(config.languages))
-
-    def audit(actor: str, action: str, detail: dict) -> None:  # sign-ins join the store's audit trail
-        store.add_event(None, actor, action, detail)
-
-    user = auth.login(users_file, lang, audit, trusted_proxies=config.dashboard.trusted_proxies)
+    users_file = install_users_path(install)
+    languages = {language for ws in install.workspaces.values() for language in ws.config.languages}
+    _warm_reply_checker(tuple(sorted(languages)))
+    audit = _sign_in_audit(install)
+    user = auth.login(users_file, lang, audit, trusted_proxies=_trusted_proxies(install))
     if user is None:
         return
     user.language = _language_picker(user, users_file)
     lang = user.language
-    st.sidebar.caption(t("signed_in_as", lang, name=user.name, role=t(f"role_{user.role}", lang)))
     if user.demo:
         st.sidebar.warning(t("demo_mode", lang))
-    else:
+    else:  # before the workspace: a user refused one can still sign out
         auth.logout_button(t("logout", lang), user, audit)
+    workspace = choose_workspace(install, users_file, user, lang)
+    if workspace is None:
+        return
+    config = workspace.config
+    store = shared_store(str(config.store_target))
+    st.sidebar.caption(t("signed_in_as", lang, name=user.name, role=t(f"role_{user.role}", lang)))
     allowed = [name for name in PAGES if user.can_open(name)]
     linked = st.query_params.get(PAGE_PARAM)
     if "nav" not in st.session_state and linked in allowed:  # a link opens its page once; then the menu leads
@@ -70,6 +74,20 @@ def main() -> None:
     PAGES[page](ctx)
     if user.role == "admin":  # which files this dashboard reads: after `init`, the demo and a real install differ
         _sources_footer(config, lang)
+
+
+def _sign_in_audit(install: Install) -> auth.Audit | None:
+    """Sign-ins join the store's audit trail in a single-clinic install. With several workspaces a sign-in
+    belongs to none of them (it comes before the choice), so only the log (clinicwatch.auth) records it."""
+    if not install.single:
+        return None
+    store = shared_store(str(install.workspace(None).config.store_target))
+    return lambda actor, action, detail: store.add_event(None, actor, action, detail)
+
+
+def _trusted_proxies(install: Install) -> list:
+    """The reverse proxies in front of this dashboard, as any of the install's clinic configs lists them."""
+    return [net for ws in install.workspaces.values() for net in ws.config.dashboard.trusted_proxies]
 
 
 @st.cache_resource(show_spinner=False)

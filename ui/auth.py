@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit_authenticator.controllers import AuthenticationController
 
 from core.i18n import t
-from storage.users import read_users
+from storage.users import memberships, read_users, role_in
 from ui.client_address import Network, client_address
 from ui.login_guard import LoginGuard, Verdict, guard_path, normalise
 
@@ -31,6 +31,7 @@ PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "admin": ("inbox", "trends", "sources", "settings"),
 }
 LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+LOGOUT_KEY = "cw_logout"
 # Signs nothing that leaves the server (there is no remember-me cookie); the library wants some key.
 _LIBRARY_KEY = secrets.token_hex(32)
 
@@ -42,6 +43,7 @@ class User:
     role: str
     language: str = "en"
     demo: bool = False
+    workspace: str | None = None  # the workspace open in this session, in a multi-workspace install
 
     def can_open(self, page: str) -> bool:
         return page in PAGES_BY_ROLE.get(self.role, ())
@@ -52,7 +54,13 @@ def current_role(users_file: Path, user: User) -> str | None:
     if user.demo:
         return user.role if not users_file.exists() else None
     record = read_users(users_file)["credentials"]["usernames"].get(user.username)
-    return None if record is None else (record.get("roles") or ["staff"])[0]
+    return None if record is None else role_in(record, user.workspace)
+
+
+def workspaces_of(users_file: Path, user: User) -> dict[str, str]:
+    """{workspace id: role} the user may open in a multi-workspace install (as the users file says now)."""
+    record = read_users(users_file)["credentials"]["usernames"].get(user.username)
+    return {} if record is None else memberships(record)
 
 
 def is_localhost() -> bool:
@@ -156,4 +164,4 @@ def sign_out(audit: Audit | None = None, actor: str = "", action: str = "logout"
 def logout_button(label: str, user: User, audit: Audit | None = None) -> None:
     # A callback runs before the next rerun draws any widget; the key must not be one of the library's
     # session keys ('logout' is), or Streamlit refuses the change of an instantiated widget's state.
-    st.sidebar.button(label, key="cw_logout", on_click=sign_out, args=(audit, user.username))
+    st.sidebar.button(label, key=LOGOUT_KEY, on_click=sign_out, args=(audit, user.username))

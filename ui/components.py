@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from collectors.registry import load_config
+from collectors.registry import load_install
 from core.config import Config, find_config
 from core.display import visible_controls
 from core.i18n import label, t, tn
 from core.labels import KINDS, SENTIMENTS, TOPICS, WORKFLOW_STATUSES
 from core.models import NEEDS_LOOK_BELOW
+from core.workspaces import Install
 from storage.queries import UNASSIGNED, MentionFilter
 from storage.rows import parse_iso
 from storage.store import Store, open_store
@@ -42,8 +43,10 @@ class Context:
         return self.user.language
 
 
-def load_app_config() -> Config:
-    return load_config(find_config())
+def load_app_install() -> Install:
+    """The install this dashboard serves: CLINICWATCH_CONFIG or config.toml, a clinic's config or a workspaces
+    file (core.workspaces)."""
+    return load_install(find_config())
 
 
 @st.cache_resource(show_spinner=False)

@@ -21,7 +21,7 @@ PAGE_SIZE = 20
 
 def render(ctx: Context) -> None:
     # Assignees are the users who can sign in (and the demo user), not a scan of the mentions.
-    assignees = sorted({u["username"] for u in list_users(ctx.users_file)} | {ctx.user.username})
+    assignees = sorted({u["username"] for u in list_users(ctx.users_file, ctx.user.workspace)} | {ctx.user.username})
     flt = mention_filters(ctx, queries.source_names(ctx.store), assignees)
     _work_area(ctx, flt, assignees)
 

@@ -12,7 +12,7 @@ import tomlkit
 from collectors.registry import parse_config
 from core.config import Channels, ConfigError
 from core.i18n import t
-from storage.users import ROLES, add_user, list_users, remove_user, set_password
+from storage.users import ROLES, add_user, list_users, memberships, read_users, remove_user, set_password
 from ui.components import Context
 from ui.file_backup import write_with_backup
 from ui.pages import settings_templates
@@ -119,7 +119,7 @@ def _apply_channels(document: tomlkit.TOMLDocument, channels: dict[str, dict[str
 def _users(ctx: Context) -> None:
     lang = ctx.lang
     st.subheader(t("users", lang))
-    users = list_users(ctx.users_file)
+    users = list_users(ctx.users_file, ctx.user.workspace)
     if users:
         st.dataframe(users, hide_index=True)
     message = st.session_state.pop("users_message", None)
@@ -134,7 +134,7 @@ def _users(ctx: Context) -> None:
         submitted = st.form_submit_button(t("add_user", lang))
     if submitted:
         try:
-            add_user(ctx.users_file, username, name, password, role, language=lang)
+            add_user(ctx.users_file, username, name, password, role, language=lang, workspace=ctx.user.workspace)
         except ValueError as exc:
             st.error(t("action_failed", lang, error=exc))
             return
@@ -144,6 +144,14 @@ def _users(ctx: Context) -> None:
         st.rerun()
     if users:
         _manage_user(ctx, [user["username"] for user in users])
+
+
+def _only_here(ctx: Context, username: str) -> None:
+    """An admin of one workspace may not take over an account that also opens other workspaces."""
+    record = read_users(ctx.users_file)["credentials"]["usernames"].get(username, {})
+    if ctx.user.workspace is not None and set(memberships(record)) - {ctx.user.workspace}:
+        raise ValueError(f"{username!r} also works in other workspaces: an admin of all of them resets the "
+                         "password with `add-user --replace`")
 
 
 def _manage_user(ctx: Context, usernames: list[str]) -> None:
@@ -161,8 +169,9 @@ def _manage_user(ctx: Context, usernames: list[str]) -> None:
         if remove and username == ctx.user.username:
             raise ValueError("you cannot remove yourself")
         if remove:
-            remove_user(ctx.users_file, username)
+            remove_user(ctx.users_file, username, ctx.user.workspace)
         else:
+            _only_here(ctx, username)
             set_password(ctx.users_file, username, password)
     except ValueError as exc:
         st.error(t("action_failed", lang, error=exc))
