@@ -108,7 +108,8 @@ def collection_config(config: Config, *, database: Path | None = None) -> Iterat
         yield config
         return
     with serve_demo_files(folder) as base_url, demo_credentials():
-        yield demo_config(base_url, config_path=Path(config.path), database=database)
+        served = demo_config(base_url, config_path=Path(config.path), database=database)
+        yield served.in_workspace(config.workspace) if config.workspace else served  # its store and links stay
 
 
 def demo_config(base_url: str, *, config_path: Path = DEMO_CONFIG, database: Path | None = None) -> Config:

@@ -266,3 +266,22 @@ def test_alerts_check_without_recipients_warns_that_nothing_can_be_delivered(tmp
     configured = cli("alerts-check", "--config", str(config))
     assert configured.returncode == 0, configured.stderr
     assert "nothing can be delivered" not in configured.stderr
+
+
+def test_collect_once_over_a_workspaces_file_fills_each_clinics_own_store(tmp_path):
+    without_google = {k: v for k, v in os.environ.items() if k not in DEMO_GOOGLE_ENV}
+    for clinic in ("salus", "vita"):
+        (tmp_path / clinic).mkdir()
+        demo_copy(tmp_path / clinic)
+    install = tmp_path / "workspaces.toml"
+    install.write_text('users = "users.yaml"\n\n[[workspace]]\nid = "salus"\nconfig = "salus/demo.toml"\n\n'
+                       '[[workspace]]\nid = "vita"\nconfig = "vita/demo.toml"\n', encoding="utf-8")
+    only_vita = cli("collect", "--once", "--config", str(install), "-w", "vita", env=without_google)
+    assert only_vita.returncode == 0, only_vita.stderr + only_vita.stdout
+    assert count(tmp_path / "vita" / "demo.db") >= 25 and not (tmp_path / "salus" / "demo.db").exists()
+    both = cli("collect", "--once", "--config", str(install), env=without_google)
+    assert both.returncode == 0, both.stderr + both.stdout
+    assert "workspace salus" in both.stderr and "workspace vita" in both.stderr
+    assert count(tmp_path / "salus" / "demo.db") == count(tmp_path / "vita" / "demo.db")  # the same sources
+    unknown = cli("collect", "--once", "--config", str(install), "-w", "nope", env=without_google)
+    assert unknown.returncode == 2 and "no workspace 'nope'" in unknown.stderr
