@@ -11,7 +11,7 @@ from core.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from core.urls import MENTION_PARAM, PAGE_PARAM
 from core.workspaces import Install
 from replies import gate
-from storage.users import install_users_path, set_user_language
+from storage.users import install_users_path, memberships, read_users, set_user_language
 from ui import auth
 from ui.components import Context, load_app_install, shared_store
 from ui.pages import inbox, settings, sources, trends
@@ -45,7 +45,7 @@ def main() -> None:
     users_file = install_users_path(install)
     languages = {language for ws in install.workspaces.values() for language in ws.config.languages}
     _warm_reply_checker(tuple(sorted(languages)))
-    audit = _sign_in_audit(install)
+    audit = _sign_in_audit(install, users_file)
     user = auth.login(users_file, lang, audit, trusted_proxies=_trusted_proxies(install))
     if user is None:
         return
@@ -76,13 +76,19 @@ def main() -> None:
         _sources_footer(config, lang)
 
 
-def _sign_in_audit(install: Install) -> auth.Audit | None:
-    """Sign-ins join the store's audit trail in a single-clinic install. With several workspaces a sign-in
-    belongs to none of them (it comes before the choice), so only the log (clinicwatch.auth) records it."""
-    if not install.single:
-        return None
-    store = shared_store(str(install.workspace(None).config.store_target))
-    return lambda actor, action, detail: store.add_event(None, actor, action, detail)
+def _sign_in_audit(install: Install, users_file: Path) -> auth.Audit:
+    """Sign-ins join the audit trail of the store(s) the user works in: the one store of a single-clinic install,
+    or each workspace the users file gives them a role in (an unknown username's attempts reach only the log,
+    clinicwatch.auth, as they belong to no clinic)."""
+    def audit(actor: str, action: str, detail: dict) -> None:
+        if install.single:
+            chosen = [install.workspace(None)]
+        else:
+            record = read_users(users_file)["credentials"]["usernames"].get(actor) or {}
+            chosen = [install.workspaces[ws] for ws in memberships(record) if ws in install.workspaces]
+        for workspace in chosen:
+            shared_store(str(workspace.config.store_target)).add_event(None, actor, action, detail)
+    return audit
 
 
 def _trusted_proxies(install: Install) -> list:

@@ -2,6 +2,7 @@
 no link, search or page of one clinic shows anything of the other."""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,17 @@ def test_staff_removed_from_the_workspace_mid_session_can_no_longer_act(install:
     app.run()
     assert not app.exception
     shows_nothing_of_vita(app)
+
+
+def sign_in_events(store_path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(store_path) as conn:
+        return conn.execute("SELECT actor, action FROM events WHERE mention_id IS NULL ORDER BY id").fetchall()
+
+
+def test_sign_ins_join_the_audit_trail_of_each_workspace_the_user_works_in(install: Path) -> None:
+    signed_in_as("sam")
+    signed_in_as("ada")
+    salus = sign_in_events(install.parent / "salus" / "data" / "dashboard.db")
+    vita = sign_in_events(install.parent / "vita" / "data" / "dashboard.db")
+    assert salus == [("sam", "login"), ("ada", "login")]
+    assert vita == [("ada", "login")]  # sam does not work for Vita: Vita's trail never names him
