@@ -40,7 +40,7 @@ from collectors.registry import missing_credentials
 from core.config import Config
 from core.redact import redact
 from replies import gate
-from storage import Store
+from storage import Store, leases
 
 # Plain tracebacks: rich ones print local variables, which could include secrets.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -171,20 +171,23 @@ def _prepare_reply_checker() -> None:
 
 @app.command()
 def status(config: Path | None = ConfigOption, workspace: str | None = WorkspaceOption) -> None:
-    """Show every source and its health."""
+    """Show every source and its health (on PostgreSQL also which collector process holds its lease)."""
     cfg = load_or_exit(config, workspace)
     store = open_or_exit(cfg)
-    table = Table("source", "kind", "enabled", "last success", "failures", "last error / note", "items (new/total)",
-                  "not stored: reason last run (total)", "missing credentials")
+    columns = ["source", "kind", "enabled", "last success", "failures", "last error / note", "items (new/total)",
+               "not stored: reason last run (total)", "missing credentials"]
+    leased = leases.holders(store) if store.engine == "postgresql" else None
+    table = Table(*columns, *(["leased by"] if leased is not None else []))
     drops = store.source_drops()
     configured = {source.name: source for source in cfg.sources}
     for row in store.sources():
         error = redact(f"{row['last_error_kind']}: {row['last_error']}" if row["last_error"] else (row["note"] or ""))
         source = configured.get(row["name"])
         lacking = ", ".join(missing_credentials(source)) if source is not None else ""
-        table.add_row(row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
-                      str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}",
-                      format_drops(drops.get(row["name"], {})), lacking)
+        cells = [row["name"], row["kind"], "yes" if row["enabled"] else "no", row["last_success"] or "never",
+                 str(row["consecutive_failures"]), error, f"{row['items_new']}/{row['items_total']}",
+                 format_drops(drops.get(row["name"], {})), lacking]
+        table.add_row(*cells, *([leased.get(row["name"], "")] if leased is not None else []))
     stdout.print(table)
     stdout.print(f"{store.count_mentions()} mentions stored in {cfg.store_label}")
 

@@ -153,6 +153,9 @@ def test_collect_once_leaves_a_source_another_collector_holds(tmp_path, pg_url):
         assert states["mine"]["last_error_kind"] is not None  # collected (nothing listens on port 9: an error)
         assert states["theirs"]["last_attempt"] is None  # not touched: another collector holds it
         assert leases.holders(store) == {"theirs": other.holder}
+        status = cli("status", "--config", str(path))  # the admin sees which collector holds which source
+        assert status.returncode == 0 and "leased by" in status.stdout
+        assert [line for line in status.stdout.splitlines() if "theirs" in line and other.holder in line]
     finally:
         other.close()
         store.close()
