@@ -285,3 +285,25 @@ def test_collect_once_over_a_workspaces_file_fills_each_clinics_own_store(tmp_pa
     assert count(tmp_path / "salus" / "demo.db") == count(tmp_path / "vita" / "demo.db")  # the same sources
     unknown = cli("collect", "--once", "--config", str(install), "-w", "nope", env=without_google)
     assert unknown.returncode == 2 and "no workspace 'nope'" in unknown.stderr
+
+
+def test_run_over_a_workspaces_file_collects_every_clinic_into_its_own_store(tmp_path, loopback):
+    loopback.routes["/salus.xml"] = lambda r: Response(200, _rss(0, 3), {"Content-Type": "application/rss+xml"})
+    loopback.routes["/vita.xml"] = lambda r: Response(200, _rss(10, 2), {"Content-Type": "application/rss+xml"})
+    for clinic in ("salus", "vita"):
+        (tmp_path / clinic).mkdir()
+        _config(tmp_path / clinic, {clinic: loopback.url(f"/{clinic}.xml")})
+    install = tmp_path / "workspaces.toml"
+    install.write_text('[[workspace]]\nid = "salus"\nconfig = "salus/config.toml"\n\n'
+                       '[[workspace]]\nid = "vita"\nconfig = "vita/config.toml"\n', encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "clinicwatch", "run", "--config", str(install)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (_has_mentions(tmp_path / "salus" / "cw.db", 3)
+                                               and _has_mentions(tmp_path / "vita" / "cw.db", 2)):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "of 2 clinics" in err and "stopped cleanly" in err
+    assert (count(tmp_path / "salus" / "cw.db"), count(tmp_path / "vita" / "cw.db")) == (3, 2)
