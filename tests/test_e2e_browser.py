@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,22 +65,29 @@ def server(tmp_path):
     config_path, database = build_real_demo(tmp_path)
     users = tmp_path / "users.yaml"
     add_user(users, "admin", "Ada Admin", "correct-horse-9", "admin")
-    port = free_port()
     env = {**os.environ, "CLINICWATCH_CONFIG": str(config_path), "CLINICWATCH_USERS": str(users)}
+    with running_dashboard(env, tmp_path / "streamlit.log") as url:
+        yield {"url": url, "database": database, "users": users}
+
+
+@contextmanager
+def running_dashboard(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free loopback port with `env`, as `make dashboard` starts it; yields its
+    URL once healthy, and stops it after. The server's output goes to `log_path`."""
+    port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]
-    log = (tmp_path / "streamlit.log").open("wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, tmp_path / "streamlit.log")
-        yield {"url": url, "database": database, "users": users}
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process, log_path)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 from storage.users import add_user
 from tests.conftest import skip_unless_ci
 from tests.dashboard_fixtures import build_demo
-from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _wait_healthy, free_port
+from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_dashboard
 from ui import login_guard
 
 pytestmark = pytest.mark.e2e
@@ -35,23 +33,12 @@ def light_server(tmp_path, request):
         config_path.write_text(config_path.read_text(encoding="utf-8") + "\n" + extra, encoding="utf-8")
     users = tmp_path / "users.yaml"
     add_user(users, "ada", "Ada Admin", PASSWORD, "admin")
-    port = free_port()
     # as `make dashboard`: uvicorn leaves the peer's address alone, the dashboard reads X-Forwarded-For itself
     env = {**os.environ, "CLINICWATCH_CONFIG": str(config_path), "CLINICWATCH_USERS": str(users),
            "FORWARDED_ALLOW_IPS": ""}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
-        "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]
     log_path = tmp_path / "streamlit.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(f"http://127.0.0.1:{port}", process, log_path)
-            yield {"url": f"http://127.0.0.1:{port}", "users": users, "log": log_path}
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    with running_dashboard(env, log_path) as url:
+        yield {"url": url, "users": users, "log": log_path}
 
 
 def failures(users: Path, subject: str = "user:ada") -> int:

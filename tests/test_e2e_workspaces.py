@@ -3,14 +3,12 @@ of Vita, signing in at the same links, see Vita's mention (so the checks can fai
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import skip_unless_ci
-from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _wait_healthy, free_port
+from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, running_dashboard
 from tests.test_e2e_sessions import SPOOFED
 from tests.workspace_fixtures import PASSWORD, build_install
 
@@ -25,22 +23,11 @@ def install_server(tmp_path: Path):
     if not Path(CHROMIUM).exists():
         skip_unless_ci(f"{CHROMIUM} is not installed")
     install = build_install(tmp_path)
-    port = free_port()
     env = {key: value for key, value in os.environ.items() if key != "CLINICWATCH_USERS"}
     env |= {"CLINICWATCH_CONFIG": str(install), "FORWARDED_ALLOW_IPS": ""}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
-        "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]
     log_path = tmp_path / "streamlit.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(f"http://127.0.0.1:{port}", process, log_path)
-            yield {"url": f"http://127.0.0.1:{port}", "log": log_path}
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    with running_dashboard(env, log_path) as url:
+        yield {"url": url, "log": log_path}
 
 
 def open_as(page, url: str, username: str) -> None:
