@@ -14,7 +14,7 @@ from ui import export
 from ui.auth import current_role
 from ui.components import Context, badges_html, escape_all, mention_filters, time_ago
 from ui.downloads import session_download
-from ui.pages import inbox_bulk, inbox_detail, inbox_layout, inbox_views
+from ui.pages import inbox_bulk, inbox_detail, inbox_layout, inbox_queue, inbox_views
 
 PAGE_SIZE = 20
 
@@ -36,15 +36,19 @@ def _work_area(ctx: Context, flt: queries.MentionFilter, assignees: list[str]) -
         # was drawn gets the whole page again, which decides what they may see.
         st.rerun(scope="app")
     lang = ctx.lang
-    flt, view = inbox_views.pick(ctx, flt)
+    opened = inbox_queue.take_opened()  # a run that only opens a card reuses the queue the last run read
+    flt, view = inbox_views.pick(ctx, flt, reuse=opened)
     signature = repr(flt)
     if st.session_state.get("inbox_filter") != signature:  # new filters start again from the first page
         st.session_state["inbox_filter"] = signature
         st.session_state["inbox_page"] = 0
-    total = queries.inbox_count(ctx.store, flt)
+    total = inbox_queue.reuse_or_read("total", signature, lambda: queries.inbox_count(ctx.store, flt), opened)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(st.session_state.get("inbox_page", 0), pages - 1)
-    rows = queries.inbox_page(ctx.store, flt, page, PAGE_SIZE)
+    rows = inbox_queue.reuse_or_read("rows", (signature, page),
+                                     lambda: queries.inbox_page(ctx.store, flt, page, PAGE_SIZE), opened)
+    if opened:
+        rows = inbox_queue.refresh_opened(ctx, rows, st.session_state.get("selected_id"))
     # Always drawn, empty or not: were the message there one run and gone the next, everything below it would
     # move up one place and the browser would build the whole queue and detail anew (showing both meanwhile).
     notice = st.empty()
@@ -129,6 +133,7 @@ def _open(mention_id: int) -> None:
     """The card becomes the open mention (a callback: one run of the fragment draws it, not a run and a rerun)."""
     st.session_state["selected_id"] = mention_id
     st.session_state["scroll_to_detail"] = True
+    inbox_queue.mark_opened()
     st.session_state.pop("selected_from_link", None)
 
 
