@@ -32,7 +32,7 @@ def reuse_or_read(part: str, key: Hashable, read: Callable[[], T], opened: bool)
     cache: dict[str, tuple[Hashable, Any]] = st.session_state.setdefault(CACHE_KEY, {})
     kept = cache.get(part)
     if opened and kept is not None and kept[0] == key:
-        return kept[1]  # type: ignore[no-any-return]
+        return kept[1]
     value = read()
     cache[part] = (key, value)
     return value
