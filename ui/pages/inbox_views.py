@@ -9,19 +9,16 @@ from core.i18n import t
 from storage import views
 from storage.queries import MentionFilter
 from ui.components import Context
-from ui.pages import inbox_queue
 
 FILTERS = ""  # the choice that leaves the sidebar's status and assignee filters in charge
 VIEW_KEY = "inbox_view"
 
 
-def pick(ctx: Context, flt: MentionFilter, reuse: bool = False) -> tuple[MentionFilter, str]:
-    """Render the views with their counts above the queue; the filter the chosen view makes of `flt`, and the view.
-    `reuse`: the run only opens a card, so the counts the last run read for this user and day still stand."""
+def pick(ctx: Context, flt: MentionFilter) -> tuple[MentionFilter, str]:
+    """Render the views with their counts above the queue; the filter the chosen view makes of `flt`, and the view."""
     lang = ctx.lang
     today = views.start_of_day(datetime.now(UTC), ctx.config.office_hours.timezone)
-    counts = inbox_queue.reuse_or_read("view_counts", (ctx.user.username, today),
-                                       lambda: views.view_counts(ctx.store, ctx.user.username, today), reuse)
+    counts = views.view_counts(ctx.store, ctx.user.username, today)
 
     def name(view: str) -> str:
         if view == FILTERS:
