@@ -85,9 +85,9 @@ def _selected(ctx: Context, rows: list[dict[str, Any]]) -> dict[str, Any] | None
         if linked is not None:
             st.session_state["selected_id"] = linked["id"]
             return linked
-    wanted = st.session_state.get("selected_id")
+    wanted: int | None = st.session_state.get("selected_id")
     shown = [row["id"] for row in rows]
-    if wanted in shown or (wanted is not None and st.session_state.get("selected_from_link") == wanted):
+    if wanted is not None and (wanted in shown or st.session_state.get("selected_from_link") == wanted):
         fresh = queries.inbox_rows(ctx.store, [wanted])
         if fresh:
             return fresh[0]
