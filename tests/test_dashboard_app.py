@@ -106,6 +106,7 @@ def test_source_text_is_escaped_never_markup(demo):
         assert "<img" not in bodies and "](javascript" not in bodies and "javascript:" not in bodies
         assert "&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in bodies or "&#91;click&#93;" in bodies
         assert "<mark>Salus Medica</mark>" in bodies  # the matched term is highlighted
+        app.run()  # AppTest's tree holds only the detail pane an opening reruns: draw the whole page again
 
 
 def test_ui_language_switches_labels(demo):

@@ -51,6 +51,7 @@ def test_detail_marks_the_deciding_words_in_escaped_text_and_shows_the_confidenc
     assert escape_all(f"Confidence {analysis.confidence:.2f}") in bodies
     assert escape_all("health risk:") in bodies
 
+    app.run()  # AppTest's tree holds only the detail pane an opening reruns: draw the whole page again
     app.sidebar.selectbox(key="ui_lang").set_value("pl").run()
     assert escape_all(f"Pewność {analysis.confidence:.2f}") in html_bodies(app)
 

@@ -26,9 +26,9 @@ def render(ctx: Context) -> None:
     _work_area(ctx, flt, assignees)
 
 
-# Opening a card, turning a page, choosing a view or acting on a mention reruns only this fragment: the sidebar
-# and its filters (which nothing here changes) are not drawn again; the view counts are inside, so they follow.
-@st.fragment
+# Turning a page, choosing a view or acting on a mention reruns only this fragment: the sidebar and its filters
+# (which nothing here changes) are not drawn again; the view counts are inside, so they follow.
+@st.fragment(key=inbox_layout.WORK_AREA)
 def _work_area(ctx: Context, flt: queries.MentionFilter, assignees: list[str]) -> None:
     """The views with their counts, the queue and the open mention."""
     if current_role(ctx.users_file, ctx.user) != ctx.user.role:
@@ -45,12 +45,6 @@ def _work_area(ctx: Context, flt: queries.MentionFilter, assignees: list[str]) -
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(st.session_state.get("inbox_page", 0), pages - 1)
     rows = queries.inbox_page(ctx.store, flt, page, PAGE_SIZE)
-    # Always drawn, empty or not: were the message there one run and gone the next, everything below it would
-    # move up one place and the browser would build the whole queue and detail anew (showing both meanwhile).
-    notice = st.empty()
-    flash = st.session_state.pop("flash", None)  # inside the fragment, so that opening the next card clears it
-    if flash:
-        notice.success(flash)
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.caption(tn("queue_count", lang, total))
@@ -59,29 +53,46 @@ def _work_area(ctx: Context, flt: queries.MentionFilter, assignees: list[str]) -
         inbox_bulk.render(ctx, rows, assignees)
         _export(ctx, flt)
     with right:
-        selected = _selected(ctx, rows)
-        if selected is not None:
-            st.query_params[MENTION_PARAM] = str(selected["id"])  # the address bar is this mention's link
-            inbox_layout.apply(selected["id"], lang)
-            inbox_detail.render(ctx, selected, assignees)
+        _detail_pane(ctx, rows, assignees)
+
+
+# Opening a card reruns only this fragment (the Open callback names it): the queue, the counts and the page are
+# neither read nor sent again (at 1M mentions they cost most of an opening); the opened mention is read afresh.
+# An action on the mention reruns the work area, whose queue and counts it changes.
+@st.fragment(key=inbox_layout.DETAIL_PANE)
+def _detail_pane(ctx: Context, rows: list[dict[str, Any]], assignees: list[str]) -> None:
+    """The outcome of the last action and the open mention, beside the queue `rows` drawn with it."""
+    if current_role(ctx.users_file, ctx.user) != ctx.user.role:
+        st.rerun(scope="app")  # as in the work area: this fragment can also run on its own
+    # Always drawn, empty or not: were the message there one run and gone the next, everything below it would
+    # move one place and the browser would build the detail anew. Here, so that opening the next card clears it.
+    notice = st.empty()
+    flash = st.session_state.pop("flash", None)
+    if flash:
+        notice.success(flash)
+    selected = _selected(ctx, rows)
+    if selected is not None:
+        st.query_params[MENTION_PARAM] = str(selected["id"])  # the address bar is this mention's link
+        inbox_layout.apply(selected["id"], ctx.lang)
+        inbox_detail.render(ctx, selected, assignees)
 
 
 def _selected(ctx: Context, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The mention opened by the user or by a link (even when the filters hide it), else the top of the queue."""
+    """The mention opened by the user or by a link (even when the filters hide it), else the top of the queue;
+    read afresh, since `rows` may have been read before a colleague changed it."""
     if "selected_id" not in st.session_state:
         linked = _linked_mention(ctx)
         if linked is not None:
             st.session_state["selected_id"] = linked["id"]
             return linked
-    wanted = st.session_state.get("selected_id")
-    for row in rows:
-        if row["id"] == wanted:
-            return row
-    if wanted is not None and st.session_state.get("selected_from_link") == wanted:
-        still_there = queries.inbox_rows(ctx.store, [wanted])
-        if still_there:
-            return still_there[0]
-    return rows[0] if rows else None
+    wanted: int | None = st.session_state.get("selected_id")
+    shown = [row["id"] for row in rows]
+    if wanted is not None and (wanted in shown or st.session_state.get("selected_from_link") == wanted):
+        fresh = queries.inbox_rows(ctx.store, [wanted])
+        if fresh:
+            return fresh[0]
+    top = queries.inbox_rows(ctx.store, shown[:1])
+    return top[0] if top else None
 
 
 def _linked_mention(ctx: Context) -> dict[str, Any] | None:
@@ -126,10 +137,11 @@ def card_html(row: dict[str, Any], lang: str) -> str:
 
 
 def _open(mention_id: int) -> None:
-    """The card becomes the open mention (a callback: one run of the fragment draws it, not a run and a rerun)."""
+    """The card becomes the open mention (a callback: one run of the detail pane draws it, not a run and a rerun)."""
     st.session_state["selected_id"] = mention_id
     st.session_state["scroll_to_detail"] = True
     st.session_state.pop("selected_from_link", None)
+    st.rerun(scope=inbox_layout.DETAIL_PANE)  # the queue stays as drawn: only the detail pane runs
 
 
 def _pagination(page: int, pages: int, lang: str) -> None:

@@ -17,6 +17,7 @@ from storage import queries, workflow
 from ui.auth import current_role
 from ui.components import Context, badges_html, clinic_time, escape_all, marked_html, time_ago
 from ui.explain import render_why, show_marked_text
+from ui.pages.inbox_layout import WORK_AREA
 from ui.post_reply import render_post_button
 from ui.review_facts import render_review_facts
 
@@ -144,9 +145,10 @@ ACTION_ERROR = "action_error"  # a refused action's message, shown above the act
 
 
 def _act(ctx: Context, action: Callable[[], None], done: str = "done", clear: str | None = None) -> None:
-    """A button's callback: run a workflow action before the Inbox's fragment reruns (the queue and the view
-    counts then show the new state); `done` is the message key to show, `clear` an input box to empty. Values
-    are read from the session inside `action`, as the click left them."""
+    """A button's callback: run a workflow action, then rerun the Inbox's work area (not only the detail pane:
+    the queue and the view counts show the new state); `done` is the message key to show, `clear` an input box
+    to empty. Values are read from the session inside `action`, as the click left them. A refused action reruns
+    only the detail pane, which shows why."""
     if current_role(ctx.users_file, ctx.user) != ctx.user.role:
         # Callbacks run before the script's sign-in check: a user removed or demoted since the page was drawn
         # acts on nothing; the run that follows signs them out or redraws what their role allows.
@@ -159,6 +161,7 @@ def _act(ctx: Context, action: Callable[[], None], done: str = "done", clear: st
     if clear:
         st.session_state[clear] = ""
     st.session_state["flash"] = t(done, ctx.lang)
+    st.rerun(scope=WORK_AREA)
 
 
 def _mark_replied(ctx: Context, row: dict[str, Any]) -> None:

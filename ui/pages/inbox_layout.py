@@ -6,6 +6,11 @@ import streamlit as st
 
 from core.i18n import t
 
+# The Inbox's two fragments, by key (a callback reruns one with st.rerun(scope=key)): the work area (views,
+# queue, pages, bulk actions) and, inside it, the detail pane (the open mention), which an opening reruns alone.
+WORK_AREA = "inbox_work"
+DETAIL_PANE = "inbox_detail"
+
 # The open card stands out; on a wide screen the detail pane stays in view beside the queue however far down the
 # card was (sticky, scrolling on its own); on a phone it comes first, above the cards.
 _LAYOUT_CSS = """<style>
