@@ -111,7 +111,7 @@ def stage_times(analyzer: Analyzer, texts: list[Text]) -> dict[str, float]:
     originals = {name: getattr(analyzer_module, name) for name in STAGES}
     # Methods are timed on their classes (LearnedModel has slots: no instance attribute can shadow one).
     methods = {"language": (LanguageDetector, "detect"), "sentiment rules": (SentimentScorer, "score"),
-               "model step": (Analyzer, "_apply_model"), "model heads": (LearnedModel, "probabilities")}
+               "model step": (Analyzer, "_apply_model"), "model heads": (LearnedModel, "predict")}
     saved = {name: getattr(owner, attribute) for name, (owner, attribute) in methods.items()}
     try:
         for name, function in originals.items():
