@@ -208,7 +208,8 @@ class LearnedModel:
             values = np.array([features[name]], np.float32)
         # (features, rows): each feature's weights are contiguous. A few floats leave numpy: plain Python beats
         # numpy's per-call overhead for the rest.
-        return (values @ self.columns[columns] + self.intercepts).tolist()
+        # take() gathers the same rows as fancy indexing, with less checking.
+        return (values @ self.columns.take(columns, axis=0) + self.intercepts).tolist()
 
     def probabilities(self, features: dict[str, float], fields: list[str]) -> dict[str, dict[str, float]]:
         """Class probabilities of the given heads for one text."""
