@@ -138,24 +138,23 @@ class Analyzer:
         fields = model.usable_fields(language)
         if not fields:
             return rules.label, rules.score, decision, topics, False
-        probabilities = model.probabilities(extract_features(text, language, rules, question), fields)
+        predicted = model.predict(extract_features(text, language, rules, question), language)
         sentiment, score = rules.label, rules.score
-        if "sentiment" in probabilities:
-            sentiment_p = probabilities["sentiment"]
+        sentiment_p, kind_p = predicted.sentiment, predicted.kind
+        if sentiment_p is not None:
             sentiment = max(sentiment_p, key=sentiment_p.__getitem__)
             score = sentiment_p.get("positive", 0.0) - sentiment_p.get("negative", 0.0)
-        if "kind" in probabilities and not decision.strong:
-            kind_p = probabilities["kind"]
+        if kind_p is not None and not decision.strong:
             kind = max(kind_p, key=kind_p.__getitem__)
             decision = KindDecision(kind, round(kind_p[kind], 3), False, None, decision.words)
-        elif "sentiment" in probabilities and not decision.strong:
+        elif sentiment_p is not None and not decision.strong:
             # keep kind consistent with the learned sentiment
             decision = decide_kind(text, folded, cues, question, sentiment, score, context, found)
-        decided = {f.removeprefix("topic:"): p["yes"] >= 0.5 for f, p in probabilities.items() if f.startswith("topic:")}
+        decided = predicted.topics
         if decided:
             chosen = {t for t in topics if t not in decided and t != "other"} | {t for t, yes in decided.items() if yes}
             topics = [t for t in TOPICS if t in chosen] or ["other"]
-        return sentiment, score, decision, topics, "sentiment" in probabilities
+        return sentiment, score, decision, topics, sentiment_p is not None
 
 
 def context_of(mention: Mention) -> Context:

@@ -6,14 +6,15 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy as np
 
-from analysis.lexicon import available_languages, fold, load_lexicon
-from analysis.sentiment import SentimentResult, lemma_of
+from analysis.lexicon import available_languages, fold_word, load_lexicon
+from analysis.sentiment import SentimentResult, fold_lemma, lemma_of
 
 LEXICON_LANGUAGES = frozenset(available_languages())
 
@@ -39,23 +40,36 @@ _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")  # a letter 3+ times in a row: hard
 URL, LAUGH, ELONG, CAPS = "URL", "LAUGH", "x:ELONG", "x:CAPS"
 
 
-@functools.lru_cache(maxsize=300_000)
-def _token_features(token: str, language: str) -> tuple[str, str, str, str, str, str]:
-    """Per distinct token as written (cached): its folded form, its lemma (or stem, when the dictionary lacks
-    it), a marker of how it was written ("" for none), and its feature names (word, lemma, negated lemma),
-    built here once rather than for every occurrence."""
+TokenFeatures = tuple[str, str, str, str, str, str, str, str]
+_TOKEN_CACHE_SIZE = 300_000  # distinct tokens kept per language
+_token_cache: dict[str, dict[str, TokenFeatures]] = {}
+
+
+def _token_features(token: str, language: str) -> TokenFeatures:
+    """Per distinct token as written (extract_features caches it per language): its folded form, its lemma (or
+    stem, when the dictionary lacks it), a marker of how it was written ("" for none), its feature names (word,
+    lemma, negated lemma) and the openings of the pairs it starts ("b:word_", "m:lemma_"), built here once
+    rather than for every occurrence."""
     lower = token.lower()
     marker = CAPS if len(token) > 3 and token.isupper() else ""
     if lower.count("h") != 1 and _LAUGH.fullmatch(lower):  # one "h" is a word: "ha", "hai", "ahi", "eh"
-        return LAUGH, LAUGH, marker, f"w:{LAUGH}", f"l:{LAUGH}", f"n:{LAUGH}"
+        return LAUGH, LAUGH, marker, f"w:{LAUGH}", f"l:{LAUGH}", f"n:{LAUGH}", f"b:{LAUGH}_", f"m:{LAUGH}_"
     if _ELONGATED.search(lower):
         lower = _ELONGATED.sub(r"\1", lower)
         marker = marker or ELONG
-    folded = fold(lower)
-    lemma = fold(lemma_of(lower, language))
+    folded = fold_word(lower)  # fold() of a lower-case token: it holds no whitespace to collapse
+    lemma = lemma_of(lower, language)
+    lemma = folded if lemma == lower else fold_lemma(lemma)
     if lemma == folded and len(folded) > STEM + 1:
         lemma = folded[:STEM] + "~"
-    return folded, lemma, marker, f"w:{folded}", f"l:{lemma}", f"n:{lemma}"
+    return folded, lemma, marker, f"w:{folded}", f"l:{lemma}", f"n:{lemma}", f"b:{folded}_", f"m:{lemma}_"
+
+
+@functools.cache
+def _rule_names(language: str) -> tuple[str, str, str, str, str, str]:
+    """The names of the rule features of a language (score, pos, neg, phrases, question, lang)."""
+    return (f"r:score@{language}", f"r:pos@{language}", f"r:neg@{language}", f"r:phrases@{language}",
+            f"r:question@{language}", f"lang:{language}")
 
 
 def _punctuation_marker(token: str) -> str:
@@ -75,10 +89,18 @@ def extract_features(text: str, language: str, rules: SentimentResult, is_questi
     prediction, so what the model learned is what it sees.
     """
     negators = load_lexicon(language).negators if language in LEXICON_LANGUAGES else frozenset()
-    words: list[str] = []
+    cache = _token_cache.get(language)
+    if cache is None or len(cache) > _TOKEN_CACHE_SIZE:
+        cache = _token_cache[language] = {}
     word_feats: set[str] = set()
     lemmas: set[str] = set()
-    sequence: list[str] = []  # lemmas in order, "NEG" for negators, "|" at sentence punctuation
+    # Pairs are built as the tokens come ("b:word_" + the next word), kept in order and added after the single
+    # words and lemmas: each set then receives the same names in the same order as ever, so the model sums a
+    # text's weights in the same order (and to the same float).
+    word_pairs: list[str] = []
+    lemma_pairs: list[str] = []
+    word_opening: str | None = None  # "b:<previous word>_"
+    lemma_opening: str | None = None  # "m:<previous lemma>_" ("m:NEG_" after a negator); None after punctuation
     negation_left = 0
     marks: set[str] = set()  # how the text was written: a link, capitals, elongation, "!!" / "??"
     if "://" in text or "www." in text:
@@ -87,37 +109,47 @@ def extract_features(text: str, language: str, rules: SentimentResult, is_questi
     for token in _TOKENS.findall(text):
         if token[-1] in _BREAKS:
             negation_left = 0
-            sequence.append("|")
+            lemma_opening = None
             if len(token) > 1:
                 marks.add(_punctuation_marker(token))
             continue
-        folded, lemma, marker, word_feature, lemma_feature, negated_feature = _token_features(token, language)
+        entry = cache.get(token)
+        if entry is None:
+            entry = cache[token] = _token_features(token, language)
+        folded, lemma, marker, word_feature, lemma_feature, negated_feature, word_start, lemma_start = entry
         if marker:
             marks.add(marker)
-        words.append(folded)
         word_feats.add(word_feature)
+        if word_opening is not None:
+            word_pairs.append(word_opening + folded)
+        word_opening = word_start
         if folded in negators:
             negation_left = NEGATION_SCOPE
-            sequence.append("NEG")
+            if lemma_opening is not None:
+                lemma_pairs.append(lemma_opening + "NEG")
+            lemma_opening = "m:NEG_"
             continue
         lemmas.add(negated_feature if negation_left else lemma_feature)
-        sequence.append(lemma)
+        if lemma_opening is not None:
+            lemma_pairs.append(lemma_opening + lemma)
+        lemma_opening = lemma_start
         if negation_left:
             negation_left -= 1
     word_feats |= marks
-    word_feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:]))
-    lemmas.update(f"m:{a}_{b}" for a, b in zip(sequence, sequence[1:]) if a != "|" and b != "|")
+    word_feats.update(word_pairs)
+    lemmas.update(lemma_pairs)
     features: dict[str, float] = dict.fromkeys(word_feats, 1.0 / math.sqrt(len(word_feats))) if word_feats else {}
     if lemmas:
         features.update(dict.fromkeys(lemmas, 1.0 / math.sqrt(len(lemmas))))
     # The rule scores per language, so the model learns how far to trust each lexicon.
-    features[f"r:score@{language}"] = rules.score
+    score_name, positive_name, negative_name, phrases_name, question_name, language_name = _rule_names(language)
+    features[score_name] = rules.score
     features[f"r:{rules.label}@{language}"] = 1.0  # the rule's verdict, so the model can learn its thresholds
-    features[f"r:pos@{language}"] = math.log1p(rules.positive)
-    features[f"r:neg@{language}"] = math.log1p(rules.negative)
-    features[f"r:phrases@{language}"] = float(rules.phrases)
-    features[f"r:question@{language}"] = float(is_question)
-    features[f"lang:{language}"] = 1.0
+    features[positive_name] = math.log1p(rules.positive)
+    features[negative_name] = math.log1p(rules.negative)
+    features[phrases_name] = float(rules.phrases)
+    features[question_name] = float(is_question)
+    features[language_name] = 1.0
     return features
 
 
@@ -141,6 +173,7 @@ class LearnedModel:
     heads: dict[str, Head]  # "sentiment", "kind", "topic:<id>"
     min_labels: int
     _usable: dict[str, list[str]] = field(default_factory=dict, repr=False)  # per language: usable_fields()
+    _plans: dict[str, tuple[Head | None, Head | None, list[tuple[str, int]]]] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -158,29 +191,77 @@ class LearnedModel:
             fields = self._usable[language] = [name for name in self.heads if self.usable(name, language)]
         return fields
 
+    def raw_scores(self, features: dict[str, float]) -> list[float]:
+        """Every head's raw scores (log-odds) for one text: the model's rows, in order."""
+        known = features.keys() & self.vocabulary.keys()  # the set operation runs in C
+        if not known:
+            return self.intercepts.tolist()
+        if len(known) > 1:
+            # One itemgetter looks up every known name in C, in the set's order (as the fromiter calls did, so
+            # the product sums the same numbers in the same order).
+            pick = itemgetter(*known)
+            columns = np.array(pick(self.vocabulary), np.intp)
+            values = np.array(pick(features), np.float32)
+        else:
+            (name,) = known
+            columns = np.array([self.vocabulary[name]], np.intp)
+            values = np.array([features[name]], np.float32)
+        # (features, rows): each feature's weights are contiguous. A few floats leave numpy: plain Python beats
+        # numpy's per-call overhead for the rest.
+        # take() gathers the same rows as fancy indexing, with less checking.
+        return (values @ self.columns.take(columns, axis=0) + self.intercepts).tolist()
+
     def probabilities(self, features: dict[str, float], fields: list[str]) -> dict[str, dict[str, float]]:
         """Class probabilities of the given heads for one text."""
-        known = features.keys() & self.vocabulary.keys()  # the set operation runs in C
-        raw = self.intercepts
-        if known:
-            columns = np.fromiter(map(self.vocabulary.__getitem__, known), np.intp, len(known))
-            values = np.fromiter(map(features.__getitem__, known), np.float32, len(known))
-            raw = values @ self.columns[columns] + raw  # (features, rows): each feature's weights are contiguous
-        every = raw.tolist()  # a few floats: plain Python beats numpy's per-call overhead here
-        result = {}
-        heads = self.heads
+        every = self.raw_scores(features)
+        return {name: _class_probabilities(self.heads[name], every) for name in fields}
+
+    def predict(self, features: dict[str, float], language: str) -> Prediction:
+        """What the analyzer takes from the heads usable for the language: the sentiment and kind probabilities
+        (when usable) and a yes/no per topic head (its "yes" at 0.5 or more), without a dict per topic head."""
+        plan = self._plans.get(language)
+        if plan is None:
+            plan = self._plans[language] = self._plan(language)
+        sentiment_head, kind_head, topic_rows = plan
+        every = self.raw_scores(features)
+        return Prediction(
+            None if sentiment_head is None else _class_probabilities(sentiment_head, every),
+            None if kind_head is None else _class_probabilities(kind_head, every),
+            # exactly the probabilities()' test: p(yes) = 1 / (1 + exp(-score)) >= 0.5
+            {topic: 1.0 / (1.0 + math.exp(-every[row])) >= 0.5 for topic, row in topic_rows},
+        )
+
+    def _plan(self, language: str) -> tuple[Head | None, Head | None, list[tuple[str, int]]]:
+        fields = self.usable_fields(language)
+        topic_rows = []
         for name in fields:
-            head = heads[name]
-            scores = every[head.rows]
-            if len(head.classes) == 2:
-                positive = 1.0 / (1.0 + math.exp(-scores[0]))
-                result[name] = {head.classes[0]: 1.0 - positive, head.classes[1]: positive}
-            else:
-                top = max(scores)
-                exp = [math.exp(score - top) for score in scores]
-                total = sum(exp)
-                result[name] = {label: e / total for label, e in zip(head.classes, exp)}
-        return result
+            head = self.heads[name]
+            if name.startswith("topic:"):
+                # A topic head is binary over ("no", "yes"): its one row is the log-odds of "yes".
+                assert head.classes == ["no", "yes"], head.classes
+                topic_rows.append((name.removeprefix("topic:"), head.rows.start))
+        return (self.heads["sentiment"] if "sentiment" in fields else None,
+                self.heads["kind"] if "kind" in fields else None, topic_rows)
+
+
+@dataclass(slots=True)
+class Prediction:
+    """The learned heads' answers for one text (None: the head is not usable for its language)."""
+
+    sentiment: dict[str, float] | None
+    kind: dict[str, float] | None
+    topics: dict[str, bool]  # topic id -> chosen, for every usable topic head
+
+
+def _class_probabilities(head: Head, every: list[float]) -> dict[str, float]:
+    scores = every[head.rows]
+    if len(head.classes) == 2:
+        positive = 1.0 / (1.0 + math.exp(-scores[0]))
+        return {head.classes[0]: 1.0 - positive, head.classes[1]: positive}
+    top = max(scores)
+    exp = [math.exp(score - top) for score in scores]
+    total = sum(exp)
+    return {label: e / total for label, e in zip(head.classes, exp)}
 
 
 def model_path(model_dir: Path, version: int) -> Path:

@@ -91,7 +91,7 @@ def word_weight(token: str, folded: str, language: str) -> float:
         lemma = lemma_of(token, language)
         # A lower-case ASCII word that is its own lemma folds to itself: the key just looked up, not worth another.
         if lemma != token or folded != token or not (token.isascii() and token.isalpha() and token.islower()):
-            weight = lexicon.words.get(_fold_lemma(lemma))
+            weight = lexicon.words.get(fold_lemma(lemma))
     if weight is None:
         weight = _ending_weight(lexicon, folded, language)
     if weight is None:
@@ -102,7 +102,7 @@ def word_weight(token: str, folded: str, language: str) -> float:
     return weight or 0.0
 
 
-def _fold_lemma(lemma: str) -> str:
+def fold_lemma(lemma: str) -> str:
     """fold() of one lemma: per word as fold_word, whole-text fold() only when it holds more than letters."""
     folded = fold_word(lemma.lower())
     return folded if folded.isalpha() else fold(lemma)

@@ -13,6 +13,10 @@ then analyses the own set plus --per-language eval texts per language in one pro
 - µs/text per stage (a third pass with a timer around each stage; the timers add a little);
 - with --profile, the top functions by own time (cProfile over one more pass).
 
+After warm-up the garbage collector is set up as clinicwatch.workers sets it up in every analysis worker (what
+is loaded frozen out of the collections, a young-generation pass every WORKER_GC_THRESHOLD allocations);
+--default-gc times with the interpreter's defaults instead.
+
 --save-outputs writes every decision (all Analysis fields) as JSON lines; --check-outputs compares with such
 a file and exits 1 on any difference: run it before and after a speed change to show no decision moved.
 Without ../shared the own set alone is timed (said on stderr).
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import dataclasses
+import gc
 import json
 import os
 import pstats
@@ -41,6 +46,7 @@ from analysis.learn import TrainingRow, retrain
 from analysis.model import LearnedModel
 from analysis.sentiment import SentimentScorer
 from bench.common import ROOT, SHARED
+from clinicwatch.workers import WORKER_GC_THRESHOLD
 from core.labels import SENTIMENTS
 
 OWN_SET = ROOT / "data" / "triage" / "mentions.jsonl"
@@ -111,7 +117,7 @@ def stage_times(analyzer: Analyzer, texts: list[Text]) -> dict[str, float]:
     originals = {name: getattr(analyzer_module, name) for name in STAGES}
     # Methods are timed on their classes (LearnedModel has slots: no instance attribute can shadow one).
     methods = {"language": (LanguageDetector, "detect"), "sentiment rules": (SentimentScorer, "score"),
-               "model step": (Analyzer, "_apply_model"), "model heads": (LearnedModel, "probabilities")}
+               "model step": (Analyzer, "_apply_model"), "model heads": (LearnedModel, "predict")}
     saved = {name: getattr(owner, attribute) for name, (owner, attribute) in methods.items()}
     try:
         for name, function in originals.items():
@@ -154,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-language", type=int, default=1000, help="eval texts timed per language (default 1000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="print the top functions by own time (cProfile)")
+    parser.add_argument("--default-gc", action="store_true",
+                        help="keep the interpreter's collector settings instead of the analysis workers'")
     outputs = parser.add_mutually_exclusive_group()
     outputs.add_argument("--save-outputs", type=Path, metavar="FILE", help="write every decision as JSON lines")
     outputs.add_argument("--check-outputs", type=Path, metavar="FILE", help="compare every decision with FILE")
@@ -171,11 +179,17 @@ def main(argv: list[str] | None = None) -> int:
         trained_in = time.perf_counter() - started
         analyzer = Analyzer(model_dir=Path(workdir) / "models")
     analyzer.warm_up()
+    if not args.default_gc:
+        # As clinicwatch.workers.fork_workers and each worker do: what is loaded lives as long as the process.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     n = len(texts)
     print(f"model {analyzer.model_version}: {summary['mentions']} labelled mentions, heads "
           f"{', '.join(summary['heads'])} (trained in {trained_in:.1f} s)")
     languages = ", ".join(f"{lang} {sum(1 for t in texts if t[0] == lang)}" for lang in sorted({t[0] for t in texts}))
-    print(f"texts timed: {n} ({languages}), one process, CPU time of this process")
+    collector = "the interpreter's defaults" if args.default_gc else "as in the analysis workers"
+    print(f"texts timed: {n} ({languages}), one process, CPU time of this process, garbage collector {collector}")
     cold, results = run(analyzer, texts)
     warm = min(run(analyzer, texts)[0] for _ in range(WARM_PASSES))
     for label, seconds in (("first pass (token caches cold)", cold), (f"best of {WARM_PASSES} more (caches warm)", warm)):
@@ -191,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         run(analyzer, texts)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
-    print(json.dumps({"texts": n, "texts_per_second_cold": round(n / cold, 1), "texts_per_second_warm": round(n / warm, 1),
+    print(json.dumps({"texts": n, "gc": "default" if args.default_gc else "workers",
+                      "texts_per_second_cold": round(n / cold, 1), "texts_per_second_warm": round(n / warm, 1),
                       "model": analyzer.model_version}))
     if args.save_outputs:
         args.save_outputs.write_text("".join(json.dumps(as_record(r)) + "\n" for r in results), encoding="utf-8")

@@ -198,7 +198,7 @@ FOLD_ALPHABET = list("aAłŁżŻéÈçÇ’`'ǅǄﬁ ß\t\n\u00a0\u2003\u3000\x1
 def test_fold_word_and_fold_lemma_equal_the_plain_folds(text: str) -> None:
     """fold_word's ASCII shortcut is translate(); sentiment's per-lemma fold is fold()."""
     assert fold_word(text) == text.translate(_FOLD)
-    assert sentiment._fold_lemma(text) == fold(text)
+    assert sentiment.fold_lemma(text) == fold(text)
 
 
 EMOTICON_PIECES = [

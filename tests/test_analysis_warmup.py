@@ -36,5 +36,6 @@ def test_no_pattern_is_compiled_after_warm_up(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("token, language", [("Rejestracji", "pl"), ("HAHAHA", "it"), ("nooo", "en"), ("referto", "it")])
 def test_cached_feature_names_are_the_token_forms_with_their_prefixes(token, language):
-    folded, lemma, _marker, word, lemma_name, negated = _token_features(token, language)
+    folded, lemma, _marker, word, lemma_name, negated, word_start, lemma_start = _token_features(token, language)
     assert (word, lemma_name, negated) == (f"w:{folded}", f"l:{lemma}", f"n:{lemma}")
+    assert (word_start, lemma_start) == (f"b:{folded}_", f"m:{lemma}_")
