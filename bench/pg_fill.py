@@ -33,7 +33,7 @@ def copy_sqlite_to_postgres(db: Path, url: str) -> dict[str, int]:
     source = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     copied: dict[str, int] = {}
     with psycopg.connect(expand_url(url), autocommit=True) as pg:
-        if pg.execute("SELECT count(*) FROM mentions").fetchone()[0]:
+        if pg.execute("SELECT EXISTS (SELECT 1 FROM mentions)").fetchall()[0][0]:
             raise RuntimeError(f"{url} already holds mentions; copy only into an empty database")
         indexes = _drop_secondary_indexes(pg)
         with pg.transaction():
