@@ -120,7 +120,7 @@ MIGRATIONS: list[str] = [
     # indexes alone (index-only scans: the table is all-visible once vacuumed):
     # - the open statuses' ids (4 % of the rows) to join or count, without reading 34,000 heap pages;
     # - the urgency walk (inbox_ids): analyses in urgency order with their mention id, each probing the mention's
-    #   status and date; it replaces analyses_urgency;
+    #   status, date, source and assignee; it replaces analyses_urgency;
     # - a probe of one analysis by id for the Inbox filters (language, kind, sentiment, confidence, topics).
     # And a search index of the open mentions alone (the statuses of core.labels.OPEN_STATUSES when this step was
     # written; the Inbox's default): a common word's 143,000 hits in the full index cost ~80 ms to read before
@@ -128,7 +128,7 @@ MIGRATIONS: list[str] = [
     # are among these: a plan made with the values proves it (a generic plan, which cannot, would cost more).
     """
     CREATE INDEX mentions_status_id ON mentions (status, id);
-    CREATE INDEX mentions_id_walk ON mentions (id) INCLUDE (status, published_at);
+    CREATE INDEX mentions_id_walk ON mentions (id) INCLUDE (status, published_at, source_name, assignee);
     CREATE INDEX analyses_urgency_walk ON analyses (urgency DESC) INCLUDE (mention_id);
     DROP INDEX analyses_urgency;
     CREATE INDEX analyses_filters ON analyses (mention_id)
