@@ -122,6 +122,13 @@ class Dialect:
             return "SELECT count(*) FROM mentions m WHERE m.search @@ cw_search_query(?)"
         return "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?"
 
+    @property
+    def search_estimate(self) -> str:
+        """About how many mentions the search (one placeholder) finds, cheaply, for choosing a plan. SQLite counts
+        from its FTS index in milliseconds; PostgreSQL's exact count reads every hit's heap page, so its planner's
+        estimate (storage/pg_schema.py cw_search_estimate)."""
+        return "SELECT cw_search_estimate(?)" if self.postgres else self.search_count
+
 
 SQLITE = Dialect("sqlite")
 POSTGRESQL = Dialect("postgresql")

@@ -275,6 +275,10 @@ def _configure(conn: Any) -> None:
     ~1,000 ms that way at 100,000 mentions and ~50 ms without (bench.queries --engine postgresql)."""
     conn.adapters.register_loader("numeric", _NumberLoader)
     conn.execute("SET max_parallel_workers_per_gather = 0")
+    # Plan every statement with its values: psycopg prepares a statement on its 5th run, and after 5 more
+    # PostgreSQL may switch to a generic plan, blind to the statuses and words (the open mentions' search index
+    # needs them): the Inbox search count went from ~15 ms to ~500 ms at 1M mentions (bench.queries).
+    conn.execute("SET plan_cache_mode = force_custom_plan")
 
 
 class _NumberLoader(Loader):

@@ -37,8 +37,9 @@ def find_bin() -> Path:
 class Cluster:
     """One server; `url(dbname)` connects as the cluster's superuser over the socket."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
         self.bin = find_bin()
+        self.settings = settings or {}  # more server settings (-c name=value), e.g. a benchmark's memory sizes
         self.root = Path(tempfile.mkdtemp(prefix="clinicwatch-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root
@@ -64,6 +65,7 @@ class Cluster:
         # No TCP (listen_addresses ''), a socket in our folder; fsync off: a test cluster need not survive a crash.
         options = f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' -c fsync=off " \
                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options,
                          "-w", "-t", "60", "start")
         if done.returncode != 0:
