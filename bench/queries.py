@@ -46,7 +46,7 @@ def inbox_view(store: Store, flt: MentionFilter) -> Callable[[], object]:
     """What the Inbox page reads for one view: the source picker, the queue count and the first page."""
     def call() -> object:
         queries.source_names(store)
-        queries.inbox_count(store, flt)
+        queries.inbox_count(store, flt, search_cap=queries.COUNT_CAP)  # as ui/pages/inbox.py counts
         return queries.inbox_page(store, flt, 0, PAGE_SIZE)
     return call
 

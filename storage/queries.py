@@ -37,6 +37,8 @@ from storage.trends import (  # noqa: F401  (the Trends reads, named here for th
 )
 
 UNASSIGNED = "__unassigned__"
+# A search over every status is counted up to here, then the Inbox says "more than" (inbox_count).
+COUNT_CAP = 10_000
 DEEP_PAGE = 2_000  # rows skipped beyond which the urgency-index walk stops paying off
 
 _INBOX_COLUMNS = (
@@ -204,9 +206,15 @@ def inbox_rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
     return [rows[i] for i in ids if i in rows]
 
 
-def inbox_count(store: Store, flt: MentionFilter) -> int:
-    if _search_only(store, flt):  # every mention has its row in mentions_fts (kept by triggers)
-        return _search_hits(store, flt.search)
+def inbox_count(store: Store, flt: MentionFilter, search_cap: int | None = None) -> int:
+    """How many mentions match. With `search_cap`, a search over every status is counted only up to `search_cap`
+    + 1 (a result above it means "more than"): counting a common word's 143,000 hits read each hit's row on
+    PostgreSQL (~200 ms at 1M mentions), where every other count reads indexes alone and stays exact."""
+    if _search_only(store, flt):  # every mention has its row in the search index (kept by triggers)
+        hits = store.dialect.search_count.replace("SELECT count(*)", "SELECT 1", 1)
+        limit = "" if search_cap is None else f" LIMIT {int(search_cap) + 1}"
+        counted = f"SELECT count(*) FROM ({hits}{limit}) AS hits"
+        return store._conn.execute(counted, [store.dialect.search_query(flt.search)]).fetchone()[0]
     where, params = _where(store, flt)
     # Analysis filters drop unanalysed mentions anyway, so an inner join; CROSS keeps mentions (and so the
     # status index) as the outer loop, where SQLite would otherwise scan all analyses.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storage import workflow
+from storage import queries, workflow
 from storage.views import VIEWS
 from tests.dashboard_fixtures import ROWS, mention_id_by_title, open_buttons, run_app
 
@@ -66,3 +66,14 @@ def test_counts_use_plural_forms_and_an_empty_search_says_nothing_matched(demo):
     assert f"{len(ROWS)} pasujących wzmianek" in [c.value for c in app.caption]  # 7: the "many" form
     app.sidebar.multiselect(key="f_language").set_value(["pl"]).run()
     assert "2 pasujące wzmianki" in [c.value for c in app.caption]  # 2: the "few" form
+
+
+def test_a_search_over_every_status_past_the_count_cap_says_more_than(demo, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)  # the demo has 7 mentions with "Salus"
+    app = run_app()
+    app.multiselect(key="f_status").set_value([]).run()
+    app.text_input(key="f_search").set_value("Salus").run()
+    assert not app.exception, [e.value for e in app.exception]
+    captions = [c.value for c in app.caption]
+    assert "More than 3 mentions match: narrow the filters or the search to see them all." in captions
+    assert not [c for c in captions if c.endswith("mentions match")]

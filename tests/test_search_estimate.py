@@ -54,3 +54,13 @@ def test_a_search_over_open_statuses_finds_exactly_the_open_mentions_with_the_wo
     replied = MentionFilter(search=WORD, statuses=["replied"])
     assert {row["id"] for row in queries.inbox_page(store, replied, 0, 100)} == {
         i for i, (has, status) in truth.items() if has and status == "replied"}
+
+
+def test_a_search_over_every_status_is_counted_up_to_the_cap_and_other_counts_exactly(store):
+    _fill(store)
+    everywhere = MentionFilter(search=WORD, statuses=[])  # counted from the search index: capped
+    assert queries.inbox_count(store, everywhere) == 80
+    assert queries.inbox_count(store, everywhere, search_cap=50) == 51  # "more than 50"
+    assert queries.inbox_count(store, everywhere, search_cap=80) == 80  # at the cap: still exact
+    for flt, exact in ((MentionFilter(search=WORD), 60), (MentionFilter(), 180)):  # index-only counts: exact
+        assert queries.inbox_count(store, flt, search_cap=50) == exact

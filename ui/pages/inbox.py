@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from core.i18n import t, tn
+from core.numbers import number
 from core.urls import MENTION_PARAM
 from storage import queries
 from storage.users import list_users
@@ -41,15 +42,19 @@ def _work_area(ctx: Context, flt: queries.MentionFilter, assignees: list[str]) -
     if st.session_state.get("inbox_filter") != signature:  # new filters start again from the first page
         st.session_state["inbox_filter"] = signature
         st.session_state["inbox_page"] = 0
-    total = queries.inbox_count(ctx.store, flt)
+    total = queries.inbox_count(ctx.store, flt, search_cap=queries.COUNT_CAP)
+    over = total > queries.COUNT_CAP  # counted only so far: "more than"
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(st.session_state.get("inbox_page", 0), pages - 1)
     rows = queries.inbox_page(ctx.store, flt, page, PAGE_SIZE)
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        st.caption(tn("queue_count", lang, total))
+        if over:
+            st.caption(t("queue_count_over", lang, count=number(queries.COUNT_CAP, lang)))
+        else:
+            st.caption(tn("queue_count", lang, total))
         _queue(rows, lang, _empty_text(flt, view, lang))
-        _pagination(page, pages, lang)
+        _pagination(page, pages, lang, over)
         inbox_bulk.render(ctx, rows, assignees)
         _export(ctx, flt)
     with right:
@@ -144,10 +149,13 @@ def _open(mention_id: int) -> None:
     st.rerun(scope=inbox_layout.DETAIL_PANE)  # the queue stays as drawn: only the detail pane runs
 
 
-def _pagination(page: int, pages: int, lang: str) -> None:
+def _pagination(page: int, pages: int, lang: str, over: bool = False) -> None:
     prev_col, label_col, next_col = st.columns([1, 2, 1])
     prev_col.button(t("prev", lang), disabled=page == 0, key="page_prev", on_click=_turn, args=(page - 1,))
-    label_col.caption(t("page_of", lang, page=page + 1, pages=pages))
+    if over:
+        label_col.caption(t("page_of_over", lang, page=page + 1, pages=number(max(1, queries.COUNT_CAP // PAGE_SIZE), lang)))
+    else:
+        label_col.caption(t("page_of", lang, page=page + 1, pages=pages))
     next_col.button(t("next", lang), disabled=page >= pages - 1, key="page_next", on_click=_turn, args=(page + 1,))
 
 
