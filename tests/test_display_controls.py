@@ -78,12 +78,13 @@ def test_the_inbox_shows_markers_in_title_author_and_link(demo):
     store.record_success("clinic-reviews", [(mention, Analysis("en", "negative", -0.9, "complaint", ["other"], 0.99, []))],
                          store.cursor("clinic-reviews"), seen=1, at=now)
     app = run_app()
+    queue = " ".join(h.proto.body for h in app.get("html"))  # before opening: an opening redraws only the detail
+    previews = [html.unescape(card) for card in re.findall(r'<div class="cw-preview"[^>]*>(.*?)</div>', queue)]
+    assert any("invoice⟦U+202E⟧gnp.exe" in preview for preview in previews)  # the queue's card
     mention_id = store._conn.execute("SELECT id FROM mentions WHERE external_id = 'rlo'").fetchone()[0]
     next(b for b in open_buttons(app) if b.key == f"open_{mention_id}").click().run()
     texts = [t.value for t in app.text]
     htmls = " ".join(h.proto.body for h in app.get("html"))
-    previews = [html.unescape(card) for card in re.findall(r'<div class="cw-preview"[^>]*>(.*?)</div>', htmls)]
-    assert any("invoice⟦U+202E⟧gnp.exe" in preview for preview in previews)  # the queue's card
     assert any("Author: ad⟦U+200B⟧min" in value for value in texts)
     assert any("thread⟦U+200B⟧" in value for value in texts)
     assert "&#10214;U&#43;202E&#10215;" in htmls  # the title and text as escaped HTML
