@@ -20,6 +20,7 @@ from storage.users import (
 )
 from tests.dashboard_fixtures import build_demo
 from tests.workspace_fixtures import PASSWORD, build_install
+from ui.components import load_app_install
 
 runner = CliRunner()
 
@@ -137,3 +138,14 @@ def test_add_user_gives_a_role_in_one_workspace_and_an_existing_user_joins_witho
     assert result.exit_code == 2 and "already works in workspace vita" in result.output
     result = cli("add-user", "zed", "--role", "staff", "-c", str(install), password=PASSWORD)
     assert result.exit_code == 2 and "pass --workspace" in result.output
+
+
+def test_the_dashboard_reads_the_install_again_only_when_one_of_its_files_changed(
+        install: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLINICWATCH_CONFIG", str(install))
+    first = load_app_install()
+    assert load_app_install() is first  # a rerun with nothing changed parses nothing
+    vita = install.parent / "vita" / "config.toml"
+    vita.write_text(vita.read_text(encoding="utf-8").replace('"Vita Clinic"', '"Vita Clinica"'), encoding="utf-8")
+    again = load_app_install()
+    assert again is not first and again.workspace("vita").config.clinic_name == "Vita Clinica"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -43,10 +44,40 @@ class Context:
         return self.user.language
 
 
+# path -> (the stamps of the files it was read from, the install): every rerun asks, and a workspaces file of many
+# clinics would otherwise parse and validate every clinic's config at each click.
+_INSTALLS: dict[Path, tuple[tuple[tuple[int, int, int], ...], Install]] = {}
+_INSTALLS_LOCK = threading.Lock()
+
+
 def load_app_install() -> Install:
     """The install this dashboard serves: CLINICWATCH_CONFIG or config.toml, a clinic's config or a workspaces
-    file (core.workspaces)."""
-    return load_install(find_config())
+    file (core.workspaces); read again only when one of its files changed (Settings saves a clinic's config)."""
+    path = find_config()
+    with _INSTALLS_LOCK:
+        cached = _INSTALLS.get(path)
+        if cached is not None and cached[0] == _stamps(_files_of(path, cached[1])):
+            return cached[1]
+    install = load_install(path)
+    with _INSTALLS_LOCK:
+        _INSTALLS[path] = (_stamps(_files_of(path, install)), install)
+    return install
+
+
+def _files_of(path: Path, install: Install) -> list[Path]:
+    return [path, *(Path(ws.config.path) for ws in install.workspaces.values() if ws.config.path is not None)]
+
+
+def _stamps(files: list[Path]) -> tuple[tuple[int, int, int], ...]:
+    """Modification time, size and inode of each file (a file replaced by an atomic save has a new inode)."""
+    stamps = []
+    for file in files:
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            return ()  # a file gone: read again, and say what is missing
+        stamps.append((info.st_mtime_ns, info.st_size, info.st_ino))
+    return tuple(stamps)
 
 
 @st.cache_resource(show_spinner=False)
