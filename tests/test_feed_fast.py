@@ -408,3 +408,16 @@ def test_entity_bombs_and_external_entities_are_still_refused_before_any_parser(
             parse_feed(body, url=URL, content_type="application/rss+xml")
         assert raised.value.kind == "parse"
         assert parse_fast(body, headers("application/xml")) is None  # never expanded by the fast path either
+
+
+def test_absurd_nesting_is_left_to_feedparser() -> None:
+    """Nesting deep enough to exhaust the walk's recursion falls back to feedparser (SAX) rather than failing."""
+    depth = 20_000
+    body = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Clinic</title>'
+            b"<item><title>Deep</title><link>https://example.org/deep</link><category>"
+            + b"<x>" * depth + b"</x>" * depth + b"</category></item></channel></rss>")
+    assert parse_fast(body, headers("application/rss+xml")) is None
+    slow, quick = both_paths(body)
+    assert isinstance(quick, ParsedFeed), quick
+    assert [item.title for item in quick.items] == ["Deep"]
+    assert differences(slow, quick) == []
