@@ -17,9 +17,11 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from clinicwatch.pipeline import Pipeline, collect_once
 from collectors.feeds import FeedCollector, FeedSource
 from collectors.registry import parse_config
 from core.config import Config
+from storage.store import open_store
 
 BRAND = "Medicover"
 SENTENCES = [
@@ -103,9 +105,6 @@ def bench_config(feeds: int, port: int, concurrency: int, database: Path) -> Con
 
 
 def poll_with_pipeline(config: Config) -> tuple[float, float, dict[str, int]]:
-    from clinicwatch.pipeline import Pipeline, collect_once
-    from storage.store import open_store
-
     store = open_store(config.database, map_file=True)  # as the CLI opens it
     pipeline = Pipeline(config, store)  # built once, outside the timing, as the `run` loop does
     first_started = time.perf_counter()

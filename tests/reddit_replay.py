@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from collectors.registry import parse_config
 from tests.loopback import LoopbackServer, Request, Response
 
 MATCHED_PARAMS = ("q", "restrict_sr", "before", "after")
@@ -141,8 +142,6 @@ class RedditReplay:
 
 def reddit_config(base_url: str, *, timeout: float = 5, **source: Any):
     """A validated Config with one Reddit source "reddit-test" pointed at the replay server."""
-    from collectors.registry import parse_config
-
     reddit = {"kind": "reddit", "name": "reddit-test", "oauth_url": base_url, "reddit_url": base_url, **source}
     return parse_config({
         "clinic_name": "Test Clinic",

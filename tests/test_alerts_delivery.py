@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import json
+import ssl
 
 import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from alerts import evaluate_and_send
 from alerts.webhook import webhook_format
 from storage.alerts_repo import AlertsRepo
 from storage.store import open_store
 from tests.loopback import Response
-from tests.test_alerts_support import SmtpServer, add_mention, fixed_now, hours, make_config, set_response
+from tests.test_alerts_support import Inbox, SmtpServer, add_mention, fixed_now, free_port, hours, make_config, set_response
 
 NOW = fixed_now()
 ANGRY = "Lekarz w <b>Klinika Zdrowie</b> zignorował mnie & kazał czekać 3 godziny. Idę do prasy!"
@@ -205,14 +209,6 @@ def test_sla_rule_fires_for_old_unanswered_complaint_only(tmp_path, smtp, store_
 
 
 def test_starttls_and_login_with_credentials_from_the_environment(tmp_path, monkeypatch):
-    import ssl
-
-    import trustme
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult
-
-    from tests.test_alerts_support import Inbox, free_port
-
     ca = trustme.CA()
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(server_tls)

@@ -6,7 +6,7 @@ import pytest
 from analysis import Analyzer
 from analysis.lexicon import WeightedPatterns, fold
 from analysis.model import extract_features
-from analysis.sentiment import SentimentScorer, last_contrast
+from analysis.sentiment import SentimentScorer, emoticon_counts, last_contrast
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +72,6 @@ def test_model_features_keep_emoticons_and_emoji():
 
 
 def test_naming_a_condition_in_a_question_is_not_a_complaint():
-    from analysis import Analyzer
-
     analysis = Analyzer().analyse_text("Does Salus Medica do flu vaccinations for children, and do I need to book?", "en")
     assert analysis.kind == "question"
     assert "vaccinations" in analysis.topics
@@ -132,5 +130,4 @@ def test_italian_sarcasm_and_agreement_idioms(text, expected):
     ("Dr. Rossi: ottima (davvero) - 10/10", (0, 0)), ("https://example.org/a:b", (0, 0)), ("", (0, 0)),
 ])
 def test_emoticons_and_emoji_are_counted_and_plain_punctuation_is_not(text, counts):
-    from analysis.sentiment import emoticon_counts
     assert emoticon_counts(text) == counts

@@ -8,10 +8,11 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import sentiment
-from analysis.language import LanguageDetector
+from analysis.language import _WORDS, CONFIRM_HITS, FUNCTION_WORDS, LanguageDetector
 from analysis.lemmacues import load_triage
 from analysis.lexicon import _FOLD, fold, fold_word, load_cues, load_lexicon
 from analysis.patternset import PatternSet, SharedScan, _starts
@@ -298,8 +299,6 @@ _SAMPLES = st.lists(st.sampled_from(list("abcdeilnorstuwyząęłóśżèàò ,.!
 
 @functools.cache
 def _detector_and_plain_py3langid() -> tuple[LanguageDetector, object]:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
     detector = LanguageDetector(["pl", "it", "en"])
     reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     reference.set_languages(sorted(detector.candidates))
@@ -316,8 +315,6 @@ def test_widened_identifier_table_ranks_exactly_as_py3langid(text: str) -> None:
 
 @pytest.mark.parametrize("declared", ["pl", "it", "en"])
 def test_one_pass_function_word_count_confirms_as_counting_per_language(declared: str) -> None:
-    from analysis.language import _WORDS, CONFIRM_HITS, FUNCTION_WORDS
-
     def plain(text: str) -> bool:
         words = _WORDS.findall(text[:300].lower())
         hits = {lang: sum(w in vocabulary for w in words) for lang, vocabulary in FUNCTION_WORDS.items()}

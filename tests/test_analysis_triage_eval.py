@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.evaluate import main
+from analysis.evaluate_topics import MAPPED_TOPICS, topic_metrics
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "triage" / "mentions.jsonl"
 
@@ -77,8 +78,6 @@ def test_a_row_missing_a_label_is_named(tmp_path):
 
 
 def test_topic_macro_f1_over_mapped_categories():
-    from analysis.evaluate_topics import MAPPED_TOPICS, topic_metrics
-
     codes = [["Timeliness of care"], ["Staff manner & personal attributes"], [], ["Food & drink provision & facilities"]]
     found = [["waiting_time"], ["waiting_time"], ["staff_attitude"], ["other"]]
     figures = topic_metrics(codes, found)

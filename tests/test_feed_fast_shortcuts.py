@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from feedparser.html import _cp1252
 from feedparser.urls import _urljoin
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from collectors import html_text
-from collectors.feed_fast_rules import join_uri
+from collectors.feed_fast_rules import finish_text, join_uri
 from collectors.feeds import article_link, safe_link
 from collectors.google import unwrap_google_url
 from collectors.html_text import html_to_text, plain_to_text
@@ -38,8 +40,6 @@ def test_join_uri_is_feedparsers_urljoin(base: str, start: str, rest: str) -> No
 @given(st.sampled_from(["", "http://", "https://", "javascript:", " https://", "HTTPS://", "data:"]),
        st.text("ab/:[]. \x01\u2100", max_size=12))
 def test_safe_link_shortcut_agrees_with_urlsplit(start: str, rest: str) -> None:
-    from urllib.parse import urlsplit
-
     url = (start + rest).strip()
     try:
         expected = url if urlsplit(url).scheme.lower() in ("http", "https") else ""
@@ -119,10 +119,6 @@ def test_one_line_tidy_equals_collapsing_every_space_run(raw: str) -> None:
 @settings(max_examples=600, deadline=None)
 @given(SPACEY)
 def test_finish_text_equals_feedparsers_repair_and_cp1252_mapping(raw: str) -> None:
-    from feedparser.html import _cp1252
-
-    from collectors.feed_fast_rules import finish_text
-
     expected = raw
     if not raw.isascii():
         try:

@@ -1,9 +1,12 @@
 """vBulletin 3/4 pages, thread prefixes, session ids, page charsets and lost post text, over real HTTP on 127.0.0.1."""
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
-from tests.forum_fixtures import page, read, text
+from collectors.forums.discourse import DiscourseCollector
+from collectors.http import Fetcher
+from tests.forum_fixtures import make_config, page, read, text
 from tests.loopback import Response
 from tests.test_forums_html import collector, forum_source
 
@@ -131,12 +134,6 @@ def discourse_post(post_id: int, number: int, actions: list[dict]) -> dict:
 
 
 def test_discourse_likes_from_actions_summary_and_no_lightbox_captions(tmp_path, loopback) -> None:
-    import json
-
-    from collectors.forums.discourse import DiscourseCollector
-    from collectors.http import Fetcher
-    from tests.forum_fixtures import make_config
-
     topic_list = {"topic_list": {"topics": [{"id": 812, "title": "Salus Medica: referti", "slug": "salus-referti",
                                              "bumped_at": "2025-11-14T16:42:10.512Z"}]}}
     topic = {"id": 812, "title": "Salus Medica: referti", "slug": "salus-referti", "post_stream": {

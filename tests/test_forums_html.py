@@ -8,8 +8,10 @@ import pytest
 
 from collectors.base import SourceError
 from collectors.feeds import without_feed_footer
+from collectors.forums.discourse import DiscourseCollector
 from collectors.forums.forum import ForumCollector, ForumSource
 from collectors.http import Fetcher
+from collectors.registry import build_collector
 from tests.forum_fixtures import make_config, page, text
 from tests.loopback import Response
 
@@ -296,9 +298,6 @@ def test_vbulletin5_thread_with_naive_datetimes_in_the_forum_zone(tmp_path, loop
 
 
 def test_registry_builds_the_forum_collectors(tmp_path) -> None:
-    from collectors.forums.discourse import DiscourseCollector
-    from collectors.registry import build_collector
-
     config = make_config(tmp_path, [
         {"kind": "forum", "name": "f", "url": "https://forum.example/viewtopic.php?t=1", "preset": "phpbb"},
         {"kind": "discourse", "name": "d", "base_url": "https://community.example/", "search": ["Salus"]},

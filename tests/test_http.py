@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
+import trustme
 
 import core
 from collectors import http_guard
@@ -335,12 +339,6 @@ def test_one_fetcher_serves_many_threads(loopback, fetcher) -> None:
 
 
 def test_a_pinned_https_connection_keeps_sni_host_and_certificate_checks(monkeypatch) -> None:
-    import ssl
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    import httpx
-    import trustme
-
     ca = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("clinic.example").configure_cert(server_context)

@@ -1,9 +1,12 @@
 """The brand matcher on real-looking sentences in Polish, Italian and English."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from core.config import BrandConfig
+from collectors.registry import parse_config
+from core.config import BrandConfig, ConfigError
 from core.models import Mention
 from matching import Matcher
 
@@ -171,17 +174,12 @@ def test_query_words_are_highlighted_when_the_query_holds() -> None:
 
 
 def test_query_is_checked_at_config_load() -> None:
-    from collectors.registry import parse_config
-    from core.config import ConfigError
-
     raw = {"clinic_name": "Salus", "brand": {"names": ["Salus"], "query": "(Salus OR Kraków"}}
     with pytest.raises(ConfigError, match=r"brand\.query: .*'\(' is never closed at character 1"):
         parse_config(raw)
 
 
 def test_pathological_text_stays_fast(matcher: Matcher) -> None:
-    import time
-
     text = "dr.-" * 20000 + "Kowalska " + "Lux " * 20000 + "x" * 50000
     started = time.process_time()
     assert found(matcher, text) == [("dr.-dr.-dr.-dr.-dr.-Kowalska", "dr Anna Kowalska")]
@@ -224,10 +222,6 @@ def test_exclusion_with_punctuation_inside() -> None:
 
 
 def test_a_reply_in_a_thread_about_the_clinic_is_a_mention():
-    from core.config import BrandConfig
-    from core.models import Mention
-    from matching import Matcher
-
     matcher = Matcher(BrandConfig(names=["Salus"]))
     reply = Mention("forum", "f", "p2", "https://forum.example/t/1#p2", "Odwołali mi wizytę dzień wcześniej.",
                     thread_title="Przychodnia Salus na Mokotowie – warto?")

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.config import BrandConfig
+from core.models import fold_text
 from matching import Matcher
 from matching.folding import FoldedText, fold
 from matching.query import QuerySyntaxError, parse_query
@@ -96,7 +97,5 @@ def test_any_query_string_parses_or_raises_a_syntax_error(query: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=40))
 def test_folding_agrees_with_the_models_fold_text(text: str) -> None:
-    from core.models import fold_text
-
     # The matcher leaves white space runs to its patterns and lower-cases compatibility capitals (ℌ).
     assert " ".join(fold(text).split()) == fold_text(text).lower()

@@ -1,6 +1,8 @@
 """The pipeline: analysis in worker processes gives the same result as in-process; one bad source is contained."""
 from __future__ import annotations
 
+import gc
+import os
 import signal
 import subprocess
 import sys
@@ -8,10 +10,13 @@ import time
 
 import pytest
 
+from analysis import Analyzer
 from clinicwatch.pipeline import MIN_BATCH_FOR_WORKERS, Pipeline
+from clinicwatch.workers import WORKER_GC_THRESHOLD
 from collectors.base import CollectResult
 from collectors.http import close_shared_fetchers
-from collectors.registry import parse_config
+from collectors.registry import build_collector, parse_config
+from core.models import Mention
 from storage import open_store
 from tests.loopback import Response
 from tests.test_cli import ROOT, _rss
@@ -62,8 +67,6 @@ def test_a_collector_bug_is_recorded_and_the_others_complete(tmp_path, loopback,
         def collect(self, cursor):
             raise ZeroDivisionError("oops")
 
-    from collectors.registry import build_collector
-
     def factory(source, cfg):
         return Broken() if source.name == "f0" else build_collector(source, cfg)
 
@@ -85,8 +88,6 @@ def test_results_are_stored_as_they_arrive_in_a_bounded_window(tmp_path, loopbac
 
 
 def test_store_result_skips_unmatched_items(tmp_path, store):
-    from core.models import Mention
-
     config = parse_config({"clinic_name": "Salus", "database": str(tmp_path / "s.db"), "brand": {"names": ["Salus"]},
                            "sources": [{"kind": "feed", "name": "f", "url": "https://example.org/f"}]})
     with Pipeline(config, store) as pipeline:
@@ -131,8 +132,6 @@ def test_workers_match_as_in_process_and_store_only_mentions(tmp_path, loopback)
 
 
 def test_an_analysis_failure_in_a_worker_fails_only_its_source(tmp_path, loopback):
-    from analysis import Analyzer
-
     class FailsOnSecondFeed(Analyzer):
         def analyse(self, mention):
             if mention.source_name == "f1":
@@ -153,10 +152,6 @@ def test_an_analysis_failure_in_a_worker_fails_only_its_source(tmp_path, loopbac
 
 
 def test_a_worker_that_dies_fails_its_sources_and_the_next_cycle_forks_new_workers(tmp_path, loopback):
-    import os
-
-    from analysis import Analyzer
-
     parent = os.getpid()
 
     class DiesOnceInAWorker(Analyzer):
@@ -226,7 +221,6 @@ def test_a_source_whose_rows_fail_to_store_fails_alone_in_its_batch(tmp_path, lo
     loopback.fallback = lambda r: Response(200, _rss(int(r.path[1:].split(".")[0]) * 3, 3))
     config = _config(tmp_path, loopback, "poisoned", feeds=4)
     store = open_store(config.database)
-    from collectors.registry import build_collector
 
     class Poisoned:
         """Collects one mention SQLite cannot store (an integer wider than 64 bits)."""
@@ -253,14 +247,10 @@ def test_a_source_whose_rows_fail_to_store_fails_alone_in_its_batch(tmp_path, lo
 
 
 def _worker_gc_threshold(_: object) -> int:
-    import gc
     return gc.get_threshold()[0]
 
 
 def test_workers_collect_garbage_less_often_than_the_main_process(tmp_path):
-    import gc
-
-    from clinicwatch.workers import WORKER_GC_THRESHOLD
     config = parse_config({"clinic_name": "Salus", "database": str(tmp_path / "gc.db"), "brand": {"names": ["Salus"]}})
     with Pipeline(config, open_store(config.database), analysis_workers=1) as pipeline:
         assert list(pipeline._pool.map(_worker_gc_threshold, [0])) == [WORKER_GC_THRESHOLD]

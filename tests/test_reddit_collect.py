@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 
+from clinicwatch.pipeline import Pipeline, collect_once
 from collectors.reddit import RedditCollector
 from core.models import content_hash
 from storage.store import Store
@@ -175,10 +177,6 @@ def test_search_restricted_to_subreddits_uses_one_request(replay, reddit_store):
 
 def test_pipeline_matches_stores_and_records_health(replay, tmp_path):
     """The lead's collect_once: only comments about the brand are kept, a rerun adds nothing, a 403 is health."""
-    import re
-
-    from clinicwatch.pipeline import Pipeline, collect_once
-
     config = reddit_config(replay.base_url, stream_subreddits=["kakapo"])
     config.brand.names = ["Sirocco"]  # a famous kakapo, named in one recorded comment
     replay.add_empty_listing("/r/kakapo/new")

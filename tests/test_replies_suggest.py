@@ -14,6 +14,7 @@ from collectors.registry import handle_format
 from core.config import Channels
 from core.labels import KINDS, TOPICS
 from core.models import Analysis, Mention
+from replies.suggest import primary_topic
 from tests.replies_fixtures import CHANNELS, SOURCES, make_config, mention_text
 
 LANGUAGES = ("pl", "it", "en")
@@ -266,8 +267,6 @@ def test_suggest_never_raises_and_never_leaves_placeholders(author, text, kind, 
 
 
 def test_the_reply_answers_the_most_specific_topic():
-    from replies.suggest import primary_topic
-
     assert primary_topic(["appointments", "prices_billing", "quality_of_care"]) == "prices_billing"
     assert primary_topic(["appointments", "quality_of_care"]) == "appointments"
     assert primary_topic(["unknown"]) == "other"

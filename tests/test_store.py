@@ -15,6 +15,7 @@ from storage import open_store, pg_schema
 from storage.engine import DATABASE_ERRORS, expand_url
 from storage.rows import MENTION_COLUMNS, SourceSave, matches_json, mention_row, stored_items
 from storage.schema import SCHEMA_VERSION
+from storage.store import WAL_CHECKPOINT_PAGES, WRITER_MMAP_BYTES
 from storage.triggers import LIVE_TRIGGERS
 
 
@@ -215,8 +216,6 @@ def test_cursors_reads_every_source_at_once(store):
 
 
 def test_the_collector_maps_the_file_and_writers_checkpoint_less_often_than_sqlites_default(tmp_path):
-    from storage.store import WAL_CHECKPOINT_PAGES, WRITER_MMAP_BYTES
-
     writer = open_store(tmp_path / "w.db", map_file=True)
     assert writer._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert writer._conn.execute("PRAGMA mmap_size").fetchone()[0] == WRITER_MMAP_BYTES
